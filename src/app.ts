@@ -1,0 +1,43 @@
+// Composition root: buildApp() registers the HTTP plugins and the route families on one fastify instance.
+
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import bodies, { parseQueryString } from './http/bodies.js';
+import errors from './http/errors.js';
+import auth from './http/auth.js';
+import { loggerOptions } from './http/logging.js';
+import type { Services } from './services.js';
+import { tokenRoutes, userRoutes } from './routes/users.js';
+import { controlRoutes, healthRoutes } from './routes/mock-control.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface BuildOptions {
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(services: Services, { logStream }: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(services.config.logLevel, logStream),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
+    forceCloseConnections: true,
+  });
+
+  await app.register(errors);
+  await app.register(bodies);
+
+  const opts = { services };
+  await app.register(tokenRoutes, opts);
+  await app.register(healthRoutes, opts);
+
+  // Everything else needs an access token.
+  await app.register(async (protectedScope) => {
+    await protectedScope.register(auth, { tokens: services.tokens, merchants: services.merchants });
+    await protectedScope.register(userRoutes, opts);
+    await protectedScope.register(controlRoutes, opts);
+  });
+
+  return app;
+}

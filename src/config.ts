@@ -1,0 +1,153 @@
+// Every option of the server in one table: its name, CLI flag, environment variable, default and check.
+
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export type MerchantMode = 'open' | 'strict';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type MaskPattern = 'first8-last4' | 'first6-last4';
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  fixtures: string | null;
+  merchantMode: MerchantMode;
+  logLevel: LogLevel;
+  tokenTtl: number;
+  notFoundStatus: 200 | 404;
+  cardMask: MaskPattern;
+  sandbox: boolean;
+}
+
+/** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'default.yaml');
+
+type Kind = 'port' | 'string' | 'positive' | 'enum' | 'boolean' | 'fixtures' | 'notFoundStatus';
+
+interface OptionSpec<K extends keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  kind: Kind;
+  values?: readonly string[];
+  default: Config[K];
+  /** Default of the `start` command where it differs (a server run by hand keeps its data). */
+  cliDefault?: Config[K];
+  description: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
+  { key: 'port', flag: 'port', env: 'IAMPORT_MOCK_PORT', kind: 'port', default: 0, cliDefault: 8080,
+    description: 'TCP port to listen on (0 picks a free port)' },
+  { key: 'host', flag: 'host', env: 'IAMPORT_MOCK_HOST', kind: 'string', default: '127.0.0.1',
+    description: 'address to listen on (0.0.0.0 in the Docker image)' },
+  { key: 'db', flag: 'db', env: 'IAMPORT_MOCK_DB', kind: 'string', default: ':memory:', cliDefault: './data/iamport.db',
+    description: 'SQLite database file, or :memory:' },
+  { key: 'fixtures', flag: 'fixtures', env: 'IAMPORT_MOCK_FIXTURES', kind: 'fixtures', default: DEFAULT_FIXTURES,
+    description: 'fixtures YAML loaded at start-up ("none" loads nothing)' },
+  { key: 'merchantMode', flag: 'merchant-mode', env: 'IAMPORT_MOCK_MERCHANT_MODE', kind: 'enum', values: ['open', 'strict'],
+    default: 'open', description: 'open: an unknown imp_key becomes a new empty merchant; strict: fixture merchants only' },
+  { key: 'logLevel', flag: 'log-level', env: 'IAMPORT_MOCK_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS,
+    default: 'silent', cliDefault: 'info', description: 'pino log level' },
+  { key: 'tokenTtl', flag: 'token-ttl', env: 'IAMPORT_MOCK_TOKEN_TTL', kind: 'positive', default: 1800,
+    description: 'access token lifetime in seconds' },
+  { key: 'notFoundStatus', flag: 'not-found-status', env: 'IAMPORT_MOCK_NOT_FOUND_STATUS', kind: 'notFoundStatus',
+    default: 200, description: 'HTTP status of an unknown billing key: 200 with code 1 (observed live) or 404 (swagger)' },
+  { key: 'cardMask', flag: 'card-mask', env: 'IAMPORT_MOCK_CARD_MASK', kind: 'enum', values: ['first8-last4', 'first6-last4'],
+    default: 'first8-last4', description: 'how card numbers are masked in responses' },
+  { key: 'sandbox', flag: 'sandbox', env: 'IAMPORT_MOCK_SANDBOX', kind: 'boolean', default: true,
+    description: 'the `sandbox` flag of every billing key and payment' },
+];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Turns one raw value (flag, env var or option) into the option's type, or throws a ConfigError naming its source. */
+function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): Config[keyof Config] {
+  const bad = (why: string) => new ConfigError(`invalid ${source}: ${JSON.stringify(raw)} — ${why}`);
+  switch (spec.kind) {
+    case 'port':
+    case 'positive': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isInteger(n)) throw bad('expected a whole number');
+      if (spec.kind === 'port' && (n < 0 || n > 65535)) throw bad('expected a port from 0 to 65535');
+      if (spec.kind === 'positive' && n < 1) throw bad('expected a number of at least 1');
+      return n;
+    }
+    case 'notFoundStatus': {
+      const n = Number(raw);
+      if (n !== 200 && n !== 404) throw bad('expected 200 or 404');
+      return n;
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw bad('expected true or false');
+    }
+    case 'enum': {
+      if (typeof raw !== 'string' || !spec.values?.includes(raw)) throw bad(`expected one of ${spec.values?.join(', ')}`);
+      return raw;
+    }
+    case 'fixtures': {
+      if (raw === null || raw === 'none' || raw === '') return null;
+      if (typeof raw !== 'string') throw bad('expected a file path or "none"');
+      return raw;
+    }
+    case 'string': {
+      if (typeof raw !== 'string' || raw.trim() === '') throw bad('expected a non-empty string');
+      return raw;
+    }
+  }
+}
+
+export type ConfigInput = Partial<{ [K in keyof Config]: unknown }>;
+
+/**
+ * Resolves the configuration: explicit values (createMockServer options or CLI flags) win over
+ * environment variables, which win over defaults. `cli` selects the `start` command's defaults.
+ */
+export function resolveConfig(
+  explicit: ConfigInput = {},
+  env: NodeJS.ProcessEnv = process.env,
+  { cli = false }: { cli?: boolean } = {},
+): Config {
+  const unknown = Object.keys(explicit).filter((k) => !OPTIONS.some((o) => o.key === k));
+  if (unknown.length > 0) throw new ConfigError(`unknown option(s): ${unknown.join(', ')}`);
+  const config: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    const given = explicit[spec.key];
+    if (given !== undefined) config[spec.key] = coerce(spec, given, `option ${spec.key}`);
+    else if (env[spec.env] !== undefined) config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
+    else config[spec.key] = cli && spec.cliDefault !== undefined ? spec.cliDefault : spec.default;
+  }
+  return config as unknown as Config;
+}
+
+/** The flag table for node:util parseArgs. */
+export function parseArgsOptions(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: 'string' as const }]));
+}
+
+/** Maps parsed `--flag value` pairs onto config keys. */
+export function flagsToInput(values: Record<string, unknown>): ConfigInput {
+  const input: ConfigInput = {};
+  for (const spec of OPTIONS) {
+    if (values[spec.flag] !== undefined) input[spec.key] = values[spec.flag];
+  }
+  return input;
+}
+
+/** The option table as help text. */
+export function optionsHelp(): string {
+  return OPTIONS.map((o) => {
+    const def = o.cliDefault ?? o.default;
+    const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : String(def);
+    return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
+  }).join('\n');
+}

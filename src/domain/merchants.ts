@@ -1,0 +1,118 @@
+// Merchants and their sub-merchants (tiers): API-key authentication, open-mode sign-up and tenant resolution.
+
+import { createHash } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import type { MerchantRow } from '../store/merchants.js';
+import type { PgSettingRow } from '../store/pg-settings.js';
+import type { Clock } from './clock.js';
+import { IamportError, unauthorized } from './errors.js';
+import type { Secrets } from './secrets.js';
+import type { MerchantMode } from '../config.js';
+
+/** Whose data a request acts on: a merchant, or one of an agency merchant's tiers. */
+export interface Tenant {
+  merchant: MerchantRow;
+  /** '' for the merchant itself. */
+  tier_code: string;
+}
+
+export interface PgSetting {
+  pg_provider: string;
+  pg_id: string;
+  sandbox: boolean;
+  type: string;
+  channel_name: string;
+  channel_key: string;
+}
+
+/** A stable, UUID-shaped channel key per setting (the mock has no console to create channels in). */
+function channelKey(s: PgSettingRow): string {
+  const h = createHash('sha256').update(`${s.merchant_id}:${s.tier_code}:${s.pg_provider}:${s.pg_id}:${s.type}`).digest('hex');
+  return `channel-key-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+export const AUTH_FAILED = '인증에 실패하였습니다. API키와 secret을 확인하세요.';
+
+/** The PG setting a merchant created in open mode starts with (the NICE test MID of PortOne's docs). */
+export const OPEN_MODE_PG = { pg_provider: 'nice', pg_id: 'nictest04m', type: 'api_payment', sandbox: 1, is_default: 1, channel_name: null } as const;
+
+export class MerchantService {
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: Secrets,
+    private readonly clock: Clock,
+    private readonly mode: MerchantMode,
+  ) {}
+
+  /**
+   * The merchant an imp_key/imp_secret pair belongs to. In open mode an unknown key becomes a new,
+   * empty merchant bound to the secret it first came with.
+   */
+  authenticate(impKey: string, impSecret: string): MerchantRow {
+    const existing = this.store.merchants.findByKey(impKey);
+    if (existing) {
+      if (!this.secrets.matches('imp_secret', impSecret, existing.secret_hash)) throw unauthorized(AUTH_FAILED);
+      return existing;
+    }
+    if (this.mode === 'strict') throw unauthorized(AUTH_FAILED);
+    return this.store.transaction(() => {
+      const merchant = this.store.merchants.insert({
+        imp_key: impKey,
+        secret_hash: this.secrets.fingerprint('imp_secret', impSecret),
+        name: null,
+        is_agency: 0,
+        origin: 'open',
+        webhook_url: null,
+        created_at: this.clock.wallNow(),
+      });
+      this.store.pgSettings.replace(merchant.id, '', [OPEN_MODE_PG]);
+      return merchant;
+    });
+  }
+
+  /**
+   * The tenant a request acts as. A `Tier` header is honoured only with an agency merchant's token and
+   * one of its own tier codes.
+   */
+  tenant(merchant: MerchantRow, tierHeader: string | undefined): Tenant {
+    const tier = tierHeader?.trim() ?? '';
+    if (tier === '') return { merchant, tier_code: '' };
+    if (!merchant.is_agency) {
+      throw new IamportError(-1, `하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 토큰으로만 사용할 수 있습니다. (Tier: ${tier})`, 401);
+    }
+    if (!this.store.subMerchants.find(merchant.id, tier)) {
+      throw new IamportError(-1, `등록되지 않은 하위 상점(Tier) 코드입니다. (Tier: ${tier})`, 401);
+    }
+    return { merchant, tier_code: tier };
+  }
+
+  /** The tenant's PG settings as GET /users/pg answers them. */
+  pgSettingList(tenant: Tenant): PgSetting[] {
+    return this.pgSettings(tenant).map((s) => ({
+      pg_provider: s.pg_provider,
+      pg_id: s.pg_id,
+      sandbox: s.sandbox === 1,
+      type: s.type,
+      channel_name: s.channel_name ?? `${s.pg_provider} ${s.pg_id}`,
+      channel_key: channelKey(s),
+    }));
+  }
+
+  /** The tenant's PG settings, its default first; a tier without settings of its own uses its agency's. */
+  pgSettings(tenant: Tenant): PgSettingRow[] {
+    const own = this.store.pgSettings.list(tenant.merchant.id, tenant.tier_code);
+    if (own.length > 0 || tenant.tier_code === '') return own;
+    return this.store.pgSettings.list(tenant.merchant.id, '');
+  }
+
+  /** Current time on the merchant's clock. */
+  now(tenant: Tenant): number {
+    return this.clock.now(tenant.merchant);
+  }
+
+  /** Moves the merchant's clock by `seconds` (negative moves it back) and returns its new "now". */
+  advanceClock(merchant: MerchantRow, seconds: number): MerchantRow {
+    this.store.merchants.setClockOffset(merchant.id, merchant.clock_offset + seconds);
+    return this.store.merchants.findById(merchant.id)!;
+  }
+}

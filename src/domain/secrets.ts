@@ -1,0 +1,34 @@
+// Keyed one-way fingerprints of secrets (imp_secret, tokens, card numbers), so none is ever stored in the clear.
+
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export class Secrets {
+  constructor(private readonly key: Buffer) {}
+
+  /** A keyed fingerprint of `value`; `purpose` keeps fingerprints of different kinds apart. */
+  fingerprint(purpose: string, value: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}\0${value}`).digest('hex');
+  }
+
+  /** Compares `value` with a stored fingerprint in constant time. */
+  matches(purpose: string, value: string, fingerprint: string): boolean {
+    const a = Buffer.from(this.fingerprint(purpose, value), 'hex');
+    const b = Buffer.from(fingerprint, 'hex');
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** A fresh random nonce from which a token is derived. */
+  nonce(): string {
+    return randomBytes(16).toString('hex');
+  }
+
+  /** The 40-hex access token derived from a nonce: re-derivable, so the token itself is never stored. */
+  accessToken(nonce: string): string {
+    return this.fingerprint('access_token', nonce).slice(0, 40);
+  }
+}
+
+/** The lookup hash of a presented token (unkeyed: the token is already high-entropy). */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

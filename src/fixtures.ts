@@ -1,0 +1,86 @@
+// Reads, validates and applies a fixtures YAML file; errors name the file, line and field.
+
+import fs from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { Value } from '@sinclair/typebox/value';
+import { Fixtures, type PgSettingFixture } from './schemas/fixtures.js';
+import type { Services } from './services.js';
+
+export class FixtureError extends Error {
+  override name = 'FixtureError';
+}
+
+/** Parses and validates a fixtures file. */
+export function readFixtures(file: string): Fixtures {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FixtureError(`${file}: cannot read fixtures file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return parseFixtures(text, file);
+}
+
+export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    throw new FixtureError(`${file}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const error = Value.Errors(Fixtures, data).First();
+  if (error) {
+    const segments = error.path.split('/').filter(Boolean);
+    const node = doc.getIn(segments, true) as { range?: [number, number, number] } | undefined;
+    const parent = doc.getIn(segments.slice(0, -1), true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0] ?? parent?.range?.[0] ?? 0;
+    const field = segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '') || '(document)';
+    throw new FixtureError(`${file}:${lineCounter.linePos(offset).line}: ${field}: ${error.message}`);
+  }
+  const fixtures = data as Fixtures;
+  const keys = new Set<string>();
+  for (const m of fixtures.merchants) {
+    if (keys.has(m.imp_key)) throw new FixtureError(`${file}: merchants: imp_key ${m.imp_key} appears twice`);
+    keys.add(m.imp_key);
+  }
+  return fixtures;
+}
+
+function pgRows(settings: readonly PgSettingFixture[]) {
+  const hasDefault = settings.some((s) => s.default);
+  return settings.map((s, i) => ({
+    pg_provider: s.pg_provider,
+    pg_id: s.pg_id,
+    type: s.type ?? 'api_payment',
+    sandbox: s.sandbox === false ? (0 as const) : (1 as const),
+    is_default: (s.default ?? (!hasDefault && i === 0)) ? (1 as const) : (0 as const),
+    channel_name: s.channel_name ?? null,
+  }));
+}
+
+/**
+ * Creates or updates the fixtures' merchants in one transaction. A merchant that already exists keeps its
+ * data and clock; its secret, name, flags and settings follow the file.
+ */
+export function applyFixtures({ store, secrets, clock }: Services, fixtures: Fixtures): void {
+  store.transaction(() => {
+    for (const m of fixtures.merchants) {
+      const fields = {
+        secret_hash: secrets.fingerprint('imp_secret', m.imp_secret),
+        name: m.name ?? null,
+        is_agency: m.agency || (m.sub_merchants?.length ?? 0) > 0 ? (1 as const) : (0 as const),
+        webhook_url: m.webhook_url ?? null,
+      };
+      const existing = store.merchants.findByKey(m.imp_key);
+      const merchant = existing ?? store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
+      if (existing) store.merchants.updateFromFixture({ ...fields, id: existing.id });
+      store.pgSettings.replace(merchant.id, '', pgRows(m.pg_settings));
+      for (const sub of m.sub_merchants ?? []) {
+        store.subMerchants.upsert({ merchant_id: merchant.id, tier_code: sub.tier_code, tier_name: sub.tier_name });
+        store.pgSettings.replace(merchant.id, sub.tier_code, pgRows(sub.pg_settings ?? []));
+      }
+    }
+  });
+}

@@ -1,0 +1,17 @@
+// The one envelope helper: every answer of the iamport API is { code, message, response }.
+
+export interface Envelope<T> {
+  code: number;
+  message: string | null;
+  response: T | null;
+}
+
+/** A success: code 0, message null (as the live API answers, not "success"). */
+export function ok<T>(response: T): Envelope<T> {
+  return { code: 0, message: null, response };
+}
+
+/** A failure: a non-zero code, a message and no response. */
+export function failure(code: number, message: string): Envelope<null> {
+  return { code, message, response: null };
+}

@@ -1,0 +1,81 @@
+// Maps every error — ours, validation, body parsing, unknown routes — onto the iamport envelope and an HTTP status.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { IamportError } from '../domain/errors.js';
+import { failure } from './envelope.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The message a route answers when a required body field is missing (the live API's own text). */
+    missingFieldMessage?: string;
+  }
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `/schedules/0/amount` → `schedules[0].amount` */
+function fieldName(instancePath: string, missing?: unknown): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (typeof missing === 'string') parts.push(missing);
+  return parts.reduce((name, p) => (/^\d+$/.test(p) ? `${name}[${p}]` : name ? `${name}.${p}` : p), '');
+}
+
+function validationMessage(error: FastifyError, request: FastifyRequest): string {
+  const first = (error.validation as AjvError[] | undefined)?.[0];
+  if (!first) return error.message;
+  if (first.keyword === 'type' && first.instancePath === '' && error.validationContext === 'body') {
+    // No body at all: the same answer as a body with the required fields missing.
+    return request.routeOptions.config.missingFieldMessage ?? '요청 본문(body)이 필요합니다.';
+  }
+  const field = fieldName(first.instancePath, first.params.missingProperty) || error.validationContext || 'request';
+  if (first.keyword === 'required') {
+    return request.routeOptions.config.missingFieldMessage ?? `${field} 파라메터가 누락되었습니다.`;
+  }
+  const allowed = first.params.allowedValues as unknown[] | undefined;
+  const detail = allowed ? `허용되는 값: ${allowed.join(', ')}` : first.message;
+  return `${field} 파라메터의 값이 올바르지 않습니다. (${detail})`;
+}
+
+/** Messages for fastify's own client errors, by their error code. */
+const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => '요청 본문이 올바른 JSON이 아닙니다.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Content-Type이 application/json인 요청의 본문이 비어 있습니다.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 요청하세요.`,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '요청 본문의 길이가 Content-Length와 다릅니다.',
+  FST_ERR_CTP_BODY_TOO_LARGE: () => '요청 본문이 허용된 크기를 넘습니다.',
+  FST_ERR_CTP_INVALID_TYPE: () => 'Content-Type 헤더가 올바르지 않습니다.',
+  FST_ERR_BAD_URL: () => '요청 경로가 올바르지 않습니다.',
+  FST_ERR_ASYNC_CONSTRAINT: () => '요청을 처리할 수 없습니다.',
+};
+
+export function toEnvelope(error: FastifyError | IamportError, request: FastifyRequest): { status: number; code: number; message: string } {
+  if (error instanceof IamportError) return { status: error.statusCode, code: error.code, message: error.message };
+  if (error.validation) return { status: 400, code: -1, message: validationMessage(error, request) };
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const known = error.code ? FASTIFY_MESSAGES[error.code] : undefined;
+    return { status, code: -1, message: known ? known(error) : error.message };
+  }
+  return { status: 500, code: -1, message: '서버 내부 오류가 발생했습니다.' };
+}
+
+async function errorsPlugin(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, code, message } = toEnvelope(error, request);
+    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    return reply.status(status).send(failure(code, message));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    return reply.status(404).send(failure(-1, `존재하지 않는 API입니다. (${request.method} ${path})`));
+  });
+}
+
+export default fp(errorsPlugin, { name: 'iamport-errors' });

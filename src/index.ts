@@ -1,0 +1,12 @@
+// Public API: createMockServer() starts a mock on a port (0 = any free one) and returns its URL and close().
+
+import { startMockServer, type MockServer, type MockServerOptions } from './server.js';
+
+export type { MockServer, MockServerOptions } from './server.js';
+export type { Config, ConfigInput } from './config.js';
+export { ConfigError } from './config.js';
+export { FixtureError } from './fixtures.js';
+
+export function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  return startMockServer(options);
+}

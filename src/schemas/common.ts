@@ -1,0 +1,32 @@
+// Shared schema pieces: the envelope around every answer, nullable helpers and the error answer.
+
+import { Type, type TSchema } from '@sinclair/typebox';
+// Brings in the OpenAPI fields (tags, summary, security…) of route schemas.
+import type {} from '@fastify/swagger';
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** `{ code, message, response }`; `response` is null whenever `code` is not 0. */
+export const Envelope = <T extends TSchema>(response: T, description: string) =>
+  Type.Object(
+    {
+      code: Type.Integer({ description: '0 on success; any other value is a failure, see message' }),
+      message: Nullable(Type.String({ description: 'why the request failed; null on success' })),
+      response: Nullable(response),
+    },
+    { description },
+  );
+
+export const ErrorEnvelope = Type.Object(
+  {
+    code: Type.Integer({ description: 'non-zero: -1 for authentication, validation and card-company failures; 1 for "nothing to act on"' }),
+    message: Type.String(),
+    response: Type.Null(),
+  },
+  { description: 'a failure' },
+);
+
+/** Error answers every protected route can give. */
+export const AUTH_ERRORS: { 401: TSchema } = {
+  401: { ...ErrorEnvelope, description: 'missing, unknown or expired access token, or a Tier the token may not use' },
+} as const;

@@ -1,0 +1,49 @@
+// Schemas of /users: getToken and the PG settings.
+
+import { Type } from '@sinclair/typebox';
+import type { FastifySchema } from 'fastify';
+import type {} from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorEnvelope } from './common.js';
+
+export const GetTokenBody = Type.Object({
+  imp_key: Type.String({ description: 'REST API key', examples: ['imp_apikey'] }),
+  imp_secret: Type.String({ description: 'REST API secret' }),
+});
+
+export const AuthAnnotation = Type.Object({
+  access_token: Type.String({ description: '40 lowercase hex characters', pattern: '^[a-f0-9]{40}$' }),
+  now: Type.Integer({ description: 'the merchant clock, UNIX seconds' }),
+  expired_at: Type.Integer({ description: 'UNIX seconds; 30 minutes after issue, extended by 5 minutes when reused in its last minute' }),
+});
+
+export const getTokenSchema: FastifySchema = {
+  tags: ['authenticate'],
+  summary: 'Issue an access token',
+  description:
+    'Returns the live token of this imp_key while it is valid (extending it by 300 s when fewer than 60 s remain), otherwise a new one valid for 30 minutes. In open mode an unknown imp_key becomes a new, empty merchant bound to this secret.',
+  body: GetTokenBody,
+  response: {
+    200: Envelope(AuthAnnotation, 'the access token'),
+    400: { ...ErrorEnvelope, description: 'imp_key or imp_secret missing' },
+    401: { ...ErrorEnvelope, description: 'wrong imp_key or imp_secret' },
+  },
+};
+
+export const PgSettingAnnotation = Type.Object({
+  pg_provider: Type.String({ examples: ['nice'] }),
+  pg_id: Type.String({ examples: ['nictest04m'] }),
+  sandbox: Type.Boolean(),
+  type: Type.String({ description: 'payment | api_payment | certification' }),
+  channel_name: Type.String(),
+  channel_key: Type.String(),
+});
+
+export const getPgSchema: FastifySchema = {
+  tags: ['users'],
+  summary: 'PG settings of the caller (or of its Tier)',
+  security: [{ bearer: [] }],
+  response: {
+    200: Envelope(Type.Array(PgSettingAnnotation), 'the PG settings'),
+    ...AUTH_ERRORS,
+  },
+};

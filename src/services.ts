@@ -1,0 +1,29 @@
+// The domain services of one server, wired to one store and one clock (no HTTP here).
+
+import type { Config } from './config.js';
+import { Clock } from './domain/clock.js';
+import { MerchantService } from './domain/merchants.js';
+import { Secrets } from './domain/secrets.js';
+import { TokenService } from './domain/tokens.js';
+import { Store } from './store/index.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  secrets: Secrets;
+  merchants: MerchantService;
+  tokens: TokenService;
+}
+
+export function createServices(config: Config, store: Store, clock = new Clock()): Services {
+  const secrets = new Secrets(store.meta.serverKey());
+  return {
+    config,
+    store,
+    clock,
+    secrets,
+    merchants: new MerchantService(store, secrets, clock, config.merchantMode),
+    tokens: new TokenService(store, secrets, clock, config.tokenTtl),
+  };
+}

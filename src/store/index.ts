@@ -1,0 +1,46 @@
+// The store: one database and one repository per table.
+
+import { openDatabase, type Db } from './database.js';
+import { MetaRepository } from './meta.js';
+import { MerchantsRepository } from './merchants.js';
+import { SubMerchantsRepository } from './sub-merchants.js';
+import { PgSettingsRepository } from './pg-settings.js';
+import { TokensRepository } from './tokens.js';
+
+export class Store {
+  readonly meta: MetaRepository;
+  readonly merchants: MerchantsRepository;
+  readonly subMerchants: SubMerchantsRepository;
+  readonly pgSettings: PgSettingsRepository;
+  readonly tokens: TokensRepository;
+
+  constructor(readonly db: Db) {
+    this.meta = new MetaRepository(db);
+    this.merchants = new MerchantsRepository(db);
+    this.subMerchants = new SubMerchantsRepository(db);
+    this.pgSettings = new PgSettingsRepository(db);
+    this.tokens = new TokensRepository(db);
+  }
+
+  static open(file: string): Store {
+    return new Store(openDatabase(file));
+  }
+
+  /** Runs `fn` in one transaction: all its writes commit together or none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** True when the database answers a query. */
+  ping(): boolean {
+    try {
+      return this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,67 @@
+// Repository of the merchants table: one row per imp_key.
+
+import type { Db } from './database.js';
+
+export interface MerchantRow {
+  id: number;
+  imp_key: string;
+  secret_hash: string;
+  name: string | null;
+  is_agency: 0 | 1;
+  origin: 'fixture' | 'open';
+  clock_offset: number;
+  webhook_url: string | null;
+  created_at: number;
+}
+
+export type NewMerchant = Omit<MerchantRow, 'id' | 'clock_offset'>;
+
+export class MerchantsRepository {
+  private readonly byKey;
+  private readonly byId;
+  private readonly insertStmt;
+  private readonly updateFixtureStmt;
+  private readonly setOffsetStmt;
+  private readonly allStmt;
+
+  constructor(db: Db) {
+    this.byKey = db.prepare<[string], MerchantRow>('SELECT * FROM merchants WHERE imp_key = ?');
+    this.byId = db.prepare<[number], MerchantRow>('SELECT * FROM merchants WHERE id = ?');
+    this.insertStmt = db.prepare<NewMerchant>(
+      `INSERT INTO merchants (imp_key, secret_hash, name, is_agency, origin, webhook_url, created_at)
+       VALUES (@imp_key, @secret_hash, @name, @is_agency, @origin, @webhook_url, @created_at)`,
+    );
+    this.updateFixtureStmt = db.prepare<Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>>(
+      `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
+         webhook_url = @webhook_url, origin = 'fixture' WHERE id = @id`,
+    );
+    this.setOffsetStmt = db.prepare<[number, number]>('UPDATE merchants SET clock_offset = ? WHERE id = ?');
+    this.allStmt = db.prepare<[], MerchantRow>('SELECT * FROM merchants ORDER BY id');
+  }
+
+  findByKey(impKey: string): MerchantRow | undefined {
+    return this.byKey.get(impKey);
+  }
+
+  findById(id: number): MerchantRow | undefined {
+    return this.byId.get(id);
+  }
+
+  insert(merchant: NewMerchant): MerchantRow {
+    const id = Number(this.insertStmt.run(merchant).lastInsertRowid);
+    return this.findById(id)!;
+  }
+
+  /** Re-applies a fixture's definition to an existing merchant, keeping its data and clock. */
+  updateFromFixture(row: Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>): void {
+    this.updateFixtureStmt.run(row);
+  }
+
+  setClockOffset(id: number, offsetSeconds: number): void {
+    this.setOffsetStmt.run(offsetSeconds, id);
+  }
+
+  all(): MerchantRow[] {
+    return this.allStmt.all();
+  }
+}
