@@ -1,0 +1,69 @@
+// Test helpers: a real server on 127.0.0.1:0 closed by teardown, and small HTTP helpers around fetch.
+
+import type { Test } from 'tap';
+import { createMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
+
+export const DEMO = {
+  imp_key: 'imp_apikey',
+  imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f',
+} as const;
+
+export const AGENCY = { imp_key: '5000000000000001', imp_secret: 'agency-secret-0001-for-local-tests-only' } as const;
+
+/** Starts a server with an in-memory database on a free loopback port; it is closed when the test ends. */
+export async function startServer(t: Test, options: MockServerOptions = {}): Promise<MockServer> {
+  const server = await createMockServer({ port: 0, host: '127.0.0.1', db: ':memory:', logLevel: 'silent', ...options });
+  t.teardown(() => server.close());
+  return server;
+}
+
+export interface Answer<T = any> {
+  status: number;
+  body: { code: number; message: string | null; response: T };
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** Sends the body form-encoded (already encoded string) instead of JSON. */
+  form?: string;
+}
+
+/** One HTTP request; the body is sent as JSON unless `form` is given. */
+export async function call<T = any>(server: MockServer, method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    payload = opts.form;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const res = await fetch(server.url + path, { method, headers, body: payload });
+  const text = await res.text();
+  let parsed: Answer<T>['body'];
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** A token for the given credentials (default: a fresh open-mode merchant unique to this call). */
+export async function tokenFor(server: MockServer, creds?: { imp_key: string; imp_secret: string }): Promise<string> {
+  const c = creds ?? { imp_key: `test_${Math.random().toString(36).slice(2)}`, imp_secret: 'secret' };
+  const res = await call(server, 'POST', '/users/getToken', c);
+  if (res.body.code !== 0) throw new Error(`getToken failed: ${JSON.stringify(res.body)}`);
+  return res.body.response.access_token as string;
+}
+
+/** Moves the clock of the token's merchant by `seconds`. */
+export async function advanceClock(server: MockServer, token: string, seconds: number): Promise<number> {
+  const res = await call(server, 'POST', '/__mock/clock', { advance: seconds }, { token });
+  if (res.body.code !== 0) throw new Error(`clock move failed: ${JSON.stringify(res.body)}`);
+  return res.body.response.now as number;
+}
