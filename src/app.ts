@@ -8,7 +8,8 @@ import auth from './http/auth.js';
 import { loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
-import { controlRoutes, healthRoutes } from './routes/mock-control.js';
+import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
+import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -30,12 +31,13 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
 
   const opts = { services };
   await app.register(tokenRoutes, opts);
-  await app.register(healthRoutes, opts);
+  await app.register(publicControlRoutes, opts);
 
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {
     await protectedScope.register(auth, { tokens: services.tokens, merchants: services.merchants });
     await protectedScope.register(userRoutes, opts);
+    await protectedScope.register(subscribeCustomerRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
   });
 

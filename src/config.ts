@@ -2,10 +2,10 @@
 
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { MaskPattern } from './domain/card-mask.js';
 
 export type MerchantMode = 'open' | 'strict';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type MaskPattern = 'first8-last4' | 'first6-last4';
 
 export interface Config {
   port: number;
@@ -17,7 +17,6 @@ export interface Config {
   tokenTtl: number;
   notFoundStatus: 200 | 404;
   cardMask: MaskPattern;
-  sandbox: boolean;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -59,8 +58,6 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     default: 200, description: 'HTTP status of an unknown billing key: 200 with code 1 (observed live) or 404 (swagger)' },
   { key: 'cardMask', flag: 'card-mask', env: 'IAMPORT_MOCK_CARD_MASK', kind: 'enum', values: ['first8-last4', 'first6-last4'],
     default: 'first8-last4', description: 'how card numbers are masked in responses' },
-  { key: 'sandbox', flag: 'sandbox', env: 'IAMPORT_MOCK_SANDBOX', kind: 'boolean', default: true,
-    description: 'the `sandbox` flag of every billing key and payment' },
 ];
 
 export class ConfigError extends Error {

@@ -105,6 +105,22 @@ export class MerchantService {
     return this.store.pgSettings.list(tenant.merchant.id, '');
   }
 
+  /**
+   * The PG a request's `pg` parameter selects: `{pg}` or `{pg}.{MID}` among the tenant's settings; when
+   * absent or matching none, the default setting (reference §3.2).
+   */
+  resolvePg(tenant: Tenant, pg: string | undefined): Pick<PgSettingRow, 'pg_provider' | 'pg_id' | 'sandbox'> {
+    const settings = this.pgSettings(tenant);
+    if (pg) {
+      const dot = pg.indexOf('.');
+      const provider = dot < 0 ? pg : pg.slice(0, dot);
+      const mid = dot < 0 ? undefined : pg.slice(dot + 1);
+      const match = settings.find((s) => s.pg_provider === provider && (mid === undefined || s.pg_id === mid));
+      if (match) return match;
+    }
+    return settings[0] ?? OPEN_MODE_PG;
+  }
+
   /** Current time on the merchant's clock. */
   now(tenant: Tenant): number {
     return this.clock.now(tenant.merchant);

@@ -58,6 +58,11 @@ export function toEnvelope(error: FastifyError | IamportError, request: FastifyR
   if (error instanceof IamportError) return { status: error.statusCode, code: error.code, message: error.message };
   if (error.validation) return { status: 400, code: -1, message: validationMessage(error, request) };
   const status = error.statusCode;
+  const missingFieldMessage = request.routeOptions.config?.missingFieldMessage;
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' && missingFieldMessage) {
+    // An empty JSON body is a body with the required fields missing: the route's own answer.
+    return { status: 400, code: -1, message: missingFieldMessage };
+  }
   if (status !== undefined && status >= 400 && status < 500) {
     const known = error.code ? FASTIFY_MESSAGES[error.code] : undefined;
     return { status, code: -1, message: known ? known(error) : error.message };

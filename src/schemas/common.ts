@@ -30,3 +30,6 @@ export const ErrorEnvelope = Type.Object(
 export const AUTH_ERRORS: { 401: TSchema } = {
   401: { ...ErrorEnvelope, description: 'missing, unknown or expired access token, or a Tier the token may not use' },
 } as const;
+
+/** Protected routes: an access token, optionally with the Tier header of an agency's sub-merchant. */
+export const SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { bearer: [], tier: [] }];

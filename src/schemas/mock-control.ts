@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
 
 export const healthSchema: FastifySchema = {
   tags: ['mock-control'],
@@ -42,14 +42,34 @@ export const clockSchema: Record<'get' | 'post', FastifySchema> = {
   get: {
     tags: ['mock-control'],
     summary: "Read the caller's merchant clock",
-    security: [{ bearer: [] }],
+    security: SECURITY,
     response: { 200: ClockView, ...AUTH_ERRORS },
   },
   post: {
     tags: ['mock-control'],
     summary: "Move the caller's merchant clock (tokens, payments and schedules all follow it)",
-    security: [{ bearer: [] }],
+    security: SECURITY,
     body: ClockBody,
     response: { 200: ClockView, 400: ErrorEnvelope, ...AUTH_ERRORS },
+  },
+};
+
+export const testCardsSchema: FastifySchema = {
+  tags: ['mock-control'],
+  summary: 'The test-card catalogue (read-only)',
+  description:
+    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as fail_reason. Every other number is a good card.',
+  response: {
+    200: Envelope(
+      Type.Array(
+        Type.Object({
+          card_number: Type.String(),
+          kind: Type.Union([Type.Literal('issue_fail'), Type.Literal('charge_fail')]),
+          reason: Type.String(),
+          description: Type.String(),
+        }),
+      ),
+      'the catalogue',
+    ),
   },
 };

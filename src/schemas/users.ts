@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
 
 export const GetTokenBody = Type.Object({
   imp_key: Type.String({ description: 'REST API key', examples: ['imp_apikey'] }),
@@ -41,7 +41,7 @@ export const PgSettingAnnotation = Type.Object({
 export const getPgSchema: FastifySchema = {
   tags: ['users'],
   summary: 'PG settings of the caller (or of its Tier)',
-  security: [{ bearer: [] }],
+  security: SECURITY,
   response: {
     200: Envelope(Type.Array(PgSettingAnnotation), 'the PG settings'),
     ...AUTH_ERRORS,

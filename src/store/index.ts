@@ -6,6 +6,7 @@ import { MerchantsRepository } from './merchants.js';
 import { SubMerchantsRepository } from './sub-merchants.js';
 import { PgSettingsRepository } from './pg-settings.js';
 import { TokensRepository } from './tokens.js';
+import { BillingKeysRepository } from './billing-keys.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -13,6 +14,7 @@ export class Store {
   readonly subMerchants: SubMerchantsRepository;
   readonly pgSettings: PgSettingsRepository;
   readonly tokens: TokensRepository;
+  readonly billingKeys: BillingKeysRepository;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepository(db);
@@ -20,6 +22,7 @@ export class Store {
     this.subMerchants = new SubMerchantsRepository(db);
     this.pgSettings = new PgSettingsRepository(db);
     this.tokens = new TokensRepository(db);
+    this.billingKeys = new BillingKeysRepository(db);
   }
 
   static open(file: string): Store {

@@ -61,4 +61,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tokens_by_merchant ON tokens (merchant_id, expired_at);
     `,
   },
+  {
+    version: 2,
+    name: 'billing keys',
+    sql: `
+      -- A billing key: the card behind it is kept only as a masked number and a keyed fingerprint.
+      CREATE TABLE billing_keys (
+        id                  INTEGER PRIMARY KEY,
+        merchant_id         INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code           TEXT    NOT NULL DEFAULT '',
+        customer_uid        TEXT    NOT NULL,
+        pg_provider         TEXT    NOT NULL,
+        pg_id               TEXT    NOT NULL,
+        sandbox             INTEGER NOT NULL,
+        customer_id         TEXT,
+        card_code           TEXT,
+        card_name           TEXT,
+        card_number         TEXT    NOT NULL,
+        card_type           INTEGER,
+        card_fingerprint    TEXT    NOT NULL,
+        card_expiry         TEXT    NOT NULL,
+        decline_reason      TEXT,
+        customer_name       TEXT,
+        customer_tel        TEXT,
+        customer_email      TEXT,
+        customer_addr       TEXT,
+        customer_postcode   TEXT,
+        inserted            INTEGER NOT NULL,
+        updated             INTEGER NOT NULL,
+        UNIQUE (merchant_id, tier_code, customer_uid)
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,0 +1,113 @@
+// Tests for resolveConfig: defaults, environment variables, precedence, the CLI's defaults and every refusal.
+
+import t from 'tap';
+import { ConfigError, DEFAULT_FIXTURES, resolveConfig, type ConfigInput } from '../src/config.js';
+
+t.test('with nothing given, every option takes its documented library default', async (t) => {
+  t.same(resolveConfig({}, {}), {
+    port: 0,
+    host: '127.0.0.1',
+    db: ':memory:',
+    fixtures: DEFAULT_FIXTURES,
+    merchantMode: 'open',
+    logLevel: 'silent',
+    tokenTtl: 1800,
+    notFoundStatus: 200,
+    cardMask: 'first8-last4',
+    sandbox: true,
+  });
+  t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
+});
+
+t.test('the start command defaults to port 8080, ./data/iamport.db and info logs', async (t) => {
+  const config = resolveConfig({}, {}, { cli: true });
+  t.equal(config.port, 8080);
+  t.equal(config.db, './data/iamport.db');
+  t.equal(config.logLevel, 'info');
+  t.equal(config.merchantMode, 'open', 'options without a CLI default keep the library default');
+  t.equal(config.tokenTtl, 1800);
+});
+
+t.test('environment variables set every option, converted to its type', async (t) => {
+  const config = resolveConfig({}, {
+    IAMPORT_MOCK_PORT: '9123',
+    IAMPORT_MOCK_HOST: '0.0.0.0',
+    IAMPORT_MOCK_DB: '/tmp/x.db',
+    IAMPORT_MOCK_FIXTURES: '/tmp/f.yaml',
+    IAMPORT_MOCK_MERCHANT_MODE: 'strict',
+    IAMPORT_MOCK_LOG_LEVEL: 'debug',
+    IAMPORT_MOCK_TOKEN_TTL: '600',
+    IAMPORT_MOCK_NOT_FOUND_STATUS: '404',
+    IAMPORT_MOCK_CARD_MASK: 'first6-last4',
+    IAMPORT_MOCK_SANDBOX: 'false',
+  });
+  t.same(config, {
+    port: 9123,
+    host: '0.0.0.0',
+    db: '/tmp/x.db',
+    fixtures: '/tmp/f.yaml',
+    merchantMode: 'strict',
+    logLevel: 'debug',
+    tokenTtl: 600,
+    notFoundStatus: 404,
+    cardMask: 'first6-last4',
+    sandbox: false,
+  });
+});
+
+t.test('environment variables win over the CLI defaults', async (t) => {
+  const config = resolveConfig({}, { IAMPORT_MOCK_PORT: '9000', IAMPORT_MOCK_DB: ':memory:' }, { cli: true });
+  t.equal(config.port, 9000);
+  t.equal(config.db, ':memory:');
+  t.equal(config.logLevel, 'info');
+});
+
+t.test('explicit options win over environment variables', async (t) => {
+  const env = { IAMPORT_MOCK_PORT: '9000', IAMPORT_MOCK_MERCHANT_MODE: 'strict', IAMPORT_MOCK_TOKEN_TTL: '60' };
+  const config = resolveConfig({ port: 7000, merchantMode: 'open', tokenTtl: '120' }, env);
+  t.equal(config.port, 7000);
+  t.equal(config.merchantMode, 'open');
+  t.equal(config.tokenTtl, 120, 'a numeric string option is converted too');
+});
+
+t.test('the fixtures option "none" (or null) loads no fixtures', async (t) => {
+  t.equal(resolveConfig({ fixtures: 'none' }, {}).fixtures, null);
+  t.equal(resolveConfig({ fixtures: null }, {}).fixtures, null);
+  t.equal(resolveConfig({}, { IAMPORT_MOCK_FIXTURES: 'none' }).fixtures, null);
+});
+
+t.test('each bad value throws a ConfigError naming where it came from', async (t) => {
+  const cases: { name: string; input: ConfigInput; env?: NodeJS.ProcessEnv; names: RegExp }[] = [
+    { name: 'port 70000', input: { port: 70000 }, names: /option port.*70000.*0 to 65535/ },
+    { name: 'port "abc"', input: { port: 'abc' }, names: /option port.*"abc".*whole number/ },
+    { name: 'port -1', input: { port: -1 }, names: /option port/ },
+    { name: 'port 1.5', input: { port: 1.5 }, names: /option port/ },
+    { name: 'token-ttl 0', input: { tokenTtl: 0 }, names: /option tokenTtl.*at least 1/ },
+    { name: 'merchant-mode "x"', input: { merchantMode: 'x' }, names: /option merchantMode.*"x".*open, strict/ },
+    { name: 'log-level "loud"', input: { logLevel: 'loud' }, names: /option logLevel.*"loud"/ },
+    { name: 'not-found-status 500', input: { notFoundStatus: 500 }, names: /option notFoundStatus.*500.*200 or 404/ },
+    { name: 'sandbox "maybe"', input: { sandbox: 'maybe' }, names: /option sandbox/ },
+    { name: 'empty host', input: { host: '' }, names: /option host/ },
+    { name: 'env port 70000', input: {}, env: { IAMPORT_MOCK_PORT: '70000' }, names: /environment variable IAMPORT_MOCK_PORT.*70000/ },
+    { name: 'env port "abc"', input: {}, env: { IAMPORT_MOCK_PORT: 'abc' }, names: /environment variable IAMPORT_MOCK_PORT.*"abc"/ },
+    { name: 'env token-ttl 0', input: {}, env: { IAMPORT_MOCK_TOKEN_TTL: '0' }, names: /environment variable IAMPORT_MOCK_TOKEN_TTL/ },
+    { name: 'env merchant-mode "x"', input: {}, env: { IAMPORT_MOCK_MERCHANT_MODE: 'x' }, names: /environment variable IAMPORT_MOCK_MERCHANT_MODE/ },
+    { name: 'env log-level "loud"', input: {}, env: { IAMPORT_MOCK_LOG_LEVEL: 'loud' }, names: /environment variable IAMPORT_MOCK_LOG_LEVEL/ },
+    { name: 'env not-found-status 500', input: {}, env: { IAMPORT_MOCK_NOT_FOUND_STATUS: '500' }, names: /environment variable IAMPORT_MOCK_NOT_FOUND_STATUS/ },
+    { name: 'unknown option key', input: { nope: 1 } as ConfigInput, names: /unknown option\(s\): nope/ },
+  ];
+  for (const c of cases) {
+    t.throws(() => resolveConfig(c.input, c.env ?? {}), { name: 'ConfigError', message: c.names }, c.name);
+  }
+  // The thrown value is the exported class, so callers (the CLI) can tell it from other failures.
+  try {
+    resolveConfig({ port: 'abc' }, {});
+    t.fail('port "abc" was accepted');
+  } catch (e) {
+    t.ok(e instanceof ConfigError, 'a ConfigError instance');
+  }
+});
+
+t.test('a bad environment variable is ignored when an explicit option overrides it', async (t) => {
+  t.equal(resolveConfig({ port: 1234 }, { IAMPORT_MOCK_PORT: 'abc' }).port, 1234);
+});
