@@ -23,7 +23,7 @@ export interface Config {
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'default.yaml');
 
-type Kind = 'port' | 'string' | 'positive' | 'enum' | 'boolean' | 'fixtures' | 'notFoundStatus';
+type Kind = 'port' | 'string' | 'positive' | 'enum' | 'fixtures' | 'notFoundStatus';
 
 interface OptionSpec<K extends keyof Config> {
   key: K;
@@ -80,12 +80,6 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       const n = Number(raw);
       if (n !== 200 && n !== 404) throw bad('expected 200 or 404');
       return n;
-    }
-    case 'boolean': {
-      if (typeof raw === 'boolean') return raw;
-      if (raw === 'true' || raw === '1') return true;
-      if (raw === 'false' || raw === '0') return false;
-      throw bad('expected true or false');
     }
     case 'enum': {
       if (typeof raw !== 'string' || !spec.values?.includes(raw)) throw bad(`expected one of ${spec.values?.join(', ')}`);
