@@ -10,6 +10,8 @@ import type { Services } from './services.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
 import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
 import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
+import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
+import { paymentRoutes } from './routes/payments.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -38,6 +40,8 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     await protectedScope.register(auth, { tokens: services.tokens, merchants: services.merchants });
     await protectedScope.register(userRoutes, opts);
     await protectedScope.register(subscribeCustomerRoutes, opts);
+    await protectedScope.register(subscribePaymentRoutes, opts);
+    await protectedScope.register(paymentRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
   });
 

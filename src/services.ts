@@ -6,6 +6,10 @@ import { MerchantService } from './domain/merchants.js';
 import { Secrets } from './domain/secrets.js';
 import { TokenService } from './domain/tokens.js';
 import { BillingKeyService } from './domain/billing-keys.js';
+import { PaymentService } from './domain/payments.js';
+import { PaymentLookupService } from './domain/payment-lookups.js';
+import { CancelService } from './domain/cancels.js';
+import { PrepareService } from './domain/prepares.js';
 import { Store } from './store/index.js';
 
 export interface Services {
@@ -16,11 +20,16 @@ export interface Services {
   merchants: MerchantService;
   tokens: TokenService;
   billingKeys: BillingKeyService;
+  payments: PaymentService;
+  lookups: PaymentLookupService;
+  cancels: CancelService;
+  prepares: PrepareService;
 }
 
 export function createServices(config: Config, store: Store, clock = new Clock()): Services {
   const secrets = new Secrets(store.meta.serverKey());
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
+  const billingKeys = new BillingKeyService(store, secrets, merchants, config);
   return {
     config,
     store,
@@ -28,6 +37,10 @@ export function createServices(config: Config, store: Store, clock = new Clock()
     secrets,
     merchants,
     tokens: new TokenService(store, secrets, clock, config.tokenTtl),
-    billingKeys: new BillingKeyService(store, secrets, merchants, config),
+    billingKeys,
+    payments: new PaymentService(store, secrets, merchants, billingKeys, config),
+    lookups: new PaymentLookupService(store),
+    cancels: new CancelService(store, merchants),
+    prepares: new PrepareService(store, merchants),
   };
 }

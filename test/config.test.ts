@@ -14,7 +14,6 @@ t.test('with nothing given, every option takes its documented library default', 
     tokenTtl: 1800,
     notFoundStatus: 200,
     cardMask: 'first8-last4',
-    sandbox: true,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -39,7 +38,6 @@ t.test('environment variables set every option, converted to its type', async (t
     IAMPORT_MOCK_TOKEN_TTL: '600',
     IAMPORT_MOCK_NOT_FOUND_STATUS: '404',
     IAMPORT_MOCK_CARD_MASK: 'first6-last4',
-    IAMPORT_MOCK_SANDBOX: 'false',
   });
   t.same(config, {
     port: 9123,
@@ -51,7 +49,6 @@ t.test('environment variables set every option, converted to its type', async (t
     tokenTtl: 600,
     notFoundStatus: 404,
     cardMask: 'first6-last4',
-    sandbox: false,
   });
 });
 
@@ -86,7 +83,7 @@ t.test('each bad value throws a ConfigError naming where it came from', async (t
     { name: 'merchant-mode "x"', input: { merchantMode: 'x' }, names: /option merchantMode.*"x".*open, strict/ },
     { name: 'log-level "loud"', input: { logLevel: 'loud' }, names: /option logLevel.*"loud"/ },
     { name: 'not-found-status 500', input: { notFoundStatus: 500 }, names: /option notFoundStatus.*500.*200 or 404/ },
-    { name: 'sandbox "maybe"', input: { sandbox: 'maybe' }, names: /option sandbox/ },
+    { name: 'card-mask "last4"', input: { cardMask: 'last4' }, names: /option cardMask/ },
     { name: 'empty host', input: { host: '' }, names: /option host/ },
     { name: 'env port 70000', input: {}, env: { IAMPORT_MOCK_PORT: '70000' }, names: /environment variable IAMPORT_MOCK_PORT.*70000/ },
     { name: 'env port "abc"', input: {}, env: { IAMPORT_MOCK_PORT: 'abc' }, names: /environment variable IAMPORT_MOCK_PORT.*"abc"/ },

@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { BillingKeyRow } from '../store/billing-keys.js';
 import type { CardInput } from './card-validation.js';
-import { authorizeCard } from './cards.js';
+import { authorizeCard, type Card } from './cards.js';
 import { IamportError } from './errors.js';
-import type { MerchantService, Tenant } from './merchants.js';
+import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
 import type { Secrets } from './secrets.js';
 
 /** The billing-key object of the API (CustomerAnnotation), in the field order of the reference. */
@@ -94,7 +94,11 @@ export class BillingKeyService {
     const now = this.merchants.now(tenant);
     const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
     if (!auth.ok) throw new IamportError(-1, `${ISSUE_FAILED} ${auth.reason}`);
-    const pg = this.merchants.resolvePg(tenant, input.pg);
+    return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
+  }
+
+  /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping `inserted`). */
+  save(tenant: Tenant, customerUid: string, card: Card, pg: ResolvedPg, fields: CustomerFields, now: number): BillingKeyRow {
     return this.store.billingKeys.upsert({
       merchant_id: tenant.merchant.id,
       tier_code: tenant.tier_code,
@@ -102,13 +106,13 @@ export class BillingKeyService {
       pg_provider: pg.pg_provider,
       pg_id: pg.pg_id,
       sandbox: pg.sandbox,
-      customer_id: input.customer_id ?? null,
-      ...auth.card,
-      customer_name: input.customer_name ?? null,
-      customer_tel: input.customer_tel ?? null,
-      customer_email: input.customer_email ?? null,
-      customer_addr: input.customer_addr ?? null,
-      customer_postcode: input.customer_postcode ?? null,
+      customer_id: fields.customer_id ?? null,
+      ...card,
+      customer_name: fields.customer_name ?? null,
+      customer_tel: fields.customer_tel ?? null,
+      customer_email: fields.customer_email ?? null,
+      customer_addr: fields.customer_addr ?? null,
+      customer_postcode: fields.customer_postcode ?? null,
       inserted: now,
       updated: now,
     });

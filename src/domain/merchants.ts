@@ -31,6 +31,8 @@ function channelKey(s: PgSettingRow): string {
   return `channel-key-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+export type ResolvedPg = Pick<PgSettingRow, 'pg_provider' | 'pg_id' | 'sandbox'>;
+
 export const AUTH_FAILED = '인증에 실패하였습니다. API키와 secret을 확인하세요.';
 
 /** The PG setting a merchant created in open mode starts with (the NICE test MID of PortOne's docs). */
@@ -109,7 +111,7 @@ export class MerchantService {
    * The PG a request's `pg` parameter selects: `{pg}` or `{pg}.{MID}` among the tenant's settings; when
    * absent or matching none, the default setting (reference §3.2).
    */
-  resolvePg(tenant: Tenant, pg: string | undefined): Pick<PgSettingRow, 'pg_provider' | 'pg_id' | 'sandbox'> {
+  resolvePg(tenant: Tenant, pg: string | undefined): ResolvedPg {
     const settings = this.pgSettings(tenant);
     if (pg) {
       const dot = pg.indexOf('.');
@@ -119,6 +121,11 @@ export class MerchantService {
       if (match) return match;
     }
     return settings[0] ?? OPEN_MODE_PG;
+  }
+
+  /** The repository scope of a tenant. */
+  static scope(tenant: Tenant): { merchant_id: number; tier_code: string } {
+    return { merchant_id: tenant.merchant.id, tier_code: tenant.tier_code };
   }
 
   /** Current time on the merchant's clock. */

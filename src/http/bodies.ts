@@ -12,6 +12,8 @@ export function parseQueryString(query: string): Record<string, unknown> {
 }
 
 async function bodiesPlugin(app: FastifyInstance): Promise<void> {
+  // Only JSON and form bodies are API input; fastify's built-in text/plain parser would hand routes a bare string.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseQueryString(body as string));
   });

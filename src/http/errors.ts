@@ -70,6 +70,15 @@ export function toEnvelope(error: FastifyError | IamportError, request: FastifyR
   return { status: 500, code: -1, message: '서버 내부 오류가 발생했습니다.' };
 }
 
+/**
+ * Fastify's `frameworkErrors` server option: errors raised before routing (a URL that cannot be decoded,
+ * an over-long path parameter) bypass the error handler, so they get the envelope here.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, code, message } = toEnvelope(error, request);
+  reply.status(status).send(failure(code, message));
+}
+
 async function errorsPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, code, message } = toEnvelope(error, request);

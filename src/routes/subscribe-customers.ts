@@ -1,4 +1,4 @@
-// /subscribe/customers: issue, read, delete billing keys, and read several at once.
+// /subscribe/customers: issue, read, delete billing keys, read several at once, and a key's payments.
 
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
@@ -9,6 +9,7 @@ import {
   deleteCustomerSchema, getCustomerSchema, getCustomersSchema, issueCustomerSchema,
   type CustomerUidParams, type IssueBody, type ManyQuery,
 } from '../schemas/customers.js';
+import { customerPaymentsSchema, type CustomerPaymentsQuery } from '../schemas/payments.js';
 
 type Params = Static<typeof CustomerUidParams>;
 
@@ -33,4 +34,10 @@ export async function subscribeCustomerRoutes(app: FastifyInstance, { services }
     const { status, rows } = keys.getMany(request.tenant, request.query.customer_uid);
     return reply.status(status).send(ok(rows.map(toCustomer)));
   });
+
+  app.get<{ Params: Params; Querystring: Static<typeof CustomerPaymentsQuery> }>(
+    '/subscribe/customers/:customer_uid/payments',
+    { schema: customerPaymentsSchema },
+    async (request) => ok(services.lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
+  );
 }

@@ -7,6 +7,9 @@ import { SubMerchantsRepository } from './sub-merchants.js';
 import { PgSettingsRepository } from './pg-settings.js';
 import { TokensRepository } from './tokens.js';
 import { BillingKeysRepository } from './billing-keys.js';
+import { PaymentsRepository } from './payments.js';
+import { CancellationsRepository } from './cancellations.js';
+import { PreparesRepository } from './prepares.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -15,6 +18,9 @@ export class Store {
   readonly pgSettings: PgSettingsRepository;
   readonly tokens: TokensRepository;
   readonly billingKeys: BillingKeysRepository;
+  readonly payments: PaymentsRepository;
+  readonly cancellations: CancellationsRepository;
+  readonly prepares: PreparesRepository;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepository(db);
@@ -23,6 +29,9 @@ export class Store {
     this.pgSettings = new PgSettingsRepository(db);
     this.tokens = new TokensRepository(db);
     this.billingKeys = new BillingKeysRepository(db);
+    this.payments = new PaymentsRepository(db);
+    this.cancellations = new CancellationsRepository(db);
+    this.prepares = new PreparesRepository(db);
   }
 
   static open(file: string): Store {

@@ -93,4 +93,89 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'payments, cancellations, prepared amounts',
+    sql: `
+      CREATE TABLE payments (
+        id                 INTEGER PRIMARY KEY,
+        merchant_id        INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code          TEXT    NOT NULL DEFAULT '',
+        imp_uid            TEXT    NOT NULL UNIQUE,
+        merchant_uid       TEXT    NOT NULL,
+        status             TEXT    NOT NULL CHECK (status IN ('ready', 'paid', 'cancelled', 'failed')),
+        amount             REAL    NOT NULL,
+        cancel_amount      REAL    NOT NULL DEFAULT 0,
+        tax_free           REAL    NOT NULL DEFAULT 0,
+        vat_amount         REAL,
+        currency           TEXT    NOT NULL,
+        name               TEXT,
+        pay_method         TEXT    NOT NULL,
+        channel            TEXT    NOT NULL,
+        pg_provider        TEXT    NOT NULL,
+        pg_id              TEXT    NOT NULL,
+        pg_tid             TEXT,
+        apply_num          TEXT,
+        sandbox            INTEGER NOT NULL,
+        card_code          TEXT,
+        card_name          TEXT,
+        card_number        TEXT,
+        card_type          INTEGER,
+        card_quota         INTEGER NOT NULL DEFAULT 0,
+        buyer_name         TEXT,
+        buyer_email        TEXT,
+        buyer_tel          TEXT,
+        buyer_addr         TEXT,
+        buyer_postcode     TEXT,
+        custom_data        TEXT,
+        user_agent         TEXT,
+        customer_uid       TEXT,
+        customer_uid_usage TEXT,
+        notice_url         TEXT,
+        receipt_url        TEXT,
+        fail_reason        TEXT,
+        cancel_reason      TEXT,
+        started_at         INTEGER NOT NULL,
+        paid_at            INTEGER NOT NULL DEFAULT 0,
+        failed_at          INTEGER NOT NULL DEFAULT 0,
+        cancelled_at       INTEGER NOT NULL DEFAULT 0,
+        updated_at         INTEGER NOT NULL
+      ) STRICT;
+      -- At most one paid (or later cancelled) payment per merchant_uid; failed attempts may repeat.
+      CREATE UNIQUE INDEX payments_one_success ON payments (merchant_id, tier_code, merchant_uid)
+        WHERE status IN ('paid', 'cancelled');
+      CREATE INDEX payments_by_merchant_uid ON payments (merchant_id, tier_code, merchant_uid, started_at);
+      CREATE INDEX payments_by_customer ON payments (merchant_id, tier_code, customer_uid, started_at);
+      CREATE INDEX payments_by_started ON payments (merchant_id, tier_code, started_at);
+      CREATE INDEX payments_by_status_started ON payments (merchant_id, tier_code, status, started_at);
+      CREATE INDEX payments_by_paid ON payments (merchant_id, tier_code, status, paid_at);
+      CREATE INDEX payments_by_failed ON payments (merchant_id, tier_code, status, failed_at);
+      CREATE INDEX payments_by_cancelled ON payments (merchant_id, tier_code, status, cancelled_at);
+
+      CREATE TABLE cancellations (
+        id              INTEGER PRIMARY KEY,
+        payment_id      INTEGER NOT NULL REFERENCES payments(id) ON DELETE CASCADE,
+        cancellation_id TEXT    NOT NULL UNIQUE,
+        pg_tid          TEXT    NOT NULL,
+        amount          REAL    NOT NULL,
+        tax_free        REAL    NOT NULL DEFAULT 0,
+        vat_amount      REAL,
+        reason          TEXT    NOT NULL,
+        receipt_url     TEXT,
+        cancelled_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX cancellations_by_payment ON cancellations (payment_id, id);
+
+      CREATE TABLE prepares (
+        merchant_id  INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code    TEXT    NOT NULL DEFAULT '',
+        merchant_uid TEXT    NOT NULL,
+        amount       REAL    NOT NULL,
+        currency     TEXT    NOT NULL,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        PRIMARY KEY (merchant_id, tier_code, merchant_uid)
+      ) STRICT;
+    `,
+  },
 ];

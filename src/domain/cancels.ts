@@ -1,0 +1,79 @@
+// POST /payments/cancel: full and partial cancels with checksum, and the rules that refuse them.
+
+import type { Store } from '../store/index.js';
+import type { PaymentRow } from '../store/payments.js';
+import { IamportError, badRequest } from './errors.js';
+import { MerchantService, type Tenant } from './merchants.js';
+import { newCancellationId, receiptUrl } from './pg.js';
+
+export const NOTHING_TO_CANCEL = '취소할 결제건이 존재하지 않습니다.';
+export const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
+export const CHECKSUM_MISMATCH = '취소가능 잔액이 일치하지 않습니다.';
+export const OVER_CANCEL = '결제취소에 실패하였습니다.(requested cancel amount is bigger than cancelable amount)';
+export const MISSING_ID = 'imp_uid 또는 merchant_uid 중 하나는 지정해주셔야합니다.';
+
+export interface CancelInput {
+  imp_uid?: string | undefined;
+  merchant_uid?: string | undefined;
+  amount?: number | undefined;
+  tax_free?: number | undefined;
+  vat_amount?: number | undefined;
+  checksum?: number | null | undefined;
+  reason?: string | undefined;
+}
+
+/** Money arithmetic in hundredths, so sums of partial cancels never drift (KRW amounts are whole numbers anyway). */
+const cents = (n: number) => Math.round(n * 100);
+const fromCents = (n: number) => n / 100;
+
+export class CancelService {
+  constructor(
+    private readonly store: Store,
+    private readonly merchants: MerchantService,
+  ) {}
+
+  /** Cancels all or part of the remaining amount; the payment's status becomes cancelled either way. */
+  cancel(tenant: Tenant, input: CancelInput): PaymentRow {
+    if (!input.imp_uid && !input.merchant_uid) throw badRequest(MISSING_ID);
+    return this.store.transaction(() => {
+      const scope = MerchantService.scope(tenant);
+      // imp_uid wins when both are given.
+      const payment = input.imp_uid
+        ? this.store.payments.findByImpUid(scope, input.imp_uid)
+        : this.store.payments.findSucceeded(scope, input.merchant_uid!);
+      if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled')) throw new IamportError(1, NOTHING_TO_CANCEL);
+
+      const remaining = cents(payment.amount) - cents(payment.cancel_amount);
+      if (remaining <= 0) throw new IamportError(1, ALREADY_CANCELLED);
+      if (input.checksum !== undefined && input.checksum !== null && cents(input.checksum) !== remaining) {
+        throw new IamportError(-1, CHECKSUM_MISMATCH);
+      }
+      const amount = input.amount ? cents(input.amount) : remaining;
+      if (amount > remaining) throw new IamportError(-1, OVER_CANCEL);
+      const taxFree = input.tax_free ?? 0;
+      if (cents(taxFree) > amount) throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)');
+
+      const now = this.merchants.now(tenant);
+      const reason = input.reason ?? '';
+      const pgTid = payment.pg_tid ?? payment.imp_uid;
+      this.store.cancellations.insert({
+        payment_id: payment.id,
+        cancellation_id: newCancellationId(now),
+        pg_tid: pgTid,
+        amount: fromCents(amount),
+        tax_free: taxFree,
+        vat_amount: input.vat_amount ?? null,
+        reason,
+        receipt_url: receiptUrl(payment.pg_provider, pgTid),
+        cancelled_at: now,
+      });
+      this.store.payments.applyCancel({
+        id: payment.id,
+        cancel_amount: fromCents(cents(payment.cancel_amount) + amount),
+        cancel_reason: reason,
+        cancelled_at: now,
+      });
+      return this.store.payments.findByImpUid(scope, payment.imp_uid)!;
+    });
+  }
+}

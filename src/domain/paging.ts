@@ -1,0 +1,30 @@
+// The paged list shape { total, previous, next, list } with 1-based page numbers and 0 for "none".
+
+import { badRequest } from './errors.js';
+
+export interface Paged<T> {
+  total: number;
+  previous: number;
+  next: number;
+  list: T[];
+}
+
+export interface PageRequest {
+  page: number;
+  limit: number;
+}
+
+export function pageWindow({ page, limit }: PageRequest): { limit: number; offset: number } {
+  return { limit, offset: (page - 1) * limit };
+}
+
+export function paged<T>(total: number, { page, limit }: PageRequest, list: T[]): Paged<T> {
+  return { total, previous: page > 1 ? page - 1 : 0, next: page * limit < total ? page + 1 : 0, list };
+}
+
+/** A page past the last one is an error (page 1 of an empty list is not). */
+export function assertPageExists(total: number, { page, limit }: PageRequest): void {
+  if (page > 1 && (page - 1) * limit >= total) {
+    throw badRequest(`요청하신 페이지(${page})가 존재하지 않습니다. (전체 ${total}건, 페이지당 ${limit}건)`);
+  }
+}

@@ -1,0 +1,58 @@
+// What a PG hands back for an approved card charge: imp_uid, PG transaction id, approval number, receipt URL.
+
+import { randomInt } from 'node:crypto';
+
+function digits(n: number): string {
+  let out = '';
+  while (out.length < n) out += String(randomInt(0, 1_000_000)).padStart(6, '0');
+  return out.slice(0, n);
+}
+
+/** `imps_` + 12 digits: the id format of payments made through the API (reference §1.5). */
+export function newImpUid(): string {
+  return `imps_${digits(12)}`;
+}
+
+/** `cncl_` + a date and random digits: an opaque cancellation id. */
+export function newCancellationId(now: number): string {
+  return `cncl_${kstStamp(now).slice(0, 8)}_${digits(8)}`;
+}
+
+/** An 8-digit card approval number. */
+export function newApplyNum(): string {
+  return digits(8);
+}
+
+/** YYYYMMDDhhmmss in KST, the clock PGs stamp their ids with. */
+export function kstStamp(now: number): string {
+  return new Date((now + 9 * 3600) * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
+/** A transaction id in the style of the PG: NICE `{MID}0116{yyMMddhhmmss}{4}`, KCP 14 digits, others prefixed. */
+export function newPgTid(pgProvider: string, pgId: string, now: number): string {
+  const stamp = kstStamp(now);
+  switch (pgProvider) {
+    case 'nice':
+    case 'nice_v2':
+      return `${pgId}0116${stamp.slice(2)}${digits(4)}`;
+    case 'kcp':
+    case 'kcp_billing':
+      return `${stamp.slice(2, 8)}${digits(8)}`;
+    default:
+      return `${pgProvider}_${stamp}${digits(6)}`;
+  }
+}
+
+/** The PG's receipt page for a transaction (a URL shaped like the PG's; the mock does not serve it). */
+export function receiptUrl(pgProvider: string, pgTid: string): string {
+  switch (pgProvider) {
+    case 'nice':
+    case 'nice_v2':
+      return `https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=${pgTid}&type=0&InnerWin=Y`;
+    case 'kcp':
+    case 'kcp_billing':
+      return `https://admin8.kcp.co.kr/assist/bill.BillActionNew.do?cmd=card_bill&tno=${pgTid}`;
+    default:
+      return `https://iamport-mock.local/receipts/${pgProvider}/${pgTid}`;
+  }
+}

@@ -1,0 +1,176 @@
+// Repository of the payments table: inserts, cancels and the look-ups of /payments and /subscribe/customers/{uid}/payments.
+
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+
+export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
+
+export interface PaymentRow {
+  id: number;
+  merchant_id: number;
+  tier_code: string;
+  imp_uid: string;
+  merchant_uid: string;
+  status: PaymentStatus;
+  amount: number;
+  cancel_amount: number;
+  tax_free: number;
+  vat_amount: number | null;
+  currency: string;
+  name: string | null;
+  pay_method: string;
+  channel: string;
+  pg_provider: string;
+  pg_id: string;
+  pg_tid: string | null;
+  apply_num: string | null;
+  sandbox: 0 | 1;
+  card_code: string | null;
+  card_name: string | null;
+  card_number: string | null;
+  card_type: number | null;
+  card_quota: number;
+  buyer_name: string | null;
+  buyer_email: string | null;
+  buyer_tel: string | null;
+  buyer_addr: string | null;
+  buyer_postcode: string | null;
+  custom_data: string | null;
+  user_agent: string | null;
+  customer_uid: string | null;
+  customer_uid_usage: string | null;
+  notice_url: string | null;
+  receipt_url: string | null;
+  fail_reason: string | null;
+  cancel_reason: string | null;
+  started_at: number;
+  paid_at: number;
+  failed_at: number;
+  cancelled_at: number;
+  updated_at: number;
+}
+
+export type NewPayment = Omit<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>;
+
+/** Orderings the API offers (`sorting`), newest first when prefixed with '-'. */
+export const PAYMENT_SORTS = {
+  '-started': 'started_at DESC, id DESC',
+  started: 'started_at ASC, id ASC',
+  '-paid': 'paid_at DESC, id DESC',
+  paid: 'paid_at ASC, id ASC',
+  '-updated': 'updated_at DESC, id DESC',
+  updated: 'updated_at ASC, id ASC',
+} as const;
+export type PaymentSort = keyof typeof PAYMENT_SORTS;
+
+/** The time a status filter looks at: paid payments by paid_at, failed by failed_at, and so on. */
+const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
+  all: 'started_at',
+  ready: 'started_at',
+  paid: 'paid_at',
+  failed: 'failed_at',
+  cancelled: 'cancelled_at',
+};
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface Scope {
+  merchant_id: number;
+  tier_code: string;
+}
+
+const COLUMNS = [
+  'merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'tax_free', 'vat_amount', 'currency', 'name',
+  'pay_method', 'channel', 'pg_provider', 'pg_id', 'pg_tid', 'apply_num', 'sandbox', 'card_code', 'card_name', 'card_number',
+  'card_type', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr', 'buyer_postcode', 'custom_data',
+  'user_agent', 'customer_uid', 'customer_uid_usage', 'notice_url', 'receipt_url', 'fail_reason', 'started_at', 'paid_at',
+  'failed_at', 'updated_at',
+] as const satisfies readonly (keyof NewPayment)[];
+
+export class PaymentsRepository {
+  private readonly statements = new Map<string, Statement>();
+  private readonly insertStmt;
+  private readonly byImpUidStmt;
+  private readonly succeededStmt;
+  private readonly cancelStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare<NewPayment>(
+      `INSERT INTO payments (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    );
+    this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
+      'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
+    );
+    this.succeededStmt = db.prepare<[number, string, string], PaymentRow>(
+      `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', 'cancelled')`,
+    );
+    this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
+      `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
+         cancelled_at = @cancelled_at, updated_at = @cancelled_at WHERE id = @id`,
+    );
+  }
+
+  /** One prepared statement per distinct SQL text (orderings and filters vary only over whitelisted names). */
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  insert(payment: NewPayment): PaymentRow {
+    const id = Number(this.insertStmt.run(payment).lastInsertRowid);
+    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
+  }
+
+  findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
+    return this.byImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
+  }
+
+  /** The paid or cancelled payment of a merchant_uid: what makes the merchant_uid used. */
+  findSucceeded(scope: Scope, merchantUid: string): PaymentRow | undefined {
+    return this.succeededStmt.get(scope.merchant_id, scope.tier_code, merchantUid);
+  }
+
+  private merchantUidFilter(status: PaymentStatus | null): string {
+    return `FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ?${status ? ' AND status = ?' : ''}`;
+  }
+
+  /** Payments of a merchant_uid (optionally in one status), in the given order. */
+  listByMerchantUid(scope: Scope, merchantUid: string, status: PaymentStatus | null, sort: PaymentSort, page: Page): { total: number; rows: PaymentRow[] } {
+    const filter = this.merchantUidFilter(status);
+    const args: unknown[] = [scope.merchant_id, scope.tier_code, merchantUid, ...(status ? [status] : [])];
+    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    return { total, rows };
+  }
+
+  /** Payments in a status (or all) whose status time lies in [from, to]. */
+  listByStatus(scope: Scope, status: PaymentStatus | 'all', from: number, to: number, sort: PaymentSort, page: Page): { total: number; rows: PaymentRow[] } {
+    const time = TIME_COLUMN[status];
+    const filter = `FROM payments WHERE merchant_id = ? AND tier_code = ?${status === 'all' ? '' : ' AND status = ?'} AND ${time} BETWEEN ? AND ?`;
+    const args: unknown[] = [scope.merchant_id, scope.tier_code, ...(status === 'all' ? [] : [status]), from, to];
+    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    return { total, rows };
+  }
+
+  /** Payments made with a billing key, newest first. */
+  listByCustomer(scope: Scope, customerUid: string, page: Page): { total: number; rows: PaymentRow[] } {
+    const filter = 'FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?';
+    const args = [scope.merchant_id, scope.tier_code, customerUid];
+    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    return { total, rows };
+  }
+
+  /** Records a (partial or full) cancel: the status becomes cancelled either way, as the live API does. */
+  applyCancel(change: Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>): void {
+    this.cancelStmt.run(change);
+  }
+}
