@@ -45,5 +45,8 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     await protectedScope.register(controlRoutes, opts);
   });
 
+  app.addHook('onReady', async () => services.runner.start((err) => app.log.error({ err }, 'schedule runner failed')));
+  app.addHook('onClose', async () => services.runner.stop());
+
   return app;
 }

@@ -10,6 +10,8 @@ import { PaymentService } from './domain/payments.js';
 import { PaymentLookupService } from './domain/payment-lookups.js';
 import { CancelService } from './domain/cancels.js';
 import { PrepareService } from './domain/prepares.js';
+import { ScheduleService } from './domain/schedules.js';
+import { ScheduleRunner } from './domain/schedule-runner.js';
 import { Store } from './store/index.js';
 
 export interface Services {
@@ -24,12 +26,16 @@ export interface Services {
   lookups: PaymentLookupService;
   cancels: CancelService;
   prepares: PrepareService;
+  schedules: ScheduleService;
+  runner: ScheduleRunner;
 }
 
 export function createServices(config: Config, store: Store, clock = new Clock()): Services {
   const secrets = new Secrets(store.meta.serverKey());
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
   const billingKeys = new BillingKeyService(store, secrets, merchants, config);
+  const payments = new PaymentService(store, secrets, merchants, billingKeys, config);
+  const runner = new ScheduleRunner(store, clock, payments);
   return {
     config,
     store,
@@ -38,9 +44,11 @@ export function createServices(config: Config, store: Store, clock = new Clock()
     merchants,
     tokens: new TokenService(store, secrets, clock, config.tokenTtl),
     billingKeys,
-    payments: new PaymentService(store, secrets, merchants, billingKeys, config),
+    payments,
     lookups: new PaymentLookupService(store),
     cancels: new CancelService(store, merchants),
     prepares: new PrepareService(store, merchants),
+    schedules: new ScheduleService(store, merchants, billingKeys, runner),
+    runner,
   };
 }

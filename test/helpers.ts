@@ -67,3 +67,50 @@ export async function advanceClock(server: MockServer, token: string, seconds: n
   if (res.body.code !== 0) throw new Error(`clock move failed: ${JSON.stringify(res.body)}`);
   return res.body.response.now as number;
 }
+
+// ---- Payment helpers (used by the payments, cancel and subscribe-payments tests) ----
+
+export type Creds = { imp_key: string; imp_secret: string };
+
+/** Credentials of a new open-mode merchant (kept, so a fresh token can be fetched after the clock moved). */
+export function newMerchant(prefix = 'm'): Creds {
+  return { imp_key: `${prefix}_${Math.random().toString(36).slice(2)}`, imp_secret: 'secret' };
+}
+
+/** The merchant clock's now, read through the control API. */
+export async function clockNow(server: MockServer, token: string): Promise<number> {
+  const res = await call(server, 'GET', '/__mock/clock', undefined, { token });
+  if (res.body.code !== 0) throw new Error(`clock read failed: ${JSON.stringify(res.body)}`);
+  return res.body.response.now as number;
+}
+
+/** Moves the merchant clock by `seconds` and answers a token valid at the new time (tokens follow the merchant clock). */
+export async function moveClock(server: MockServer, creds: Creds, seconds: number): Promise<string> {
+  await advanceClock(server, await tokenFor(server, creds), seconds);
+  return tokenFor(server, creds);
+}
+
+/** A card that is always approved, valid on any clock the tests set. */
+export const GOOD_CARD = Object.freeze({ card_number: '4330-1200-1234-5678', expiry: '2099-12', birth: '900101', pwd_2digit: '12' });
+
+/** Issues a billing key and fails loudly when it is not issued. */
+export async function issueKey(server: MockServer, token: string, uid: string, body: Record<string, unknown> = {}): Promise<any> {
+  const res = await call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, { ...GOOD_CARD, ...body }, { token });
+  if (res.body.code !== 0) throw new Error(`issue ${uid} failed: ${JSON.stringify(res.body)}`);
+  return res.body.response;
+}
+
+/** POST /subscribe/payments/again */
+export function payAgain(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+  return call(server, 'POST', '/subscribe/payments/again', body, { token, ...opts });
+}
+
+/** POST /subscribe/payments/onetime */
+export function payOnetime(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+  return call(server, 'POST', '/subscribe/payments/onetime', body, { token, ...opts });
+}
+
+/** POST /payments/cancel */
+export function cancelPayment(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+  return call(server, 'POST', '/payments/cancel', body, { token, ...opts });
+}

@@ -34,12 +34,12 @@ export interface Customer {
 }
 
 export interface CustomerFields {
-  customer_id?: string | undefined;
-  customer_name?: string | undefined;
-  customer_tel?: string | undefined;
-  customer_email?: string | undefined;
-  customer_addr?: string | undefined;
-  customer_postcode?: string | undefined;
+  customer_id?: string | null | undefined;
+  customer_name?: string | null | undefined;
+  customer_tel?: string | null | undefined;
+  customer_email?: string | null | undefined;
+  customer_addr?: string | null | undefined;
+  customer_postcode?: string | null | undefined;
 }
 
 export interface IssueInput extends CardInput, CustomerFields {

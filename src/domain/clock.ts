@@ -1,8 +1,10 @@
-// The one clock: every "now" of the API is wall-clock time plus the merchant's offset, in integer UNIX seconds.
+// The one clock: every "now" of the API is wall-clock time plus the merchant's offset (or a frozen time), in integer UNIX seconds.
 
 export interface ClockSubject {
-  /** Seconds the merchant's clock runs ahead of (or, when negative, behind) real time. */
+  /** Seconds the merchant's clock runs ahead of real time. */
   clock_offset: number;
+  /** When set, the merchant's clock stands still at this time. */
+  clock_frozen_at: number | null;
 }
 
 export class Clock {
@@ -15,6 +17,6 @@ export class Clock {
 
   /** The merchant's "now" in whole seconds. */
   now(subject: ClockSubject): number {
-    return this.wallNow() + subject.clock_offset;
+    return subject.clock_frozen_at ?? this.wallNow() + subject.clock_offset;
   }
 }

@@ -5,7 +5,7 @@ import type { Store } from '../store/index.js';
 import type { MerchantRow } from '../store/merchants.js';
 import type { PgSettingRow } from '../store/pg-settings.js';
 import type { Clock } from './clock.js';
-import { IamportError, unauthorized } from './errors.js';
+import { IamportError, badRequest, unauthorized } from './errors.js';
 import type { Secrets } from './secrets.js';
 import type { MerchantMode } from '../config.js';
 
@@ -133,9 +133,19 @@ export class MerchantService {
     return this.clock.now(tenant.merchant);
   }
 
-  /** Moves the merchant's clock by `seconds` (negative moves it back) and returns its new "now". */
+  /** Moves the merchant's clock forward by `seconds` (a frozen clock stays frozen, at the later time). */
   advanceClock(merchant: MerchantRow, seconds: number): MerchantRow {
-    this.store.merchants.setClockOffset(merchant.id, merchant.clock_offset + seconds);
+    if (seconds < 0) throw badRequest('시계를 과거로 되돌릴 수 없습니다.');
+    if (merchant.clock_frozen_at !== null) this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
+    else this.store.merchants.setClock(merchant.id, merchant.clock_offset + seconds, null);
+    return this.store.merchants.findById(merchant.id)!;
+  }
+
+  /** Stops the merchant's clock at its current time, or lets it run on from there. */
+  freezeClock(merchant: MerchantRow, frozen: boolean): MerchantRow {
+    const now = this.clock.now(merchant);
+    if (frozen) this.store.merchants.setClock(merchant.id, merchant.clock_offset, now);
+    else this.store.merchants.setClock(merchant.id, now - this.clock.wallNow(), null);
     return this.store.merchants.findById(merchant.id)!;
   }
 }

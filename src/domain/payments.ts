@@ -26,18 +26,18 @@ export type CustomerUidUsage = 'issue' | 'payment' | 'payment.scheduled';
 export interface OrderInput {
   merchant_uid: string;
   amount: number;
-  tax_free?: number | undefined;
-  vat_amount?: number | undefined;
-  currency?: string | undefined;
-  name?: string | undefined;
-  card_quota?: number | undefined;
-  buyer_name?: string | undefined;
-  buyer_email?: string | undefined;
-  buyer_tel?: string | undefined;
-  buyer_addr?: string | undefined;
-  buyer_postcode?: string | undefined;
+  tax_free?: number | null | undefined;
+  vat_amount?: number | null | undefined;
+  currency?: string | null | undefined;
+  name?: string | null | undefined;
+  card_quota?: number | null | undefined;
+  buyer_name?: string | null | undefined;
+  buyer_email?: string | null | undefined;
+  buyer_tel?: string | null | undefined;
+  buyer_addr?: string | null | undefined;
+  buyer_postcode?: string | null | undefined;
   custom_data?: unknown;
-  notice_url?: string | undefined;
+  notice_url?: string | null | undefined;
 }
 
 export interface AgainInput extends OrderInput {
@@ -49,8 +49,8 @@ export interface OnetimeInput extends OrderInput, CardInput {
   pg?: string | undefined;
 }
 
-/** Where a charge's card comes from: a stored key or a card just authorized. */
-interface ChargeSource {
+/** Where a charge's card comes from: a stored key, a card just authorized, or none (a deleted key). */
+export interface ChargeSource {
   card: {
     card_code: string | null;
     card_name: string | null;
@@ -59,7 +59,7 @@ interface ChargeSource {
     /** 'YYYY-MM' */
     card_expiry: string;
     decline_reason: string | null;
-  };
+  } | null;
   pg: ResolvedPg;
   customer_uid: string | null;
   usage: CustomerUidUsage | null;
@@ -71,6 +71,13 @@ interface ChargeSource {
 function customData(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** What the card itself says to any charge: a catalogue decline, or expiry on the merchant clock. */
+export function cardDeclineReason(card: { decline_reason: string | null; card_expiry: string }, now: number): string | null {
+  if (card.decline_reason) return card.decline_reason;
+  const [year, month] = card.card_expiry.split('-').map(Number) as [number, number];
+  return expiryEnd(year, month) <= now ? EXPIRED_CARD : null;
 }
 
 export class PaymentService {
@@ -155,23 +162,26 @@ export class PaymentService {
 
   /** Why the "card company" declines this charge, or null when it approves. */
   private declineReason(tenant: Tenant, input: OrderInput, card: ChargeSource['card'], now: number): string | null {
+    if (card === null) return UNKNOWN_BUYER;
     const prepared = this.store.prepares.find(tenant.merchant.id, tenant.tier_code, input.merchant_uid);
     if (prepared && prepared.amount !== input.amount) {
       return `사전등록된 결제금액(${prepared.amount})과 결제요청금액(${input.amount})이 일치하지 않습니다.`;
     }
-    if (card.decline_reason) return card.decline_reason;
-    const [year, month] = card.card_expiry.split('-').map(Number) as [number, number];
-    if (expiryEnd(year, month) <= now) return EXPIRED_CARD;
+    const cardDecline = cardDeclineReason(card, now);
+    if (cardDecline) return cardDecline;
     if ((input.card_quota ?? 0) >= 2 && input.amount < MIN_INSTALMENT_AMOUNT) {
       return `[8373] 할부 불가 금액입니다. (${MIN_INSTALMENT_AMOUNT}원 미만은 일시불만 가능)`;
     }
     return null;
   }
 
-  /** Records the charge as paid or failed; call inside a transaction. */
-  charge(tenant: Tenant, input: OrderInput, userAgent: string | null, source: ChargeSource): PaymentRow {
-    const now = this.merchants.now(tenant);
-    const decline = this.declineReason(tenant, input, source.card, now);
+  /**
+   * Records the charge as paid or failed at `now` (the merchant clock unless a schedule says otherwise);
+   * call inside a transaction. A merchant_uid paid in the meantime makes the charge fail.
+   */
+  charge(tenant: Tenant, input: OrderInput, userAgent: string | null, source: ChargeSource, now = this.merchants.now(tenant)): PaymentRow {
+    const used = this.store.payments.findSucceeded(MerchantService.scope(tenant), input.merchant_uid);
+    const decline = used ? DUPLICATE_MERCHANT_UID : this.declineReason(tenant, input, source.card, now);
     const paid = decline === null;
     const pgTid = newPgTid(source.pg.pg_provider, source.pg.pg_id, now);
     const payment: NewPayment = {
@@ -192,10 +202,10 @@ export class PaymentService {
       pg_tid: pgTid,
       apply_num: paid ? newApplyNum() : null,
       sandbox: source.pg.sandbox,
-      card_code: source.card.card_code,
-      card_name: source.card.card_name,
-      card_number: source.card.card_number,
-      card_type: source.card.card_type,
+      card_code: source.card?.card_code ?? null,
+      card_name: source.card?.card_name ?? null,
+      card_number: source.card?.card_number ?? null,
+      card_type: source.card?.card_type ?? null,
       card_quota: input.card_quota ?? 0,
       buyer_name: input.buyer_name ?? source.buyer.buyer_name ?? null,
       buyer_email: input.buyer_email ?? source.buyer.buyer_email ?? null,

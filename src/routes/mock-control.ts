@@ -1,9 +1,12 @@
-// The control API under /__mock: health and the test-card catalogue (public), and the caller's merchant clock.
+// The control API under /__mock: health and the test-card catalogue (public), and the caller's merchant clock
+// (moving it runs the schedules that became due).
 
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { ok } from '../http/envelope.js';
-import { IamportError } from '../domain/errors.js';
+import { IamportError, badRequest } from '../domain/errors.js';
+import type { MerchantRow } from '../store/merchants.js';
+import type { RunSummary } from '../domain/schedule-runner.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { clockSchema, healthSchema, testCardsSchema, type ClockBody } from '../schemas/mock-control.js';
@@ -23,19 +26,24 @@ export async function publicControlRoutes(app: FastifyInstance, { services }: { 
 }
 
 export async function controlRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  const clockView = (offset: number, now: number) => ok({ now, offset });
+  const { merchants, clock, runner } = services;
+  const clockView = (merchant: MerchantRow, executed: RunSummary) =>
+    ok({ now: clock.now(merchant), offset: merchant.clock_offset, frozen: merchant.clock_frozen_at !== null, executed });
 
-  app.get(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.get }, async (request) => {
-    const { merchant } = request.tenant;
-    return clockView(merchant.clock_offset, services.clock.now(merchant));
-  });
+  app.get(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.get }, async (request) =>
+    clockView(request.tenant.merchant, { ran: 0, paid: 0, failed: 0 }),
+  );
 
   app.post<{ Body: Static<typeof ClockBody> }>(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.post }, async (request) => {
-    const { advance, set } = request.body;
-    const { merchant } = request.tenant;
-    let delta = advance ?? 0;
-    if (set !== undefined) delta = set - services.clock.now(merchant);
-    const moved = services.merchants.advanceClock(merchant, delta);
-    return clockView(moved.clock_offset, services.clock.now(moved));
+    const { advance, set, frozen } = request.body;
+    let merchant = request.tenant.merchant;
+    if (set !== undefined) {
+      const now = clock.now(merchant);
+      if (set < now) throw badRequest(`시계를 과거로 되돌릴 수 없습니다. (현재 ${now}, 요청 ${set})`);
+      merchant = merchants.advanceClock(merchant, set - now);
+    }
+    if (advance !== undefined) merchant = merchants.advanceClock(merchant, advance);
+    if (frozen !== undefined) merchant = merchants.freezeClock(merchant, frozen);
+    return clockView(merchant, runner.runMerchant(merchant.id));
   });
 }

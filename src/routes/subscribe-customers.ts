@@ -1,6 +1,7 @@
-// /subscribe/customers: issue, read, delete billing keys, read several at once, and a key's payments.
+// /subscribe/customers: issue, read, delete billing keys, read several at once, and a key's payments and schedules
+// (GET /subscribe/payments/schedule/customers/{uid} is the same list and lives here too).
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { ok } from '../http/envelope.js';
 import { toCustomer } from '../domain/billing-keys.js';
@@ -10,6 +11,9 @@ import {
   type CustomerUidParams, type IssueBody, type ManyQuery,
 } from '../schemas/customers.js';
 import { customerPaymentsSchema, type CustomerPaymentsQuery } from '../schemas/payments.js';
+import { customerSchedulesSchema, type CustomerSchedulesQuery } from '../schemas/schedules.js';
+import { CUSTOMER_SCHEDULE_PAGE } from '../domain/schedules.js';
+import { scheduleRange } from './schedule-range.js';
 
 type Params = Static<typeof CustomerUidParams>;
 
@@ -40,4 +44,17 @@ export async function subscribeCustomerRoutes(app: FastifyInstance, { services }
     { schema: customerPaymentsSchema },
     async (request) => ok(services.lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
   );
+
+  type CustomerSchedules = { Params: Params; Querystring: Static<typeof CustomerSchedulesQuery> };
+  const customerSchedules = async (request: FastifyRequest<CustomerSchedules>) => {
+    const q = request.query;
+    const status = q['schedule-status'] ?? q.schedule_status;
+    return ok(
+      services.schedules.list(request.tenant, request.params.customer_uid, {
+        ...scheduleRange(q), status, page: q.page ?? 1, limit: CUSTOMER_SCHEDULE_PAGE, ascending: false,
+      }),
+    );
+  };
+  app.get<CustomerSchedules>('/subscribe/customers/:customer_uid/schedules', { schema: customerSchedulesSchema }, customerSchedules);
+  app.get<CustomerSchedules>('/subscribe/payments/schedule/customers/:customer_uid', { schema: customerSchedulesSchema }, customerSchedules);
 }

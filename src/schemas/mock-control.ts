@@ -24,16 +24,28 @@ export const healthSchema: FastifySchema = {
 
 export const ClockBody = Type.Object(
   {
-    advance: Type.Optional(Type.Integer({ minimum: -3_155_760_000, maximum: 3_155_760_000, description: 'seconds to move the clock by (negative moves it back)' })),
-    set: Type.Optional(Type.Integer({ minimum: 0, maximum: 253_402_300_799, description: 'UNIX seconds the clock should read now' })),
+    advance: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_155_760_000, description: 'seconds to move the clock forward' })),
+    set: Type.Optional(Type.Integer({ minimum: 0, maximum: 253_402_300_799, description: 'UNIX seconds the clock should read now (not earlier than now)' })),
+    frozen: Type.Optional(Type.Boolean({ description: 'true stops the clock at its current time; false lets it run on from there' })),
   },
   { minProperties: 1 },
+);
+
+const RunSummary = Type.Object(
+  {
+    ran: Type.Integer({ description: 'schedules executed because the clock moved' }),
+    paid: Type.Integer(),
+    failed: Type.Integer(),
+  },
+  { description: 'the schedules that became due and ran before this answer' },
 );
 
 const ClockView = Envelope(
   Type.Object({
     now: Type.Integer({ description: "the merchant's now, UNIX seconds" }),
     offset: Type.Integer({ description: 'seconds ahead of real time' }),
+    frozen: Type.Boolean(),
+    executed: RunSummary,
   }),
   "the merchant's clock",
 );
@@ -47,7 +59,9 @@ export const clockSchema: Record<'get' | 'post', FastifySchema> = {
   },
   post: {
     tags: ['mock-control'],
-    summary: "Move the caller's merchant clock (tokens, payments and schedules all follow it)",
+    summary: "Move, freeze or unfreeze the caller's merchant clock",
+    description:
+      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule that became due and answers after they ran. The clock never moves back.',
     security: SECURITY,
     body: ClockBody,
     response: { 200: ClockView, 400: ErrorEnvelope, ...AUTH_ERRORS },

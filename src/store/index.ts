@@ -10,6 +10,7 @@ import { BillingKeysRepository } from './billing-keys.js';
 import { PaymentsRepository } from './payments.js';
 import { CancellationsRepository } from './cancellations.js';
 import { PreparesRepository } from './prepares.js';
+import { SchedulesRepository } from './schedules.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -21,6 +22,7 @@ export class Store {
   readonly payments: PaymentsRepository;
   readonly cancellations: CancellationsRepository;
   readonly prepares: PreparesRepository;
+  readonly schedules: SchedulesRepository;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepository(db);
@@ -32,6 +34,7 @@ export class Store {
     this.payments = new PaymentsRepository(db);
     this.cancellations = new CancellationsRepository(db);
     this.prepares = new PreparesRepository(db);
+    this.schedules = new SchedulesRepository(db);
   }
 
   static open(file: string): Store {

@@ -10,18 +10,19 @@ export interface MerchantRow {
   is_agency: 0 | 1;
   origin: 'fixture' | 'open';
   clock_offset: number;
+  clock_frozen_at: number | null;
   webhook_url: string | null;
   created_at: number;
 }
 
-export type NewMerchant = Omit<MerchantRow, 'id' | 'clock_offset'>;
+export type NewMerchant = Omit<MerchantRow, 'id' | 'clock_offset' | 'clock_frozen_at'>;
 
 export class MerchantsRepository {
   private readonly byKey;
   private readonly byId;
   private readonly insertStmt;
   private readonly updateFixtureStmt;
-  private readonly setOffsetStmt;
+  private readonly setClockStmt;
   private readonly allStmt;
 
   constructor(db: Db) {
@@ -35,7 +36,7 @@ export class MerchantsRepository {
       `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
          webhook_url = @webhook_url, origin = 'fixture' WHERE id = @id`,
     );
-    this.setOffsetStmt = db.prepare<[number, number]>('UPDATE merchants SET clock_offset = ? WHERE id = ?');
+    this.setClockStmt = db.prepare<[number, number | null, number]>('UPDATE merchants SET clock_offset = ?, clock_frozen_at = ? WHERE id = ?');
     this.allStmt = db.prepare<[], MerchantRow>('SELECT * FROM merchants ORDER BY id');
   }
 
@@ -57,8 +58,8 @@ export class MerchantsRepository {
     this.updateFixtureStmt.run(row);
   }
 
-  setClockOffset(id: number, offsetSeconds: number): void {
-    this.setOffsetStmt.run(offsetSeconds, id);
+  setClock(id: number, offsetSeconds: number, frozenAt: number | null): void {
+    this.setClockStmt.run(offsetSeconds, frozenAt, id);
   }
 
   all(): MerchantRow[] {

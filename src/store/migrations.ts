@@ -178,4 +178,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'schedules, frozen clocks',
+    sql: `
+      -- NULL: the clock runs; otherwise the merchant's "now" stands still at this value.
+      ALTER TABLE merchants ADD COLUMN clock_frozen_at INTEGER;
+
+      CREATE TABLE schedules (
+        id              INTEGER PRIMARY KEY,
+        merchant_id     INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code       TEXT    NOT NULL DEFAULT '',
+        customer_uid    TEXT    NOT NULL,
+        merchant_uid    TEXT    NOT NULL,
+        customer_id     TEXT,
+        pg_provider     TEXT    NOT NULL,
+        pg_id           TEXT    NOT NULL,
+        schedule_at     INTEGER NOT NULL,
+        amount          REAL    NOT NULL,
+        currency        TEXT    NOT NULL,
+        tax_free        REAL    NOT NULL DEFAULT 0,
+        vat_amount      REAL,
+        name            TEXT    NOT NULL,
+        card_quota      INTEGER NOT NULL DEFAULT 0,
+        buyer_name      TEXT,
+        buyer_email     TEXT,
+        buyer_tel       TEXT,
+        buyer_addr      TEXT,
+        buyer_postcode  TEXT,
+        custom_data     TEXT,
+        notice_url      TEXT,
+        schedule_status TEXT    NOT NULL CHECK (schedule_status IN ('scheduled', 'executed', 'revoked')),
+        imp_uid         TEXT,
+        executed_at     INTEGER NOT NULL DEFAULT 0,
+        revoked_at      INTEGER NOT NULL DEFAULT 0,
+        fail_reason     TEXT,
+        -- when the schedule was registered or last set back to scheduled
+        scheduled_at    INTEGER NOT NULL,
+        UNIQUE (merchant_id, tier_code, merchant_uid)
+      ) STRICT;
+      CREATE INDEX schedules_due ON schedules (schedule_status, merchant_id, schedule_at);
+      CREATE INDEX schedules_by_time ON schedules (merchant_id, tier_code, schedule_at);
+      CREATE INDEX schedules_by_customer ON schedules (merchant_id, tier_code, customer_uid, schedule_at);
+    `,
+  },
 ];

@@ -43,7 +43,7 @@ t.test('reopening keeps the data and does not re-run migrations', async (t) => {
   const first = new Store(openDatabase(file, migrations));
   const key = first.meta.serverKey().toString('hex');
   const merchant = first.merchants.insert({ imp_key: 'keep_me', secret_hash: 'h', name: '보존', is_agency: 0, origin: 'open', webhook_url: null, created_at: 1 });
-  first.merchants.setClockOffset(merchant.id, 42);
+  first.db.prepare('UPDATE merchants SET clock_offset = 42 WHERE id = ?').run(merchant.id);
   first.close();
 
   const second = new Store(openDatabase(file, migrations));

@@ -1,0 +1,17 @@
+// The time range of schedule list queries, which clients spell schedule_from/schedule_to or from/to.
+
+import { badRequest } from '../domain/errors.js';
+
+export interface RangeQuery {
+  schedule_from?: number | undefined;
+  schedule_to?: number | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export function scheduleRange(q: RangeQuery): { from: number; to: number } {
+  const from = q.schedule_from ?? q.from;
+  const to = q.schedule_to ?? q.to;
+  if (from === undefined || to === undefined) throw badRequest('schedule_from, schedule_to 파라메터가 누락되었습니다. (from, to로 보내도 됩니다)');
+  return { from, to };
+}

@@ -1,0 +1,165 @@
+// Repository of the schedules table: scheduled payments, their execution state and the look-ups of the schedule APIs.
+
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+import type { Scope } from './payments.js';
+
+export type ScheduleStatus = 'scheduled' | 'executed' | 'revoked';
+
+export interface ScheduleRow {
+  id: number;
+  merchant_id: number;
+  tier_code: string;
+  customer_uid: string;
+  merchant_uid: string;
+  customer_id: string | null;
+  pg_provider: string;
+  pg_id: string;
+  schedule_at: number;
+  amount: number;
+  currency: string;
+  tax_free: number;
+  vat_amount: number | null;
+  name: string;
+  card_quota: number;
+  buyer_name: string | null;
+  buyer_email: string | null;
+  buyer_tel: string | null;
+  buyer_addr: string | null;
+  buyer_postcode: string | null;
+  custom_data: string | null;
+  notice_url: string | null;
+  schedule_status: ScheduleStatus;
+  imp_uid: string | null;
+  executed_at: number;
+  revoked_at: number;
+  fail_reason: string | null;
+  scheduled_at: number;
+}
+
+/** A schedule with the status of its payment (null until executed; cancelled once refunded). */
+export interface ScheduleWithPayment extends ScheduleRow {
+  payment_status: 'paid' | 'failed' | 'cancelled' | 'ready' | null;
+}
+
+export type NewSchedule = Omit<ScheduleRow, 'id' | 'imp_uid' | 'executed_at' | 'revoked_at' | 'fail_reason' | 'schedule_status'>;
+
+const COLUMNS = [
+  'merchant_id', 'tier_code', 'customer_uid', 'merchant_uid', 'customer_id', 'pg_provider', 'pg_id', 'schedule_at', 'amount',
+  'currency', 'tax_free', 'vat_amount', 'name', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr',
+  'buyer_postcode', 'custom_data', 'notice_url', 'scheduled_at',
+] as const satisfies readonly (keyof NewSchedule)[];
+
+const SELECT_WITH_PAYMENT = `SELECT s.*, p.status AS payment_status FROM schedules s
+  LEFT JOIN payments p ON p.merchant_id = s.merchant_id AND p.tier_code = s.tier_code AND p.imp_uid = s.imp_uid`;
+
+export interface ScheduleFilter {
+  customer_uid?: string;
+  from: number;
+  /** Exclusive. */
+  to: number;
+  status?: ScheduleStatus;
+}
+
+export class SchedulesRepository {
+  private readonly statements = new Map<string, Statement>();
+  private readonly insertStmt;
+  private readonly byMerchantUidStmt;
+  private readonly dueStmt;
+  private readonly nextDueStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare<NewSchedule>(
+      `INSERT INTO schedules (${COLUMNS.join(', ')}, schedule_status) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}, 'scheduled')`,
+    );
+    this.byMerchantUidStmt = db.prepare<[number, string, string], ScheduleWithPayment>(
+      `${SELECT_WITH_PAYMENT} WHERE s.merchant_id = ? AND s.tier_code = ? AND s.merchant_uid = ?`,
+    );
+    this.dueStmt = db.prepare<[number, number, number], ScheduleRow>(
+      `SELECT * FROM schedules WHERE schedule_status = 'scheduled' AND merchant_id = ? AND schedule_at <= ?
+       ORDER BY schedule_at, id LIMIT ?`,
+    );
+    this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
+      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY merchant_id`,
+    );
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  insert(row: NewSchedule): void {
+    this.insertStmt.run(row);
+  }
+
+  find(scope: Scope, merchantUid: string): ScheduleWithPayment | undefined {
+    return this.byMerchantUidStmt.get(scope.merchant_id, scope.tier_code, merchantUid);
+  }
+
+  /** Schedules of a merchant (all its tiers) due at `now`, oldest first. */
+  due(merchantId: number, now: number, limit: number): ScheduleRow[] {
+    return this.dueStmt.all(merchantId, now, limit);
+  }
+
+  /** For every merchant with pending schedules, the earliest schedule_at. */
+  nextDue(): { merchant_id: number; next_at: number }[] {
+    return this.nextDueStmt.all();
+  }
+
+  /** Pending schedules of a customer (optionally only some merchant_uids). */
+  pending(scope: Scope, customerUid: string | null, merchantUids: readonly string[] | null): ScheduleRow[] {
+    const where = ['merchant_id = ?', 'tier_code = ?', "schedule_status = 'scheduled'"];
+    const args: unknown[] = [scope.merchant_id, scope.tier_code];
+    if (customerUid !== null) {
+      where.push('customer_uid = ?');
+      args.push(customerUid);
+    }
+    if (merchantUids !== null) {
+      where.push(`merchant_uid IN (${merchantUids.map(() => '?').join(', ')})`);
+      args.push(...merchantUids);
+    }
+    return this.stmt(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY schedule_at, id`).all(...args) as ScheduleRow[];
+  }
+
+  /** A page of schedules in [from, to), newest schedule_at first unless `ascending`. */
+  list(scope: Scope, filter: ScheduleFilter, ascending: boolean, limit: number, offset: number): { total: number; rows: ScheduleWithPayment[] } {
+    const where = ['s.merchant_id = ?', 's.tier_code = ?', 's.schedule_at >= ?', 's.schedule_at < ?'];
+    const args: unknown[] = [scope.merchant_id, scope.tier_code, filter.from, filter.to];
+    if (filter.customer_uid !== undefined) {
+      where.push('s.customer_uid = ?');
+      args.push(filter.customer_uid);
+    }
+    if (filter.status !== undefined) {
+      where.push('s.schedule_status = ?');
+      args.push(filter.status);
+    }
+    const clause = where.join(' AND ');
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM schedules s WHERE ${clause}`).get(...args) as { n: number }).n;
+    const order = ascending ? 's.schedule_at ASC, s.id ASC' : 's.schedule_at DESC, s.id DESC';
+    const rows = this.stmt(`${SELECT_WITH_PAYMENT} WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as ScheduleWithPayment[];
+    return { total, rows };
+  }
+
+  markExecuted(id: number, impUid: string, executedAt: number, failReason: string | null): void {
+    this.stmt(`UPDATE schedules SET schedule_status = 'executed', imp_uid = ?, executed_at = ?, fail_reason = ? WHERE id = ?`).run(
+      impUid, executedAt, failReason, id,
+    );
+  }
+
+  markRevoked(id: number, revokedAt: number): void {
+    this.stmt(`UPDATE schedules SET schedule_status = 'revoked', revoked_at = ? WHERE id = ?`).run(revokedAt, id);
+  }
+
+  /** Sets a schedule (back) to pending at a new time, clearing the last execution or revocation. */
+  reschedule(id: number, scheduleAt: number, now: number): void {
+    this.stmt(
+      `UPDATE schedules SET schedule_status = 'scheduled', schedule_at = ?, scheduled_at = ?, imp_uid = NULL, executed_at = 0,
+         revoked_at = 0, fail_reason = NULL WHERE id = ?`,
+    ).run(scheduleAt, now, id);
+  }
+}
