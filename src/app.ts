@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
-import errors from './http/errors.js';
+import errors, { frameworkErrors } from './http/errors.js';
 import auth from './http/auth.js';
 import { loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
@@ -26,6 +26,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
+    frameworkErrors,
   });
 
   await app.register(errors);

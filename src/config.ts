@@ -113,7 +113,7 @@ export function resolveConfig(
   const config: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
     const given = explicit[spec.key];
-    if (given !== undefined) config[spec.key] = coerce(spec, given, `option ${spec.key}`);
+    if (given !== undefined) config[spec.key] = coerce(spec, given, cli ? `--${spec.flag}` : `option ${spec.key}`);
     else if (env[spec.env] !== undefined) config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
     else config[spec.key] = cli && spec.cliDefault !== undefined ? spec.cliDefault : spec.default;
   }

@@ -114,3 +114,33 @@ export function payOnetime(server: MockServer, token: string, body: Record<strin
 export function cancelPayment(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
   return call(server, 'POST', '/payments/cancel', body, { token, ...opts });
 }
+
+// ---- Schedule helpers (used by the schedules and schedules-restart tests) ----
+
+/** What POST/GET /__mock/clock answer. */
+export interface ClockView {
+  now: number;
+  offset: number;
+  frozen: boolean;
+  executed: { ran: number; paid: number; failed: number };
+}
+
+/**
+ * POST /__mock/clock with `body` ({advance}, {set} or {frozen}) and a token valid at the new time (moving the
+ * clock past 30 minutes expires tokens); fails loudly when the clock refuses.
+ */
+export async function changeClock(server: MockServer, creds: Creds, body: Record<string, unknown>): Promise<{ clock: ClockView; token: string }> {
+  const res = await call<ClockView>(server, 'POST', '/__mock/clock', body, { token: await tokenFor(server, creds) });
+  if (res.status !== 200 || res.body.code !== 0) throw new Error(`clock change ${JSON.stringify(body)} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { clock: res.body.response, token: await tokenFor(server, creds) };
+}
+
+/** POST /subscribe/payments/schedule */
+export function schedulePayments(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+  return call(server, 'POST', '/subscribe/payments/schedule', body, { token, ...opts });
+}
+
+/** GET /subscribe/payments/schedule/{merchant_uid} */
+export function getSchedule(server: MockServer, token: string, merchantUid: string): Promise<Answer> {
+  return call(server, 'GET', `/subscribe/payments/schedule/${encodeURIComponent(merchantUid)}`, undefined, { token });
+}

@@ -74,17 +74,14 @@ export function toEnvelope(error: FastifyError | IamportError, request: FastifyR
  * Fastify's `frameworkErrors` server option: errors raised before routing (a URL that cannot be decoded,
  * an over-long path parameter) bypass the error handler, so they get the envelope here.
  */
-export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, code, message } = toEnvelope(error, request);
-  reply.status(status).send(failure(code, message));
+  if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+  return reply.status(status).send(failure(code, message));
 }
 
 async function errorsPlugin(app: FastifyInstance): Promise<void> {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, code, message } = toEnvelope(error, request);
-    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
-    return reply.status(status).send(failure(code, message));
-  });
+  app.setErrorHandler(frameworkErrors);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];

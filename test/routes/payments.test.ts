@@ -164,6 +164,11 @@ t.test('findAll: 25 attempts paged by 10, with a status, and errors', async (t) 
 
   assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries?page=4&limit=10'), 'page 4');
 
+  // A total that is an exact multiple of the limit: the last full page has no next.
+  const exact = await get(server, token, '/payments/findAll/many_tries?page=5&limit=5');
+  t.strictSame([exact.body.response.previous, exact.body.response.next, exact.body.response.list.length], [4, 0, 5], 'page 5 of 5×5: previous 4, next 0');
+  assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries?page=6&limit=5'), 'page 6 of 5×5');
+
   const defaults = await get(server, token, '/payments/findAll/many_tries');
   t.equal(defaults.body.response.list.length, 20, 'default limit 20');
   t.equal(defaults.body.response.next, 2);
@@ -239,6 +244,8 @@ t.test('/payments/status/{status}: time windows by status, paging, sorting, defa
   const page2 = await get(server, token, '/payments/status/all?limit=2&page=2');
   t.strictSame({ ...page2.body.response, list: uids(page2) }, { total: 3, previous: 1, next: 0, list: ['st_a'] }, 'limit 2, page 2');
   assertBadRequest(t, await get(server, token, '/payments/status/all?limit=2&page=3'), 'a page past the end');
+  const whole = await get(server, token, '/payments/status/all?limit=3');
+  t.strictSame({ ...whole.body.response, list: uids(whole) }, { total: 3, previous: 0, next: 0, list: ['st_c', 'st_b', 'st_a'] }, 'limit 3 = total: no next');
   t.strictSame(uids(await get(server, token, '/payments/status/all?sorting=started')), ['st_a', 'st_b', 'st_c'], 'sorting=started: oldest first');
 
   assertBadRequest(t, await get(server, token, '/payments/status/bogus'), 'an unsupported status', UNSUPPORTED_STATUS);

@@ -523,6 +523,12 @@ t.test('prepare: a registered amount that again must match; PUT changes it; GET 
   t.equal(ot.body.code, -1, 'onetime with another amount is declined');
   t.ok(ot.body.message?.includes('7000'), `the message mentions the prepared amount: ${ot.body.message}`);
 
+  // KRW amounts are whole numbers (DESIGN.md "Money"): a prepared 100.5 KRW could never be paid.
+  const fraction = await call(server, 'POST', '/payments/prepare', { merchant_uid: 'prep_frac', amount: 100.5 }, { token });
+  t.equal(fraction.status, 400, 'prepare of KRW 100.5 → 400');
+  t.match(fraction.body.message, /amount/, 'names amount');
+  t.equal((await call(server, 'GET', '/payments/prepare/prep_frac', undefined, { token })).status, 404, 'nothing registered');
+
   const unknown = await call(server, 'GET', '/payments/prepare/never_prepared', undefined, { token });
   t.equal(unknown.status, 404, 'unknown → 404');
   t.equal(unknown.body.message, PREPARE_NOT_FOUND);
