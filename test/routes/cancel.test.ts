@@ -187,11 +187,12 @@ t.test('refusals: unknown, failed, another merchant’s, no id, bad values', asy
   }
 
   // KRW amounts are whole numbers (DESIGN.md "Money"), for cancels as for payments.
-  const fraction = await cancelPayment(server, token, { imp_uid: mine.imp_uid, amount: 0.5 });
+  const whole = (await payAgain(server, token, { customer_uid: 'k', merchant_uid: 'krw_whole', amount: 1000 })).body.response;
+  const fraction = await cancelPayment(server, token, { imp_uid: whole.imp_uid, amount: 0.5 });
   t.equal(fraction.status, 400, 'a KRW cancel of 0.5 → 400');
   t.equal(fraction.body.code, -1);
   t.match(fraction.body.message, /amount/, 'names amount');
-  t.strictSame((await read(server, token, mine.imp_uid)).body.response, mine, 'nothing cancelled');
+  t.strictSame((await read(server, token, whole.imp_uid)).body.response, whole, 'nothing cancelled');
 
   const negative = await cancelPayment(server, token, { imp_uid: mine.imp_uid, amount: -100 });
   t.equal(negative.status, 400, 'a negative amount → 400');
