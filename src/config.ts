@@ -17,13 +17,19 @@ export interface Config {
   tokenTtl: number;
   notFoundStatus: 200 | 404;
   cardMask: MaskPattern;
+  webhookUrl: string | null;
+  webhookRetries: number;
+  webhookRetryInterval: number;
+  webhookTimeout: number;
+  adminToken: string | null;
+  journalLimit: number;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'default.yaml');
 
-type Kind = 'port' | 'string' | 'positive' | 'enum' | 'fixtures' | 'notFoundStatus';
+type Kind = 'port' | 'string' | 'optionalString' | 'positive' | 'count' | 'enum' | 'fixtures' | 'notFoundStatus';
 
 interface OptionSpec<K extends keyof Config> {
   key: K;
@@ -58,6 +64,18 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     default: 200, description: 'HTTP status of an unknown billing key: 200 with code 1 (observed live) or 404 (swagger)' },
   { key: 'cardMask', flag: 'card-mask', env: 'IAMPORT_MOCK_CARD_MASK', kind: 'enum', values: ['first8-last4', 'first6-last4'],
     default: 'first8-last4', description: 'how card numbers are masked in responses' },
+  { key: 'webhookUrl', flag: 'webhook-url', env: 'IAMPORT_MOCK_WEBHOOK_URL', kind: 'optionalString', default: null,
+    description: "webhook URL for merchants with none of their own and requests without notice_url" },
+  { key: 'webhookRetries', flag: 'webhook-retries', env: 'IAMPORT_MOCK_WEBHOOK_RETRIES', kind: 'count', default: 4,
+    description: 'retries after a failed webhook delivery (non-2xx, timeout, connection error)' },
+  { key: 'webhookRetryInterval', flag: 'webhook-retry-interval', env: 'IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL', kind: 'positive',
+    default: 60_000, description: 'milliseconds before the first retry; each further retry waits twice as long' },
+  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'IAMPORT_MOCK_WEBHOOK_TIMEOUT', kind: 'positive', default: 10_000,
+    description: 'milliseconds a webhook receiver has to answer' },
+  { key: 'adminToken', flag: 'admin-token', env: 'IAMPORT_MOCK_ADMIN_TOKEN', kind: 'optionalString', default: null,
+    description: 'enables /__mock/admin (list merchants, reset everything) for this X-Admin-Token; off when unset' },
+  { key: 'journalLimit', flag: 'journal-limit', env: 'IAMPORT_MOCK_JOURNAL_LIMIT', kind: 'count', default: 1000,
+    description: 'requests kept in each merchant\'s journal (oldest dropped first; 0 turns the journal off)' },
 ];
 
 export class ConfigError extends Error {
@@ -69,9 +87,10 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
   const bad = (why: string) => new ConfigError(`invalid ${source}: ${JSON.stringify(raw)} — ${why}`);
   switch (spec.kind) {
     case 'port':
+    case 'count':
     case 'positive': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isInteger(n)) throw bad('expected a whole number');
+      if (!Number.isSafeInteger(n) || n < 0) throw bad('expected a whole number');
       if (spec.kind === 'port' && (n < 0 || n > 65535)) throw bad('expected a port from 0 to 65535');
       if (spec.kind === 'positive' && n < 1) throw bad('expected a number of at least 1');
       return n;
@@ -88,6 +107,11 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
     case 'fixtures': {
       if (raw === null || raw === 'none' || raw === '') return null;
       if (typeof raw !== 'string') throw bad('expected a file path or "none"');
+      return raw;
+    }
+    case 'optionalString': {
+      if (raw === null || raw === '') return null;
+      if (typeof raw !== 'string') throw bad('expected a string');
       return raw;
     }
     case 'string': {
@@ -138,7 +162,7 @@ export function flagsToInput(values: Record<string, unknown>): ConfigInput {
 export function optionsHelp(): string {
   return OPTIONS.map((o) => {
     const def = o.cliDefault ?? o.default;
-    const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : String(def);
+    const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
     return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
   }).join('\n');
 }

@@ -5,6 +5,7 @@ import type { PaymentRow } from '../store/payments.js';
 import { IamportError, badRequest } from './errors.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import { newCancellationId, receiptUrl } from './pg.js';
+import { cents, checkWholeAmount, fromCents } from './money.js';
 
 export const NOTHING_TO_CANCEL = '취소할 결제건이 존재하지 않습니다.';
 export const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
@@ -22,9 +23,6 @@ export interface CancelInput {
   reason?: string | undefined;
 }
 
-/** Money arithmetic in hundredths, so sums of partial cancels never drift (KRW amounts are whole numbers anyway). */
-const cents = (n: number) => Math.round(n * 100);
-const fromCents = (n: number) => n / 100;
 
 export class CancelService {
   constructor(
@@ -42,6 +40,8 @@ export class CancelService {
         ? this.store.payments.findByImpUid(scope, input.imp_uid)
         : this.store.payments.findSucceeded(scope, input.merchant_uid!);
       if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled')) throw new IamportError(1, NOTHING_TO_CANCEL);
+      checkWholeAmount('amount', input.amount, payment.currency);
+      checkWholeAmount('tax_free', input.tax_free, payment.currency);
 
       const remaining = cents(payment.amount) - cents(payment.cancel_amount);
       if (remaining <= 0) throw new IamportError(1, ALREADY_CANCELLED);

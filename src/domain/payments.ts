@@ -8,6 +8,7 @@ import type { CardInput } from './card-validation.js';
 import { expiryEnd } from './card-validation.js';
 import { authorizeCard } from './cards.js';
 import { IamportError, badRequest } from './errors.js';
+import { checkWholeAmount } from './money.js';
 import { MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
 import type { Secrets } from './secrets.js';
@@ -155,8 +156,7 @@ export class PaymentService {
 
   /** Amount rules the request schema cannot express. */
   checkAmounts(input: OrderInput): void {
-    const currency = input.currency ?? 'KRW';
-    if (currency === 'KRW' && !Number.isInteger(input.amount)) throw badRequest(`amount 파라메터의 값이 올바르지 않습니다. (KRW 금액은 정수여야 합니다: ${input.amount})`);
+    checkWholeAmount('amount', input.amount, input.currency);
     if ((input.tax_free ?? 0) > input.amount) throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)');
   }
 

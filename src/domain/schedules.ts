@@ -5,6 +5,7 @@ import type { PaymentRow } from '../store/payments.js';
 import type { ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
 import type { BillingKeyService, IssueInput } from './billing-keys.js';
 import { IamportError, badRequest } from './errors.js';
+import { checkWholeAmount } from './money.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import { kstStamp } from './pg.js';
 import { assertPageExists, paged, type Paged } from './paging.js';
@@ -130,9 +131,7 @@ export class ScheduleService {
           throw new IamportError(1, DUPLICATE_SCHEDULE);
         }
         seen.add(item.merchant_uid);
-        if ((item.currency ?? 'KRW') === 'KRW' && !Number.isInteger(item.amount)) {
-          throw badRequest(`schedules.amount 파라메터의 값이 올바르지 않습니다. (KRW 금액은 정수여야 합니다: ${item.amount})`);
-        }
+        checkWholeAmount('schedules.amount', item.amount, item.currency);
       }
       const key = input.card_number !== undefined
         ? this.billingKeys.issue(tenant, input.customer_uid, input)

@@ -11,6 +11,8 @@ import { PaymentsRepository } from './payments.js';
 import { CancellationsRepository } from './cancellations.js';
 import { PreparesRepository } from './prepares.js';
 import { SchedulesRepository } from './schedules.js';
+import { WebhooksRepository } from './webhooks.js';
+import { OutcomeScriptsRepository } from './outcome-scripts.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -23,6 +25,8 @@ export class Store {
   readonly cancellations: CancellationsRepository;
   readonly prepares: PreparesRepository;
   readonly schedules: SchedulesRepository;
+  readonly webhooks: WebhooksRepository;
+  readonly outcomes: OutcomeScriptsRepository;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepository(db);
@@ -35,6 +39,8 @@ export class Store {
     this.cancellations = new CancellationsRepository(db);
     this.prepares = new PreparesRepository(db);
     this.schedules = new SchedulesRepository(db);
+    this.webhooks = new WebhooksRepository(db);
+    this.outcomes = new OutcomeScriptsRepository(db);
   }
 
   static open(file: string): Store {

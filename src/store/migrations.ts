@@ -222,4 +222,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX schedules_by_customer ON schedules (merchant_id, tier_code, customer_uid, schedule_at);
     `,
   },
+  {
+    version: 5,
+    name: 'webhook deliveries, scripted outcomes',
+    sql: `
+      -- One webhook to deliver; its attempts are below. next_attempt_at is real time in milliseconds.
+      CREATE TABLE webhooks (
+        id              INTEGER PRIMARY KEY,
+        merchant_id     INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code       TEXT    NOT NULL DEFAULT '',
+        url             TEXT    NOT NULL,
+        body            TEXT    NOT NULL,
+        state           TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX webhooks_pending ON webhooks (state, next_attempt_at);
+      CREATE INDEX webhooks_by_merchant ON webhooks (merchant_id, tier_code, id);
+
+      CREATE TABLE webhook_attempts (
+        id          INTEGER PRIMARY KEY,
+        webhook_id  INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        at          INTEGER NOT NULL,
+        url         TEXT    NOT NULL,
+        status      INTEGER,
+        error       TEXT,
+        duration_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, id);
+
+      -- Outcomes the next charges of a billing key will have, consumed in seq order.
+      CREATE TABLE outcome_scripts (
+        id           INTEGER PRIMARY KEY,
+        merchant_id  INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code    TEXT    NOT NULL DEFAULT '',
+        customer_uid TEXT    NOT NULL,
+        fail_reason  TEXT
+      ) STRICT;
+      CREATE INDEX outcome_scripts_by_key ON outcome_scripts (merchant_id, tier_code, customer_uid, id);
+    `,
+  },
 ];
