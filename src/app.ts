@@ -12,15 +12,22 @@ import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
 import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
+import { testingRoutes } from './routes/mock-testing.js';
+import journal from './http/journal.js';
+import faults from './http/faults.js';
+import type { Fixtures } from './schemas/fixtures.js';
+import type { Tenant } from './domain/merchants.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
 export interface BuildOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
+  /** The fixtures loaded at start-up, re-applied by the admin's reset-everything. */
+  startupFixtures?: Fixtures | null;
 }
 
-export async function buildApp(services: Services, { logStream }: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(services: Services, { logStream, startupFixtures = null }: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(services.config.logLevel, logStream),
     bodyLimit: BODY_LIMIT,
@@ -31,23 +38,34 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
 
   await app.register(errors);
   await app.register(bodies);
+  // Whose data a request acts on: set by authentication (and by getToken), read by the journal.
+  app.decorateRequest('tenant', null as unknown as Tenant);
+  await app.register(journal, { journal: services.journal });
 
   const opts = { services };
   await app.register(tokenRoutes, opts);
-  await app.register(publicControlRoutes, opts);
+  await app.register(publicControlRoutes, { services, startupFixtures });
 
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {
     await protectedScope.register(auth, { tokens: services.tokens, merchants: services.merchants });
+    await protectedScope.register(faults, { faults: services.faults });
     await protectedScope.register(userRoutes, opts);
     await protectedScope.register(subscribeCustomerRoutes, opts);
     await protectedScope.register(subscribePaymentRoutes, opts);
     await protectedScope.register(paymentRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
+    await protectedScope.register(testingRoutes, opts);
   });
 
-  app.addHook('onReady', async () => services.runner.start((err) => app.log.error({ err }, 'schedule runner failed')));
-  app.addHook('onClose', async () => services.runner.stop());
+  app.addHook('onReady', async () => {
+    services.runner.start((err) => app.log.error({ err }, 'schedule runner failed'));
+    services.webhooks.kick(); // deliveries left pending by a stop or crash
+  });
+  app.addHook('onClose', async () => {
+    services.runner.stop();
+    services.webhooks.stop();
+  });
 
   return app;
 }

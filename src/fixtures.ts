@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
-import { Fixtures, type PgSettingFixture } from './schemas/fixtures.js';
+import { Fixtures } from './schemas/fixtures.js';
 import type { Services } from './services.js';
 
 export class FixtureError extends Error {
@@ -48,39 +48,32 @@ export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
   return fixtures;
 }
 
-function pgRows(settings: readonly PgSettingFixture[]) {
-  const hasDefault = settings.some((s) => s.default);
-  return settings.map((s, i) => ({
-    pg_provider: s.pg_provider,
-    pg_id: s.pg_id,
-    type: s.type ?? 'api_payment',
-    sandbox: s.sandbox === false ? (0 as const) : (1 as const),
-    is_default: (s.default ?? (!hasDefault && i === 0)) ? (1 as const) : (0 as const),
-    channel_name: s.channel_name ?? null,
-  }));
-}
-
 /**
  * Creates or updates the fixtures' merchants in one transaction. A merchant that already exists keeps its
- * data and clock; its secret, name, flags and settings follow the file.
+ * data and clock (its secret, name, flags and settings follow the file); a new one is seeded with the
+ * file's keys, payments and schedules.
  */
-export function applyFixtures({ store, secrets, clock }: Services, fixtures: Fixtures): void {
+export function applyFixtures({ store, secrets, clock, state }: Services, fixtures: Fixtures, file = '<fixtures>'): void {
   store.transaction(() => {
-    for (const m of fixtures.merchants) {
+    fixtures.merchants.forEach((m, i) => {
+      const existing = store.merchants.findByKey(m.imp_key);
       const fields = {
-        secret_hash: secrets.fingerprint('imp_secret', m.imp_secret),
+        // No secret in the file: the first getToken binds one (as in open mode).
+        secret_hash: m.imp_secret ? secrets.fingerprint('imp_secret', m.imp_secret) : (existing?.secret_hash ?? ''),
         name: m.name ?? null,
         is_agency: m.agency || (m.sub_merchants?.length ?? 0) > 0 ? (1 as const) : (0 as const),
         webhook_url: m.webhook_url ?? null,
       };
-      const existing = store.merchants.findByKey(m.imp_key);
-      const merchant = existing ?? store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
       if (existing) store.merchants.updateFromFixture({ ...fields, id: existing.id });
-      store.pgSettings.replace(merchant.id, '', pgRows(m.pg_settings));
-      for (const sub of m.sub_merchants ?? []) {
-        store.subMerchants.upsert({ merchant_id: merchant.id, tier_code: sub.tier_code, tier_name: sub.tier_name });
-        store.pgSettings.replace(merchant.id, sub.tier_code, pgRows(sub.pg_settings ?? []));
+      const merchant = existing ?? store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
+      state.applySettings(merchant, m);
+      if (existing) return;
+      const now = clock.now({ clock_offset: m.clock?.offset ?? 0, clock_frozen_at: m.clock?.frozen_at ?? null });
+      try {
+        state.importData(merchant, m, now, `merchants[${i}]`);
+      } catch (e) {
+        throw new FixtureError(`${file}: ${(e as Error).message}`);
       }
-    }
+    });
   });
 }

@@ -37,8 +37,8 @@ export async function startMockServer(options: MockServerOptions = {}, { cli = f
   let app: FastifyInstance | undefined;
   try {
     const services = createServices(config, store);
-    if (fixtures) applyFixtures(services, fixtures);
-    app = await buildApp(services, { logStream });
+    if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
+    app = await buildApp(services, { logStream, startupFixtures: fixtures });
     await app.listen({ port: config.port, host: config.host });
     let closed: Promise<void> | undefined;
     const close = () => (closed ??= app!.close().finally(() => store.close()));

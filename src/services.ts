@@ -12,6 +12,11 @@ import { CancelService } from './domain/cancels.js';
 import { PrepareService } from './domain/prepares.js';
 import { ScheduleService } from './domain/schedules.js';
 import { ScheduleRunner } from './domain/schedule-runner.js';
+import { WebhookService } from './domain/webhooks.js';
+import { StateService } from './domain/state.js';
+import { ControlService } from './domain/control.js';
+import { Journal } from './domain/journal.js';
+import { FaultRules } from './domain/faults.js';
 import { Store } from './store/index.js';
 
 export interface Services {
@@ -28,14 +33,23 @@ export interface Services {
   prepares: PrepareService;
   schedules: ScheduleService;
   runner: ScheduleRunner;
+  webhooks: WebhookService;
+  state: StateService;
+  journal: Journal;
+  faults: FaultRules;
+  control: ControlService;
 }
 
 export function createServices(config: Config, store: Store, clock = new Clock()): Services {
   const secrets = new Secrets(store.meta.serverKey());
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
   const billingKeys = new BillingKeyService(store, secrets, merchants, config);
-  const payments = new PaymentService(store, secrets, merchants, billingKeys, config);
-  const runner = new ScheduleRunner(store, clock, payments);
+  const webhooks = new WebhookService(store, config);
+  const journal = new Journal(config.journalLimit);
+  const state = new StateService(store, secrets, config);
+  const faults = new FaultRules();
+  const payments = new PaymentService(store, secrets, merchants, billingKeys, config, webhooks);
+  const runner = new ScheduleRunner(store, clock, payments, webhooks);
   return {
     config,
     store,
@@ -46,9 +60,14 @@ export function createServices(config: Config, store: Store, clock = new Clock()
     billingKeys,
     payments,
     lookups: new PaymentLookupService(store),
-    cancels: new CancelService(store, merchants),
+    cancels: new CancelService(store, merchants, webhooks),
     prepares: new PrepareService(store, merchants),
     schedules: new ScheduleService(store, merchants, billingKeys, runner),
     runner,
+    webhooks,
+    state,
+    journal,
+    faults,
+    control: new ControlService(store, journal, faults, state, clock),
   };
 }

@@ -14,6 +14,12 @@ t.test('with nothing given, every option takes its documented library default', 
     tokenTtl: 1800,
     notFoundStatus: 200,
     cardMask: 'first8-last4',
+    webhookUrl: null,
+    webhookRetries: 4,
+    webhookRetryInterval: 60_000,
+    webhookTimeout: 10_000,
+    adminToken: null,
+    journalLimit: 1000,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -38,6 +44,12 @@ t.test('environment variables set every option, converted to its type', async (t
     IAMPORT_MOCK_TOKEN_TTL: '600',
     IAMPORT_MOCK_NOT_FOUND_STATUS: '404',
     IAMPORT_MOCK_CARD_MASK: 'first6-last4',
+    IAMPORT_MOCK_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+    IAMPORT_MOCK_WEBHOOK_RETRIES: '0',
+    IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL: '50',
+    IAMPORT_MOCK_WEBHOOK_TIMEOUT: '250',
+    IAMPORT_MOCK_ADMIN_TOKEN: 'admin-secret',
+    IAMPORT_MOCK_JOURNAL_LIMIT: '0',
   });
   t.same(config, {
     port: 9123,
@@ -49,6 +61,12 @@ t.test('environment variables set every option, converted to its type', async (t
     tokenTtl: 600,
     notFoundStatus: 404,
     cardMask: 'first6-last4',
+    webhookUrl: 'http://127.0.0.1:9/hook',
+    webhookRetries: 0,
+    webhookRetryInterval: 50,
+    webhookTimeout: 250,
+    adminToken: 'admin-secret',
+    journalLimit: 0,
   });
 });
 

@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { PaymentRow } from '../store/payments.js';
 import { IamportError, badRequest } from './errors.js';
 import { MerchantService, type Tenant } from './merchants.js';
+import type { WebhookService } from './webhooks.js';
 import { newCancellationId, receiptUrl } from './pg.js';
 import { cents, checkWholeAmount, fromCents } from './money.js';
 
@@ -21,6 +22,7 @@ export interface CancelInput {
   vat_amount?: number | undefined;
   checksum?: number | null | undefined;
   reason?: string | undefined;
+  enable_webhook?: boolean | undefined;
 }
 
 
@@ -28,6 +30,7 @@ export class CancelService {
   constructor(
     private readonly store: Store,
     private readonly merchants: MerchantService,
+    private readonly webhooks: WebhookService,
   ) {}
 
   /** Cancels all or part of the remaining amount; the payment's status becomes cancelled either way. */
@@ -56,9 +59,10 @@ export class CancelService {
       const now = this.merchants.now(tenant);
       const reason = input.reason ?? '';
       const pgTid = payment.pg_tid ?? payment.imp_uid;
+      const cancellationId = newCancellationId(now);
       this.store.cancellations.insert({
         payment_id: payment.id,
-        cancellation_id: newCancellationId(now),
+        cancellation_id: cancellationId,
         pg_tid: pgTid,
         amount: fromCents(amount),
         tax_free: taxFree,
@@ -73,6 +77,10 @@ export class CancelService {
         cancel_reason: reason,
         cancelled_at: now,
       });
+      // API cancels notify only when asked to (reference §7.6, §9).
+      if (input.enable_webhook) {
+        this.webhooks.notify(tenant, payment.notice_url, { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: 'cancelled', cancellation_id: cancellationId });
+      }
       return this.store.payments.findByImpUid(scope, payment.imp_uid)!;
     });
   }

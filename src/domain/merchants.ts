@@ -53,6 +53,10 @@ export class MerchantService {
   authenticate(impKey: string, impSecret: string): MerchantRow {
     const existing = this.store.merchants.findByKey(impKey);
     if (existing) {
+      if (existing.secret_hash === '') {
+        this.store.merchants.bindSecret(existing.id, this.secrets.fingerprint('imp_secret', impSecret));
+        return this.store.merchants.findById(existing.id)!;
+      }
       if (!this.secrets.matches('imp_secret', impSecret, existing.secret_hash)) throw unauthorized(AUTH_FAILED);
       return existing;
     }

@@ -56,6 +56,8 @@ export interface Payment {
   pg_id: string;
   pg_provider: string;
   pg_tid: string | null;
+  /** Always null: the mock has no promotions (official PaymentAnnotation field, reference §8.1). */
+  promotion: null;
   receipt_url: string | null;
   sandbox: boolean;
   started_at: number;
@@ -121,6 +123,7 @@ export function toPayment(row: PaymentRow, cancels: readonly CancellationRow[]):
     pg_id: row.pg_id,
     pg_provider: row.pg_provider,
     pg_tid: row.pg_tid,
+    promotion: null,
     receipt_url: row.receipt_url,
     sandbox: row.sandbox === 1,
     started_at: row.started_at,

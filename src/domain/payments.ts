@@ -12,6 +12,7 @@ import { checkWholeAmount } from './money.js';
 import { MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
 import type { Secrets } from './secrets.js';
+import type { WebhookService } from './webhooks.js';
 
 export const DUPLICATE_MERCHANT_UID = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
 export const UNKNOWN_BUYER = '등록되지 않은 구매자입니다.';
@@ -88,6 +89,7 @@ export class PaymentService {
     private readonly merchants: MerchantService,
     private readonly billingKeys: BillingKeyService,
     private readonly config: Pick<Config, 'cardMask'>,
+    private readonly webhooks: WebhookService,
   ) {}
 
   /**
@@ -100,7 +102,7 @@ export class PaymentService {
       this.assertUnused(tenant, input.merchant_uid);
       const key = this.billingKeys.find(tenant, input.customer_uid);
       if (!key) throw new IamportError(1, UNKNOWN_BUYER);
-      return this.charge(tenant, input, userAgent, {
+      const row = this.charge(tenant, input, userAgent, {
         card: key,
         pg: key,
         customer_uid: key.customer_uid,
@@ -113,7 +115,14 @@ export class PaymentService {
           buyer_postcode: key.customer_postcode,
         },
       });
+      this.notifyPaid(tenant, row);
+      return row;
     });
+  }
+
+  /** A paid charge sends the `paid` webhook; a declined one sends nothing (reference §9). */
+  private notifyPaid(tenant: Tenant, row: PaymentRow): void {
+    if (row.status === 'paid') this.webhooks.notify(tenant, row.notice_url, { imp_uid: row.imp_uid, merchant_uid: row.merchant_uid, status: 'paid' });
   }
 
   /**
@@ -141,6 +150,7 @@ export class PaymentService {
         };
         this.billingKeys.save(tenant, customerUid, auth.card, pg, fields, now);
       }
+      this.notifyPaid(tenant, row);
       return row;
     });
     if (payment.status === 'failed') throw new IamportError(-1, payment.fail_reason ?? CARD_AUTH_FAILED);
@@ -177,11 +187,15 @@ export class PaymentService {
 
   /**
    * Records the charge as paid or failed at `now` (the merchant clock unless a schedule says otherwise);
-   * call inside a transaction. A merchant_uid paid in the meantime makes the charge fail.
+   * call inside a transaction. A merchant_uid paid in the meantime makes the charge fail; otherwise a
+   * scripted outcome of the billing key (again and schedules only) decides before the card does.
    */
   charge(tenant: Tenant, input: OrderInput, userAgent: string | null, source: ChargeSource, now = this.merchants.now(tenant)): PaymentRow {
     const used = this.store.payments.findSucceeded(MerchantService.scope(tenant), input.merchant_uid);
-    const decline = used ? DUPLICATE_MERCHANT_UID : this.declineReason(tenant, input, source.card, now);
+    const scripted = !used && source.card && source.customer_uid && source.usage !== 'issue'
+      ? this.store.outcomes.shift(MerchantService.scope(tenant), source.customer_uid)
+      : undefined;
+    const decline = used ? DUPLICATE_MERCHANT_UID : scripted ? scripted.fail_reason : this.declineReason(tenant, input, source.card, now);
     const paid = decline === null;
     const pgTid = newPgTid(source.pg.pg_provider, source.pg.pg_id, now);
     const payment: NewPayment = {

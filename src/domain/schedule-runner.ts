@@ -8,6 +8,7 @@ import type { ScheduleRow } from '../store/schedules.js';
 import type { Clock } from './clock.js';
 import type { Tenant } from './merchants.js';
 import { cardDeclineReason, type ChargeSource, type PaymentService } from './payments.js';
+import type { WebhookService } from './webhooks.js';
 
 export interface RunSummary {
   ran: number;
@@ -15,25 +16,18 @@ export interface RunSummary {
   failed: number;
 }
 
-/** What the runner tells others about each execution (webhooks listen here). */
-export type ExecutionListener = (tenant: Tenant, schedule: ScheduleRow, payment: PaymentRow) => void;
-
 /** Schedules executed per transaction: large enough to be fast, small enough not to hold the writer long. */
 const BATCH = 500;
 
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | undefined;
-  private readonly listeners: ExecutionListener[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly payments: PaymentService,
+    private readonly webhooks: WebhookService,
   ) {}
-
-  onExecuted(listener: ExecutionListener): void {
-    this.listeners.push(listener);
-  }
 
   /** A card check without a payment (checking_amount): the decline reason, or null. */
   checkCharge(key: BillingKeyRow, now: number): string | null {
@@ -42,10 +36,10 @@ export class ScheduleRunner {
 
   /**
    * Charges one schedule and marks it executed, in the caller's transaction, so a crash leaves either both
-   * or neither. A schedule caught up by a clock jump is charged at its own time, not at the jump's end.
+   * or neither. A schedule caught up by a clock jump is charged at its own time, not at the jump's end;
+   * a retry passes `at` = now, since it runs immediately.
    */
-  execute(tenant: Tenant, row: ScheduleRow, now: number): PaymentRow {
-    const at = Math.min(now, Math.max(row.schedule_at, row.scheduled_at));
+  execute(tenant: Tenant, row: ScheduleRow, now: number, at = Math.min(now, Math.max(row.schedule_at, row.scheduled_at))): PaymentRow {
     const key = this.store.billingKeys.find(row.merchant_id, row.tier_code, row.customer_uid);
     const source: ChargeSource = {
       card: key ?? null,
@@ -56,7 +50,8 @@ export class ScheduleRunner {
     };
     const payment = this.payments.charge(tenant, row, null, source, at);
     this.store.schedules.markExecuted(row.id, payment.imp_uid, at, payment.fail_reason);
-    for (const listener of this.listeners) listener(tenant, row, payment);
+    // A scheduled attempt notifies either way, paid or failed (reference §9).
+    this.webhooks.notify(tenant, row.notice_url, { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: payment.status as 'paid' | 'failed' });
     return payment;
   }
 

@@ -167,6 +167,11 @@ export class ScheduleService {
           custom_data: item.custom_data === undefined || item.custom_data === null ? null : typeof item.custom_data === 'string' ? item.custom_data : JSON.stringify(item.custom_data),
           notice_url: item.notice_url ?? null,
           scheduled_at: now,
+          schedule_status: 'scheduled',
+          imp_uid: null,
+          executed_at: 0,
+          revoked_at: 0,
+          fail_reason: null,
         });
       }
       return input.schedules.map((item) => this.store.schedules.find(scope, item.merchant_uid)!);
@@ -236,7 +241,8 @@ export class ScheduleService {
       const row = this.get(tenant, merchantUid);
       this.assertRetryable(row);
       if (!this.billingKeys.find(tenant, row.customer_uid)) throw new IamportError(1, `${NO_CUSTOMER} (customer_uid: ${row.customer_uid})`, 404);
-      return this.runner.execute(tenant, row, this.merchants.now(tenant));
+      const now = this.merchants.now(tenant);
+      return this.runner.execute(tenant, row, now, now);
     });
   }
 

@@ -33,7 +33,6 @@ export interface AuthOptions {
 
 /** Registered inside the scope of the protected routes: every request there must carry a valid token. */
 async function authPlugin(app: FastifyInstance, { tokens, merchants }: AuthOptions): Promise<void> {
-  app.decorateRequest('tenant', null as unknown as Tenant);
   app.addHook('onRequest', async (request) => {
     const token = presentedToken(request);
     if (!token) throw unauthorized();

@@ -18,6 +18,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
       const { imp_key, imp_secret } = request.body;
       if (!imp_key || !imp_secret) throw badRequest(MISSING_KEYS);
       const merchant = services.merchants.authenticate(imp_key, imp_secret);
+      request.tenant = { merchant, tier_code: '' };
       return ok(services.tokens.issue(merchant));
     },
   );

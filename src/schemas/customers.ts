@@ -29,7 +29,7 @@ export const CustomerAnnotation = Type.Object(
     inserted: Type.Integer({ description: 'first issue, UNIX seconds' }),
     updated: Type.Integer({ description: 'last (re)issue, UNIX seconds' }),
   },
-  { description: 'a billing key' },
+  { title: 'CustomerAnnotation', description: 'a billing key' },
 );
 
 export const CustomerUidParams = Type.Object({
@@ -58,12 +58,19 @@ export const PgField = {
   pg: Type.Optional(Type.String({ maxLength: 80, description: '{pg} or {pg}.{MID}; the default PG when absent or unknown', examples: ['kcp.IPXC'] })),
 };
 
-export const IssueBody = Type.Object({
-  ...CardFields,
-  ...PgField,
-  ...CustomerFields,
-  channel_key: Type.Optional(Type.String({ maxLength: 55, description: 'accepted and ignored' })),
-});
+export const IssueBody = Type.Object(
+  {
+    ...CardFields,
+    ...PgField,
+    ...CustomerFields,
+    channel_key: Type.Optional(Type.String({ maxLength: 55, description: 'accepted and ignored' })),
+  },
+  {
+    examples: [
+      { card_number: '4330-1200-1234-5678', expiry: '2030-12', birth: '900101', pwd_2digit: '12', customer_name: '홍길동', customer_email: 'gd@example.com' },
+    ],
+  },
+);
 
 export const DeleteQuery = Type.Object({
   reason: Type.Optional(Type.String({ description: 'why the key is deleted' })),

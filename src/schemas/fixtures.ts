@@ -1,4 +1,4 @@
-// Schema of the fixtures YAML: merchants, their PG settings and sub-merchants (tiers).
+// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -23,15 +23,160 @@ export const SubMerchantFixture = Type.Object(
   { additionalProperties: false },
 );
 
+const OptStr = (options: object = {}) => Type.Optional(Type.Union([Type.String(options), Type.Null()]));
+const OptNum = () => Type.Optional(Type.Union([Type.Number(), Type.Null()]));
+const Time = () => Type.Optional(Type.Integer({ minimum: 0, description: 'UNIX seconds' }));
+const Tier = Type.Optional(Type.String({ pattern: '^([A-Z0-9]{3})?$', description: "the tier the item belongs to ('' or absent: the merchant itself)" }));
+
+export const BillingKeyFixture = Type.Object(
+  {
+    customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
+    tier_code: Tier,
+    card_number: Type.String({ description: 'a raw card number (seeded through the card checks) or an exported masked one' }),
+    expiry: Type.String({ pattern: '^\\d{4}-?\\d{2}$', description: 'YYYY-MM' }),
+    pg_provider: Type.Optional(Type.String()),
+    pg_id: Type.Optional(Type.String()),
+    sandbox: Type.Optional(Type.Boolean()),
+    card_code: OptStr(),
+    card_name: OptStr(),
+    card_type: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1), Type.Null()])),
+    decline_reason: OptStr({ description: 'the fail_reason every charge gets (exported test cards)' }),
+    customer_id: OptStr(),
+    customer_name: OptStr(),
+    customer_tel: OptStr(),
+    customer_email: OptStr(),
+    customer_addr: OptStr(),
+    customer_postcode: OptStr(),
+    inserted: Time(),
+    updated: Time(),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelFixture = Type.Object(
+  {
+    cancellation_id: Type.String({ minLength: 1 }),
+    pg_tid: Type.String(),
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    tax_free: Type.Optional(Type.Number({ minimum: 0 })),
+    vat_amount: OptNum(),
+    reason: Type.String(),
+    receipt_url: OptStr(),
+    cancelled_at: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentFixture = Type.Object(
+  {
+    imp_uid: Type.String({ minLength: 1, maxLength: 32 }),
+    merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
+    tier_code: Tier,
+    status: Type.Union([Type.Literal('ready'), Type.Literal('paid'), Type.Literal('cancelled'), Type.Literal('failed')]),
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    cancel_amount: Type.Optional(Type.Number({ minimum: 0 })),
+    tax_free: Type.Optional(Type.Number({ minimum: 0 })),
+    vat_amount: OptNum(),
+    currency: Type.Optional(Type.String()),
+    name: OptStr(),
+    pay_method: Type.Optional(Type.String()),
+    channel: Type.Optional(Type.String()),
+    pg_provider: Type.Optional(Type.String()),
+    pg_id: Type.Optional(Type.String()),
+    pg_tid: OptStr(),
+    apply_num: OptStr(),
+    sandbox: Type.Optional(Type.Boolean()),
+    card_code: OptStr(),
+    card_name: OptStr(),
+    card_number: OptStr({ pattern: '^[0-9]{0,8}[*]+[0-9]{0,4}$|^$', description: 'masked' }),
+    card_type: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    card_quota: Type.Optional(Type.Integer({ minimum: 0 })),
+    buyer_name: OptStr(),
+    buyer_email: OptStr(),
+    buyer_tel: OptStr(),
+    buyer_addr: OptStr(),
+    buyer_postcode: OptStr(),
+    custom_data: OptStr(),
+    user_agent: OptStr(),
+    customer_uid: OptStr(),
+    customer_uid_usage: OptStr(),
+    notice_url: OptStr(),
+    receipt_url: OptStr(),
+    fail_reason: OptStr(),
+    cancel_reason: OptStr(),
+    started_at: Time(),
+    paid_at: Time(),
+    failed_at: Time(),
+    cancelled_at: Time(),
+    updated_at: Time(),
+    cancel_history: Type.Optional(Type.Array(CancelFixture)),
+  },
+  { additionalProperties: false },
+);
+
+export const ScheduleFixture = Type.Object(
+  {
+    customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
+    merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
+    tier_code: Tier,
+    schedule_at: Type.Integer({ minimum: 0 }),
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    currency: Type.Optional(Type.String()),
+    name: OptStr(),
+    tax_free: Type.Optional(Type.Number({ minimum: 0 })),
+    vat_amount: OptNum(),
+    card_quota: Type.Optional(Type.Integer({ minimum: 0 })),
+    customer_id: OptStr(),
+    pg_provider: Type.Optional(Type.String()),
+    pg_id: Type.Optional(Type.String()),
+    buyer_name: OptStr(),
+    buyer_email: OptStr(),
+    buyer_tel: OptStr(),
+    buyer_addr: OptStr(),
+    buyer_postcode: OptStr(),
+    custom_data: OptStr(),
+    notice_url: OptStr(),
+    schedule_status: Type.Optional(Type.Union([Type.Literal('scheduled'), Type.Literal('executed'), Type.Literal('revoked')])),
+    imp_uid: OptStr(),
+    executed_at: Time(),
+    revoked_at: Time(),
+    fail_reason: OptStr(),
+    scheduled_at: Time(),
+  },
+  { additionalProperties: false },
+);
+
+export const PrepareFixture = Type.Object(
+  {
+    merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
+    tier_code: Tier,
+    amount: Type.Number({ exclusiveMinimum: 0 }),
+    currency: Type.Optional(Type.String()),
+    created_at: Time(),
+    updated_at: Time(),
+  },
+  { additionalProperties: false },
+);
+
 export const MerchantFixture = Type.Object(
   {
     imp_key: Type.String({ minLength: 1, maxLength: 100 }),
-    imp_secret: Type.String({ minLength: 1, maxLength: 200 }),
+    imp_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'absent: the secret of the first getToken is bound' })),
     name: Type.Optional(Type.String()),
     agency: Type.Optional(Type.Boolean({ description: 'an agency merchant may act for its sub-merchants with the Tier header' })),
     webhook_url: Type.Optional(Type.String({ description: 'where webhooks go when a request names no notice_url' })),
     pg_settings: Type.Array(PgSettingFixture, { minItems: 1 }),
     sub_merchants: Type.Optional(Type.Array(SubMerchantFixture)),
+    clock: Type.Optional(
+      Type.Object(
+        { offset: Type.Integer({ description: 'seconds ahead of real time' }), frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])) },
+        { additionalProperties: false },
+      ),
+    ),
+    billing_keys: Type.Optional(Type.Array(BillingKeyFixture)),
+    payments: Type.Optional(Type.Array(PaymentFixture)),
+    schedules: Type.Optional(Type.Array(ScheduleFixture)),
+    prepares: Type.Optional(Type.Array(PrepareFixture)),
   },
   { additionalProperties: false },
 );
@@ -46,3 +191,7 @@ export const Fixtures = Type.Object(
 export type Fixtures = Static<typeof Fixtures>;
 export type MerchantFixture = Static<typeof MerchantFixture>;
 export type PgSettingFixture = Static<typeof PgSettingFixture>;
+export type BillingKeyFixture = Static<typeof BillingKeyFixture>;
+export type PaymentFixture = Static<typeof PaymentFixture>;
+export type ScheduleFixture = Static<typeof ScheduleFixture>;
+export type PrepareFixture = Static<typeof PrepareFixture>;

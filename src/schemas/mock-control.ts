@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 
 export const healthSchema: FastifySchema = {
   tags: ['mock-control'],
@@ -28,7 +28,7 @@ export const ClockBody = Type.Object(
     set: Type.Optional(Type.Integer({ minimum: 0, maximum: 253_402_300_799, description: 'UNIX seconds the clock should read now (not earlier than now)' })),
     frozen: Type.Optional(Type.Boolean({ description: 'true stops the clock at its current time; false lets it run on from there' })),
   },
-  { minProperties: 1 },
+  { minProperties: 1, examples: [{ advance: 2_592_000 }] },
 );
 
 const RunSummary = Type.Object(
@@ -86,4 +86,220 @@ export const testCardsSchema: FastifySchema = {
       'the catalogue',
     ),
   },
+};
+
+const controlTags = (tag: string) => ({ tags: [tag], security: SECURITY });
+const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) => Envelope(response, description);
+
+export const resetSchema: FastifySchema = {
+  ...controlTags('mock-control'),
+  summary: "Wipe the caller's merchant",
+  description:
+    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that tier’s data. Tokens, PG settings and tiers stay.',
+  response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
+};
+
+export const WebhookUrlBody = Type.Object({ url: Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], { description: 'null removes it' }) });
+export const webhookUrlSchema: FastifySchema = {
+  ...controlTags('mock-webhooks'),
+  summary: "Set the merchant's default webhook URL",
+  description: 'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
+  body: WebhookUrlBody,
+  response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
+};
+
+const WebhookDelivery = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  body: Type.Object({
+    imp_uid: Type.String(),
+    merchant_uid: Type.String(),
+    status: Type.String(),
+    cancellation_id: Type.Optional(Type.String()),
+  }),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  created_at_ms: Type.Integer({ description: 'real time, UNIX ms' }),
+  attempts: Type.Array(
+    Type.Object({
+      at_ms: Type.Integer(),
+      url: Type.String(),
+      status: Nullable(Type.Integer({ description: 'the receiver’s HTTP status' })),
+      error: Nullable(Type.String({ description: 'connection error or timeout' })),
+      duration_ms: Type.Integer(),
+    }),
+  ),
+});
+
+export const WebhooksQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) });
+export const listWebhooksSchema: FastifySchema = {
+  ...controlTags('mock-webhooks'),
+  summary: 'The webhook delivery log (newest first), every attempt included',
+  querystring: WebhooksQuery,
+  response: { 200: Envelope(Type.Array(WebhookDelivery), 'deliveries'), ...AUTH_ERRORS },
+};
+
+export const WebhookIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const resendWebhookSchema: FastifySchema = {
+  ...controlTags('mock-webhooks'),
+  summary: 'Send a delivery again now (with a fresh retry budget)',
+  params: WebhookIdParams,
+  response: { 200: Envelope(WebhookDelivery, 'the delivery'), 404: ErrorEnvelope, ...AUTH_ERRORS },
+};
+
+export const WaitBody = Type.Object({ timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })) });
+export const waitWebhooksSchema: FastifySchema = {
+  ...controlTags('mock-webhooks'),
+  summary: 'Wait until none of the merchant’s deliveries is pending',
+  description: 'Answers as soon as every delivery was delivered or finally failed, or when timeout_ms passes (then pending > 0).',
+  body: WaitBody,
+  response: { 200: Done('idle', Type.Object({ pending: Type.Integer() })), ...AUTH_ERRORS },
+};
+
+export const JournalQuery = Type.Object({
+  method: Type.Optional(Type.String()),
+  path: Type.Optional(Type.String({ description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' })),
+  since_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+  until_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'the newest N matches' })),
+});
+const JournalEntry = Type.Object({
+  id: Type.Integer(),
+  at_ms: Type.Integer(),
+  tier_code: Type.String(),
+  method: Type.String(),
+  path: Type.String(),
+  query: Type.Unknown(),
+  status: Type.Integer(),
+  code: Nullable(Type.Integer()),
+  duration_ms: Type.Integer(),
+  request: Type.Unknown({ description: 'body as received, card fields and secrets redacted' }),
+  response: Type.Unknown({ description: 'body as answered, secrets redacted' }),
+});
+export const journalSchema: FastifySchema = {
+  ...controlTags('mock-journal'),
+  summary: 'Requests the merchant made to the iamport routes (oldest first)',
+  querystring: JournalQuery,
+  response: { 200: Envelope(Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) }), 'matching requests'), ...AUTH_ERRORS },
+};
+export const journalCountSchema: FastifySchema = {
+  ...controlTags('mock-journal'),
+  summary: 'How many journal entries match',
+  querystring: JournalQuery,
+  response: { 200: Done('the count', Type.Object({ count: Type.Integer() })), ...AUTH_ERRORS },
+};
+export const clearJournalSchema: FastifySchema = {
+  ...controlTags('mock-journal'),
+  summary: "Clear the merchant's journal",
+  response: { 200: Done('cleared', Type.Object({ cleared: Type.Integer() })), ...AUTH_ERRORS },
+};
+
+export const FaultBody = Type.Object({
+  method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
+  path: Type.String({ minLength: 1, description: 'exact path or a pattern with *', examples: ['/subscribe/payments/again'] }),
+  customer_uid: Type.Optional(Type.String()),
+  merchant_uid: Type.Optional(Type.String()),
+  amount: Type.Optional(Type.Number()),
+  action: Type.Union([Type.Literal('error'), Type.Literal('delay'), Type.Literal('reset'), Type.Literal('timeout'), Type.Literal('commit_then_drop')], {
+    description: 'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
+  }),
+  status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
+  code: Type.Optional(Type.Integer()),
+  message: Type.Optional(Type.String()),
+  delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
+  delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
+  count: Type.Optional(Type.Integer({ minimum: 1, description: 'fires this many times, then is removed' })),
+  probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+});
+const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), fired: Type.Integer() })]);
+export const addFaultSchema: FastifySchema = {
+  ...controlTags('mock-faults'),
+  summary: 'Add a fault injection rule',
+  body: FaultBody,
+  response: { 200: Envelope(FaultRule, 'the rule'), 400: ErrorEnvelope, ...AUTH_ERRORS },
+};
+export const listFaultsSchema: FastifySchema = {
+  ...controlTags('mock-faults'),
+  summary: "The merchant's fault rules",
+  response: { 200: Envelope(Type.Array(FaultRule), 'rules'), ...AUTH_ERRORS },
+};
+export const FaultIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const deleteFaultSchema: FastifySchema = {
+  ...controlTags('mock-faults'),
+  summary: 'Delete one fault rule',
+  params: FaultIdParams,
+  response: { 200: Done('deleted', Type.Object({ id: Type.Integer() })), 404: ErrorEnvelope, ...AUTH_ERRORS },
+};
+export const clearFaultsSchema: FastifySchema = {
+  ...controlTags('mock-faults'),
+  summary: 'Delete every fault rule',
+  response: { 200: Done('deleted', Type.Object({ deleted: Type.Integer() })), ...AUTH_ERRORS },
+};
+
+const Outcome = Type.Object({
+  status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
+  fail_reason: Type.Optional(Nullable(Type.String({ description: 'the fail_reason of a failed charge', examples: ['[8330] 잔액부족'] }))),
+});
+export const OutcomesBody = Type.Object({ outcomes: Type.Array(Outcome, { maxItems: 1000 }) });
+export const OutcomeParams = Type.Object({ customer_uid: Type.String({ minLength: 1, maxLength: 80 }) });
+const OutcomesEnvelope = Envelope(Type.Array(Outcome), 'the outcomes still to come, next first');
+export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = {
+  put: {
+    ...controlTags('mock-faults'),
+    summary: 'Script the next charges of a billing key',
+    description:
+      'again and schedule executions of this key take their result from the front of this list (then the card decides again), e.g. [{"status":"failed","fail_reason":"[8330] 잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
+    params: OutcomeParams,
+    body: OutcomesBody,
+    response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
+  },
+  get: { ...controlTags('mock-faults'), summary: 'The scripted outcomes left for a billing key', params: OutcomeParams, response: { 200: OutcomesEnvelope, ...AUTH_ERRORS } },
+  delete: { ...controlTags('mock-faults'), summary: 'Drop the scripted outcomes of a billing key', params: OutcomeParams, response: { 200: OutcomesEnvelope, ...AUTH_ERRORS } },
+};
+
+export const exportStateSchema: FastifySchema = {
+  ...controlTags('mock-control'),
+  summary: "Export the caller's merchant as a fixtures YAML document",
+  description: 'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
+  produces: ['application/yaml'],
+  response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
+};
+export const importStateSchema: FastifySchema = {
+  ...controlTags('mock-control'),
+  summary: "Replace the caller's merchant with a fixtures document",
+  description: 'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+  consumes: ['application/yaml', 'application/json'],
+  response: {
+    200: Done('imported', Type.Object({ billing_keys: Type.Integer(), payments: Type.Integer(), schedules: Type.Integer(), prepares: Type.Integer() })),
+    400: ErrorEnvelope,
+    ...AUTH_ERRORS,
+  },
+};
+
+const adminSecurity = { tags: ['mock-admin'], security: [{ admin: [] }] };
+const AdminErrors = { 401: { ...ErrorEnvelope, description: 'wrong or missing X-Admin-Token' }, 404: { ...ErrorEnvelope, description: 'the admin API is off (no --admin-token)' } };
+export const adminMerchantsSchema: FastifySchema = {
+  ...adminSecurity,
+  summary: 'List every merchant',
+  response: {
+    200: Envelope(
+      Type.Array(
+        Type.Object({
+          imp_key: Type.String(),
+          name: Nullable(Type.String()),
+          origin: Type.String(),
+          agency: Type.Boolean(),
+          tiers: Type.Array(Type.String()),
+          clock_offset: Type.Integer(),
+          frozen: Type.Boolean(),
+        }),
+      ),
+      'merchants',
+    ),
+    ...AdminErrors,
+  },
+};
+export const adminResetSchema: FastifySchema = {
+  ...adminSecurity,
+  summary: 'Reset everything: open-mode merchants are removed, fixture merchants wiped and re-seeded',
+  response: { 200: Done('reset', Type.Object({ merchants: Type.Integer() })), ...AdminErrors },
 };

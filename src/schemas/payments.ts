@@ -8,14 +8,17 @@ import { CardFields, CustomerUidParams, PgField } from './customers.js';
 const str = (description: string) => Nullable(Type.String({ description }));
 const time = (description: string) => Type.Integer({ description: `${description}, UNIX seconds; 0 when it did not happen` });
 
-export const CancelHistoryItem = Type.Object({
-  pg_tid: Type.String(),
-  amount: Type.Number(),
-  cancelled_at: Type.Integer(),
-  reason: Type.String(),
-  receipt_url: Nullable(Type.String()),
-  cancellation_id: Type.String(),
-});
+export const CancelHistoryItem = Type.Object(
+  {
+    pg_tid: Type.String(),
+    amount: Type.Number(),
+    cancelled_at: Type.Integer(),
+    reason: Type.String(),
+    receipt_url: Nullable(Type.String()),
+    cancellation_id: Type.String(),
+  },
+  { title: 'PaymentCancelAnnotation', description: 'one cancel of a payment' },
+);
 
 /** Properties in alphabetical order: the live API emits Payment keys that way. */
 export const PaymentAnnotation = Type.Object(
@@ -62,6 +65,7 @@ export const PaymentAnnotation = Type.Object(
     pg_id: Type.String(),
     pg_provider: Type.String(),
     pg_tid: str('PG transaction id'),
+    promotion: Nullable(Type.Object({ id: Type.String(), discount: Type.Number() }, { description: 'promotion applied; always null in the mock' })),
     receipt_url: str('PG receipt'),
     sandbox: Type.Boolean(),
     started_at: Type.Integer({ description: 'request time, UNIX seconds' }),
@@ -74,7 +78,7 @@ export const PaymentAnnotation = Type.Object(
     vbank_name: str('virtual accounts only'),
     vbank_num: str('virtual accounts only'),
   },
-  { description: 'a payment' },
+  { title: 'PaymentAnnotation', description: 'a payment' },
 );
 
 export const PagedOf = <T extends TSchema>(item: T) =>
@@ -122,17 +126,30 @@ export const OrderFields = {
   channel_key: Type.Optional(Type.String()),
 };
 
-export const AgainBody = Type.Object({
-  customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
-  ...OrderFields,
-});
+export const AgainBody = Type.Object(
+  {
+    customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
+    ...OrderFields,
+  },
+  { examples: [{ customer_uid: 'user_77_card_1', merchant_uid: 'ord_20250201_0001', amount: 9900, name: '월간 구독 2월' }] },
+);
 
-export const OnetimeBody = Type.Object({
-  ...OrderFields,
-  ...CardFields,
-  ...PgField,
-  customer_uid: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'save the card under this key when the payment succeeds' })),
-});
+export const OnetimeBody = Type.Object(
+  {
+    ...OrderFields,
+    ...CardFields,
+    ...PgField,
+    customer_uid: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'save the card under this key when the payment succeeds' })),
+  },
+  {
+    examples: [
+      {
+        merchant_uid: 'ord_20250101_0001', amount: 9900, card_number: '4330-1200-1234-5678', expiry: '2030-12', birth: '900101',
+        pwd_2digit: '12', customer_uid: 'user_77_card_1', name: '월간 구독', buyer_name: '홍길동', buyer_email: 'gd@example.com',
+      },
+    ],
+  },
+);
 
 export const againSchema: FastifySchema = {
   tags: ['subscribe'],
@@ -258,23 +275,26 @@ export const balanceSchema: FastifySchema = {
   },
 };
 
-export const CancelBody = Type.Object({
-  imp_uid: Type.Optional(Type.String({ maxLength: 100 })),
-  merchant_uid: Type.Optional(Type.String({ maxLength: 100 })),
-  amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'omitted or 0: the whole remaining amount' })),
-  tax_free: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
-  vat_amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
-  checksum: Type.Optional(Nullable(Type.Number({ minimum: 0, description: 'the cancellable balance as the caller sees it' }))),
-  reason: Type.Optional(Type.String({ maxLength: 1000 })),
-  refund_holder: Type.Optional(Type.String()),
-  refund_bank: Type.Optional(Type.String()),
-  refund_account: Type.Optional(Type.String()),
-  refund_tel: Type.Optional(Type.String()),
-  retain_promotion: Type.Optional(Type.Boolean()),
-  enable_webhook: Type.Optional(Type.Boolean({ description: 'send a cancelled webhook (default false)' })),
-  escrow_confirmed: Type.Optional(Type.Boolean()),
-  extra: Type.Optional(Type.Object({ requester: Type.Optional(Type.String()) })),
-});
+export const CancelBody = Type.Object(
+  {
+    imp_uid: Type.Optional(Type.String({ maxLength: 100 })),
+    merchant_uid: Type.Optional(Type.String({ maxLength: 100 })),
+    amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'omitted or 0: the whole remaining amount' })),
+    tax_free: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
+    vat_amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
+    checksum: Type.Optional(Nullable(Type.Number({ minimum: 0, description: 'the cancellable balance as the caller sees it' }))),
+    reason: Type.Optional(Type.String({ maxLength: 1000 })),
+    refund_holder: Type.Optional(Type.String()),
+    refund_bank: Type.Optional(Type.String()),
+    refund_account: Type.Optional(Type.String()),
+    refund_tel: Type.Optional(Type.String()),
+    retain_promotion: Type.Optional(Type.Boolean()),
+    enable_webhook: Type.Optional(Type.Boolean({ description: 'send a cancelled webhook (default false)' })),
+    escrow_confirmed: Type.Optional(Type.Boolean()),
+    extra: Type.Optional(Type.Object({ requester: Type.Optional(Type.String()) })),
+  },
+  { examples: [{ imp_uid: 'imps_410912345678', amount: 3000, checksum: 9900, reason: '부분 환불' }] },
+);
 export const cancelSchema: FastifySchema = {
   tags: ['payments'],
   summary: 'Cancel all or part of a payment',
@@ -284,11 +304,14 @@ export const cancelSchema: FastifySchema = {
   response: { 200: PaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
 };
 
-export const PrepareBody = Type.Object({
-  merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
-  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
-  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-});
+export const PrepareBody = Type.Object(
+  {
+    merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  },
+  { examples: [{ merchant_uid: 'ord_20250301_0001', amount: 9900, currency: 'KRW' }] },
+);
 const PrepareEnvelope = Envelope(Type.Object({ merchant_uid: Type.String(), amount: Type.Number(), currency: Type.String() }), 'the prepared amount');
 export const prepareSchemas: Record<'post' | 'put' | 'get', FastifySchema> = {
   post: {

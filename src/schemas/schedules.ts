@@ -34,7 +34,7 @@ export const ScheduleResultAnnotation = Type.Object(
     fail_reason: str('why the execution failed'),
     promotion_id: str('always null'),
   },
-  { description: 'a scheduled payment' },
+  { title: 'ScheduleResultAnnotation', description: 'a scheduled payment' },
 );
 
 export const ScheduleItem = Type.Object({
@@ -45,21 +45,37 @@ export const ScheduleItem = Type.Object({
 /** Card fields are needed only when the customer has no key yet. */
 const optionalCard = Type.Partial(Type.Object(CardFields)).properties;
 
-export const ScheduleBody = Type.Object({
-  customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
-  ...optionalCard,
-  ...PgField,
-  ...CustomerFields,
-  checking_amount: Type.Optional(Type.Integer({ minimum: 0, description: 'approve and cancel at once to check the card; leaves no payment' })),
-  channel_key: Type.Optional(Type.String()),
-  schedules: Type.Array(ScheduleItem, { minItems: 1, maxItems: 20_000 }),
-});
+/** 2030-01-01 00:00:00 KST: an example time that stays in the future for a while. */
+const EXAMPLE_AT = 1893423600;
 
-export const UnscheduleBody = Type.Object({
-  customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
-  merchant_uid: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { description: 'one string or an array; absent: all of the customer' })),
-  reason: Type.Optional(Type.String({ description: 'accepted and ignored' })),
-});
+export const ScheduleBody = Type.Object(
+  {
+    customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
+    ...optionalCard,
+    ...PgField,
+    ...CustomerFields,
+    checking_amount: Type.Optional(Type.Integer({ minimum: 0, description: 'approve and cancel at once to check the card; leaves no payment' })),
+    channel_key: Type.Optional(Type.String()),
+    schedules: Type.Array(ScheduleItem, { minItems: 1, maxItems: 20_000 }),
+  },
+  {
+    examples: [
+      {
+        customer_uid: 'user_77_card_1',
+        schedules: [{ merchant_uid: 'sub_77_2030_01', schedule_at: EXAMPLE_AT, amount: 9900, currency: 'KRW', name: '월간 구독 1월' }],
+      },
+    ],
+  },
+);
+
+export const UnscheduleBody = Type.Object(
+  {
+    customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
+    merchant_uid: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { description: 'one string or an array; absent: all of the customer' })),
+    reason: Type.Optional(Type.String({ description: 'accepted and ignored' })),
+  },
+  { examples: [{ customer_uid: 'user_77_card_1', merchant_uid: ['sub_77_2030_01'] }] },
+);
 
 const SchedulesEnvelope = Envelope(Type.Array(ScheduleResultAnnotation), 'the schedules');
 const ScheduleEnvelope = Envelope(ScheduleResultAnnotation, 'the schedule');
@@ -131,7 +147,10 @@ export const customerSchedulesSchema: FastifySchema = {
   response: { 200: PagedSchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
 };
 
-export const ScheduleAtBody = Type.Object({ schedule_at: Type.Integer({ minimum: 0, maximum: 1e13 }) });
+export const ScheduleAtBody = Type.Object(
+  { schedule_at: Type.Integer({ minimum: 0, maximum: 1e13, description: 'the new time, UNIX seconds' }) },
+  { examples: [{ schedule_at: EXAMPLE_AT + 86400 }] },
+);
 
 export const moveScheduleSchema: FastifySchema = {
   tags: ['subscribe'],

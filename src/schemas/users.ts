@@ -5,16 +5,28 @@ import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
 import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
 
-export const GetTokenBody = Type.Object({
-  imp_key: Type.String({ description: 'REST API key', examples: ['imp_apikey'] }),
-  imp_secret: Type.String({ description: 'REST API secret' }),
-});
+/** The public demo credentials the default fixtures seed, so "Try it out" works on a fresh server. */
+const DEMO_CREDENTIALS = {
+  imp_key: 'imp_apikey',
+  imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f',
+};
 
-export const AuthAnnotation = Type.Object({
-  access_token: Type.String({ description: '40 lowercase hex characters', pattern: '^[a-f0-9]{40}$' }),
-  now: Type.Integer({ description: 'the merchant clock, UNIX seconds' }),
-  expired_at: Type.Integer({ description: 'UNIX seconds; 30 minutes after issue, extended by 5 minutes when reused in its last minute' }),
-});
+export const GetTokenBody = Type.Object(
+  {
+    imp_key: Type.String({ description: 'REST API key', examples: ['imp_apikey'] }),
+    imp_secret: Type.String({ description: 'REST API secret' }),
+  },
+  { examples: [DEMO_CREDENTIALS] },
+);
+
+export const AuthAnnotation = Type.Object(
+  {
+    access_token: Type.String({ description: '40 lowercase hex characters', pattern: '^[a-f0-9]{40}$' }),
+    now: Type.Integer({ description: 'the merchant clock, UNIX seconds' }),
+    expired_at: Type.Integer({ description: 'UNIX seconds; 30 minutes after issue, extended by 5 minutes when reused in its last minute' }),
+  },
+  { title: 'AuthAnnotation', description: 'an access token' },
+);
 
 export const getTokenSchema: FastifySchema = {
   tags: ['authenticate'],
@@ -29,14 +41,17 @@ export const getTokenSchema: FastifySchema = {
   },
 };
 
-export const PgSettingAnnotation = Type.Object({
-  pg_provider: Type.String({ examples: ['nice'] }),
-  pg_id: Type.String({ examples: ['nictest04m'] }),
-  sandbox: Type.Boolean(),
-  type: Type.String({ description: 'payment | api_payment | certification' }),
-  channel_name: Type.String(),
-  channel_key: Type.String(),
-});
+export const PgSettingAnnotation = Type.Object(
+  {
+    pg_provider: Type.String({ examples: ['nice'] }),
+    pg_id: Type.String({ examples: ['nictest04m'] }),
+    sandbox: Type.Boolean(),
+    type: Type.String({ description: 'payment | api_payment | certification' }),
+    channel_name: Type.String(),
+    channel_key: Type.String(),
+  },
+  { title: 'PgSettingAnnotation', description: 'a PG setting (channel)' },
+);
 
 export const getPgSchema: FastifySchema = {
   tags: ['users'],

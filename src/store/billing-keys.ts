@@ -31,10 +31,12 @@ export interface BillingKeyRow {
 
 export type BillingKeyWrite = Omit<BillingKeyRow, 'id'>;
 
+
 export class BillingKeysRepository {
   private readonly findStmt;
   private readonly upsertStmt;
   private readonly deleteStmt;
+  private readonly allStmt;
 
   constructor(db: Db) {
     this.findStmt = db.prepare<[number, string, string], BillingKeyRow>(
@@ -58,6 +60,7 @@ export class BillingKeysRepository {
          customer_postcode = excluded.customer_postcode, updated = excluded.updated`,
     );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM billing_keys WHERE id = ?');
+    this.allStmt = db.prepare<[number, string], BillingKeyRow>('SELECT * FROM billing_keys WHERE merchant_id = ? AND tier_code = ? ORDER BY id');
   }
 
   find(merchantId: number, tierCode: string, customerUid: string): BillingKeyRow | undefined {
@@ -67,6 +70,11 @@ export class BillingKeysRepository {
   upsert(row: BillingKeyWrite): BillingKeyRow {
     this.upsertStmt.run(row);
     return this.find(row.merchant_id, row.tier_code, row.customer_uid)!;
+  }
+
+  /** Every key of a tenant, for export. */
+  all(merchantId: number, tierCode: string): BillingKeyRow[] {
+    return this.allStmt.all(merchantId, tierCode);
   }
 
   delete(id: number): void {

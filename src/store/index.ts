@@ -13,6 +13,7 @@ import { PreparesRepository } from './prepares.js';
 import { SchedulesRepository } from './schedules.js';
 import { WebhooksRepository } from './webhooks.js';
 import { OutcomeScriptsRepository } from './outcome-scripts.js';
+import { ResetRepository } from './reset.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -27,6 +28,7 @@ export class Store {
   readonly schedules: SchedulesRepository;
   readonly webhooks: WebhooksRepository;
   readonly outcomes: OutcomeScriptsRepository;
+  readonly reset: ResetRepository;
 
   constructor(readonly db: Db) {
     this.meta = new MetaRepository(db);
@@ -41,6 +43,7 @@ export class Store {
     this.schedules = new SchedulesRepository(db);
     this.webhooks = new WebhooksRepository(db);
     this.outcomes = new OutcomeScriptsRepository(db);
+    this.reset = new ResetRepository(db);
   }
 
   static open(file: string): Store {

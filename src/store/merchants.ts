@@ -24,6 +24,9 @@ export class MerchantsRepository {
   private readonly updateFixtureStmt;
   private readonly setClockStmt;
   private readonly allStmt;
+  private readonly setWebhookStmt;
+  private readonly deleteStmt;
+  private readonly bindSecretStmt;
 
   constructor(db: Db) {
     this.byKey = db.prepare<[string], MerchantRow>('SELECT * FROM merchants WHERE imp_key = ?');
@@ -38,6 +41,9 @@ export class MerchantsRepository {
     );
     this.setClockStmt = db.prepare<[number, number | null, number]>('UPDATE merchants SET clock_offset = ?, clock_frozen_at = ? WHERE id = ?');
     this.allStmt = db.prepare<[], MerchantRow>('SELECT * FROM merchants ORDER BY id');
+    this.setWebhookStmt = db.prepare<[string | null, number]>('UPDATE merchants SET webhook_url = ? WHERE id = ?');
+    this.deleteStmt = db.prepare<[number]>('DELETE FROM merchants WHERE id = ?');
+    this.bindSecretStmt = db.prepare<[string, number]>(`UPDATE merchants SET secret_hash = ? WHERE id = ? AND secret_hash = ''`);
   }
 
   findByKey(impKey: string): MerchantRow | undefined {
@@ -60,6 +66,20 @@ export class MerchantsRepository {
 
   setClock(id: number, offsetSeconds: number, frozenAt: number | null): void {
     this.setClockStmt.run(offsetSeconds, frozenAt, id);
+  }
+
+  /** Binds a secret to a merchant that has none yet (fixture merchants listed without one). */
+  bindSecret(id: number, secretHash: string): void {
+    this.bindSecretStmt.run(secretHash, id);
+  }
+
+  setWebhookUrl(id: number, url: string | null): void {
+    this.setWebhookStmt.run(url, id);
+  }
+
+  /** Removes a merchant and, by cascade, everything it owns. */
+  delete(id: number): void {
+    this.deleteStmt.run(id);
   }
 
   all(): MerchantRow[] {

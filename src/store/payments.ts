@@ -51,6 +51,8 @@ export interface PaymentRow {
 }
 
 export type NewPayment = Omit<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>;
+/** A payment as exported and imported, cancel state included. */
+export type StoredPayment = Omit<PaymentRow, 'id'>;
 
 /** Orderings the API offers (`sorting`), newest first when prefixed with '-'. */
 export const PAYMENT_SORTS = {
@@ -167,6 +169,20 @@ export class PaymentsRepository {
     const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
     const rows = this.stmt(`SELECT * ${filter} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
     return { total, rows };
+  }
+
+  /** Every payment of a tenant, oldest first, for export. */
+  all(scope: Scope): PaymentRow[] {
+    return this.stmt('SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(scope.merchant_id, scope.tier_code) as PaymentRow[];
+  }
+
+  /** Inserts an imported payment with its cancel state as it was. */
+  insertStored(payment: StoredPayment): PaymentRow {
+    const columns = [...COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'];
+    const id = Number(
+      this.stmt(`INSERT INTO payments (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(payment).lastInsertRowid,
+    );
+    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 
   /** Records a (partial or full) cancel: the status becomes cancelled either way, as the live API does. */

@@ -16,6 +16,7 @@ export class PreparesRepository {
   private readonly findStmt;
   private readonly insertStmt;
   private readonly updateStmt;
+  private readonly allStmt;
 
   constructor(db: Db) {
     this.findStmt = db.prepare<[number, string, string], PrepareRow>(
@@ -25,10 +26,15 @@ export class PreparesRepository {
       `INSERT INTO prepares (merchant_id, tier_code, merchant_uid, amount, currency, created_at, updated_at)
        VALUES (@merchant_id, @tier_code, @merchant_uid, @amount, @currency, @created_at, @updated_at)`,
     );
+    this.allStmt = db.prepare<[number, string], PrepareRow>('SELECT * FROM prepares WHERE merchant_id = ? AND tier_code = ? ORDER BY rowid');
     this.updateStmt = db.prepare<Pick<PrepareRow, 'merchant_id' | 'tier_code' | 'merchant_uid' | 'amount' | 'currency' | 'updated_at'>>(
       `UPDATE prepares SET amount = @amount, currency = @currency, updated_at = @updated_at
        WHERE merchant_id = @merchant_id AND tier_code = @tier_code AND merchant_uid = @merchant_uid`,
     );
+  }
+
+  all(merchantId: number, tierCode: string): PrepareRow[] {
+    return this.allStmt.all(merchantId, tierCode);
   }
 
   find(merchantId: number, tierCode: string, merchantUid: string): PrepareRow | undefined {

@@ -42,12 +42,13 @@ export interface ScheduleWithPayment extends ScheduleRow {
   payment_status: 'paid' | 'failed' | 'cancelled' | 'ready' | null;
 }
 
-export type NewSchedule = Omit<ScheduleRow, 'id' | 'imp_uid' | 'executed_at' | 'revoked_at' | 'fail_reason' | 'schedule_status'>;
+export type NewSchedule = Omit<ScheduleRow, 'id'>;
 
 const COLUMNS = [
   'merchant_id', 'tier_code', 'customer_uid', 'merchant_uid', 'customer_id', 'pg_provider', 'pg_id', 'schedule_at', 'amount',
   'currency', 'tax_free', 'vat_amount', 'name', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr',
-  'buyer_postcode', 'custom_data', 'notice_url', 'scheduled_at',
+  'buyer_postcode', 'custom_data', 'notice_url', 'scheduled_at', 'schedule_status', 'imp_uid', 'executed_at', 'revoked_at',
+  'fail_reason',
 ] as const satisfies readonly (keyof NewSchedule)[];
 
 const SELECT_WITH_PAYMENT = `SELECT s.*, p.status AS payment_status FROM schedules s
@@ -70,7 +71,7 @@ export class SchedulesRepository {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<NewSchedule>(
-      `INSERT INTO schedules (${COLUMNS.join(', ')}, schedule_status) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}, 'scheduled')`,
+      `INSERT INTO schedules (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
     this.byMerchantUidStmt = db.prepare<[number, string, string], ScheduleWithPayment>(
       `${SELECT_WITH_PAYMENT} WHERE s.merchant_id = ? AND s.tier_code = ? AND s.merchant_uid = ?`,
@@ -109,6 +110,11 @@ export class SchedulesRepository {
   /** For every merchant with pending schedules, the earliest schedule_at. */
   nextDue(): { merchant_id: number; next_at: number }[] {
     return this.nextDueStmt.all();
+  }
+
+  /** Every schedule of a merchant's tenant, for export. */
+  all(scope: Scope): ScheduleRow[] {
+    return this.stmt('SELECT * FROM schedules WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(scope.merchant_id, scope.tier_code) as ScheduleRow[];
   }
 
   /** Pending schedules of a customer (optionally only some merchant_uids). */

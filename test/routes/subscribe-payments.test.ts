@@ -23,7 +23,7 @@ const PAYMENT_FIELDS = [
   'card_issuer_name', 'card_name', 'card_number', 'card_publisher_code', 'card_publisher_name', 'card_quota', 'card_type',
   'cash_receipt_issued', 'channel', 'currency', 'custom_data', 'customer_uid', 'customer_uid_usage', 'deposit_history',
   'emb_pg_provider', 'escrow', 'fail_reason', 'failed_at', 'imp_uid', 'merchant_uid', 'name', 'paid_at', 'pay_method', 'pg_id',
-  'pg_provider', 'pg_tid', 'receipt_url', 'sandbox', 'started_at', 'status', 'user_agent', 'vbank_code', 'vbank_date',
+  'pg_provider', 'pg_tid', 'promotion', 'receipt_url', 'sandbox', 'started_at', 'status', 'user_agent', 'vbank_code', 'vbank_date',
   'vbank_holder', 'vbank_issued_at', 'vbank_name', 'vbank_num',
 ];
 
@@ -139,6 +139,7 @@ t.test('again: a paid charge with every Payment field checked', async (t) => {
       pg_id: 'IPXC',
       pg_provider: 'kcp',
       pg_tid: p.pg_tid,
+      promotion: null,
       receipt_url: p.receipt_url,
       sandbox: true,
       started_at: p.started_at,

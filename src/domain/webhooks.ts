@@ -1,0 +1,175 @@
+// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with backoff.
+
+import type { Config } from '../config.js';
+import type { Store } from '../store/index.js';
+import type { WebhookAttemptRow, WebhookRow } from '../store/webhooks.js';
+import { IamportError } from './errors.js';
+import { MerchantService, type Tenant } from './merchants.js';
+
+/** The body of §9: what changed, never more. */
+export interface WebhookBody {
+  imp_uid: string;
+  merchant_uid: string;
+  status: 'paid' | 'failed' | 'cancelled';
+  cancellation_id?: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  url: string;
+  body: WebhookBody;
+  state: WebhookRow['state'];
+  /** Real time (not the merchant clock), UNIX milliseconds. */
+  created_at_ms: number;
+  attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
+}
+
+/** Deliveries sent at once. */
+const CONCURRENCY = 8;
+
+export class WebhookService {
+  private readonly inFlight = new Map<number, AbortController>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: Pick<Config, 'webhookUrl' | 'webhookRetries' | 'webhookRetryInterval' | 'webhookTimeout'>,
+    private readonly wallMs: () => number = Date.now,
+  ) {}
+
+  /**
+   * Queues a webhook (call inside the transaction of the state change, so both commit together). Goes to
+   * the request's notice_url, else the merchant's URL, else the server's; with none, nothing is sent.
+   */
+  notify(tenant: Tenant, noticeUrl: string | null, body: WebhookBody): void {
+    const url = noticeUrl ?? tenant.merchant.webhook_url ?? this.config.webhookUrl;
+    if (!url) return;
+    const now = this.wallMs();
+    this.store.webhooks.insert({
+      merchant_id: tenant.merchant.id,
+      tier_code: tenant.tier_code,
+      url,
+      body: JSON.stringify(body),
+      next_attempt_at: now,
+      created_at: now,
+    });
+    this.kick();
+  }
+
+  /** Starts sending (after the current transaction and answer), and resumes deliveries left pending by a restart. */
+  kick(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), 0);
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const free = CONCURRENCY - this.inFlight.size;
+    if (free > 0) {
+      for (const row of this.store.webhooks.due(this.wallMs(), free + this.inFlight.size)) {
+        if (this.inFlight.size >= CONCURRENCY) break;
+        if (!this.inFlight.has(row.id)) void this.send(row);
+      }
+    }
+    this.armTimer();
+  }
+
+  /** Wakes up when the earliest pending retry is due. */
+  private armTimer(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    const next = this.store.webhooks.nextAttemptAt();
+    if (next === null) return;
+    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(next - this.wallMs(), 60_000)));
+    this.timer.unref();
+  }
+
+  private async send(row: WebhookRow): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight.set(row.id, controller);
+    const started = this.wallMs();
+    let status: number | null = null;
+    let error: string | null = null;
+    const timeout = setTimeout(() => controller.abort(new Error(`no answer within ${this.config.webhookTimeout} ms`)), this.config.webhookTimeout);
+    try {
+      const res = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'iamport-mock-webhook' },
+        body: row.body,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => {});
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      error = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? 'aborted') : (err.cause?.code ?? err.cause?.message ?? err.message);
+    } finally {
+      clearTimeout(timeout);
+      this.inFlight.delete(row.id);
+    }
+    if (this.stopped) return;
+    const ok = status !== null && status >= 200 && status < 300;
+    const attempts = row.attempts + 1;
+    const failedFor = attempts > this.config.webhookRetries;
+    const backoff = this.config.webhookRetryInterval * 2 ** (attempts - 1);
+    try {
+      this.store.webhooks.recordAttempt(
+        { webhook_id: row.id, at: started, url: row.url, status, error, duration_ms: this.wallMs() - started },
+        { id: row.id, attempts, state: ok ? 'delivered' : failedFor ? 'failed' : 'pending', next_attempt_at: ok || failedFor ? row.next_attempt_at : this.wallMs() + backoff },
+      );
+    } catch {
+      // The merchant was reset (or the database closed) while the request was out: nothing left to record.
+    }
+    this.pump();
+  }
+
+  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
+    return this.store.webhooks.list(MerchantService.scope(tenant), limit).map((row) => this.view(row));
+  }
+
+  /** Sends one delivery again now, with a fresh retry budget. */
+  resend(tenant: Tenant, id: number): WebhookDelivery {
+    const row = this.store.webhooks.find(MerchantService.scope(tenant), id);
+    if (!row) throw new IamportError(1, `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`, 404);
+    this.store.webhooks.resend(id, this.wallMs());
+    this.kick();
+    return this.view(this.store.webhooks.find(MerchantService.scope(tenant), id)!);
+  }
+
+  /** Resolves when none of the tenant's deliveries is pending (delivered or finally failed), or after `timeoutMs`. */
+  async waitIdle(tenant: Tenant, timeoutMs: number): Promise<{ pending: number }> {
+    const scope = MerchantService.scope(tenant);
+    const deadline = this.wallMs() + timeoutMs;
+    for (;;) {
+      const pending = this.store.webhooks.pendingCount(scope);
+      if (pending === 0 || this.wallMs() >= deadline || this.stopped) return { pending };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const c of this.inFlight.values()) c.abort(new Error('server closing'));
+  }
+
+  private view(row: WebhookRow): WebhookDelivery {
+    return {
+      id: row.id,
+      url: row.url,
+      body: JSON.parse(row.body) as WebhookBody,
+      state: row.state,
+      created_at_ms: row.created_at,
+      attempts: this.store.webhooks.attempts(row.id).map((a: WebhookAttemptRow) => ({
+        at_ms: a.at,
+        url: a.url,
+        status: a.status,
+        error: a.error,
+        duration_ms: a.duration_ms,
+      })),
+    };
+  }
+}

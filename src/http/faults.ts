@@ -1,0 +1,57 @@
+// Applies the caller's fault rules to the iamport routes: error answers, delays, resets, silence, lost answers.
+
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FaultRules } from '../domain/faults.js';
+import { CONTROL_PREFIX } from '../routes/mock-control.js';
+import { failure } from './envelope.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** commit_then_drop: the handler runs and commits, then the connection is reset instead of answering. */
+    dropAnswer?: boolean;
+  }
+}
+
+/** A request left unanswered is let go after this long, so a client without a timeout cannot pin a socket forever. */
+const SILENCE_MS = 10 * 60_000;
+
+async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRules }): Promise<void> {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.url.startsWith(CONTROL_PREFIX)) return;
+    const fields = { ...(request.params as object), ...(request.query as object), ...(typeof request.body === 'object' ? (request.body as object) : {}) };
+    const rule = faults.fire(request.tenant.merchant.id, {
+      method: request.method,
+      path: (request.url.split('?')[0] ?? '').replace(/(.)\/$/, '$1'),
+      fields: fields as Record<string, unknown>,
+    });
+    if (!rule) return;
+    switch (rule.action) {
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, faults.delayOf(rule)));
+        return;
+      case 'error':
+        return reply.status(rule.status ?? 500).send(failure(rule.code ?? -1, rule.message ?? '일시적인 오류가 발생했습니다. (injected fault)'));
+      case 'reset':
+        reply.hijack();
+        request.raw.socket.resetAndDestroy();
+        return reply;
+      case 'timeout': {
+        reply.hijack();
+        const socket = request.raw.socket;
+        setTimeout(() => socket.destroy(), SILENCE_MS).unref();
+        return reply;
+      }
+      case 'commit_then_drop':
+        request.dropAnswer = true;
+        return;
+    }
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.dropAnswer) request.raw.socket.resetAndDestroy();
+    return payload;
+  });
+}
+
+export default fp(faultsPlugin, { name: 'iamport-faults' });

@@ -1,0 +1,22 @@
+// Wipes a merchant's (or one tier's) data from every data table at once; merchants, settings and tokens stay.
+
+import type { Db } from './database.js';
+
+/** Every table holding a tenant's data; children (cancellations, webhook attempts) go with them by cascade. */
+const DATA_TABLES = ['billing_keys', 'payments', 'prepares', 'schedules', 'webhooks', 'outcome_scripts'] as const;
+
+export class ResetRepository {
+  private readonly merchantStmts;
+  private readonly tierStmts;
+
+  constructor(db: Db) {
+    this.merchantStmts = DATA_TABLES.map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE merchant_id = ?`));
+    this.tierStmts = DATA_TABLES.map((t) => db.prepare<[number, string]>(`DELETE FROM ${t} WHERE merchant_id = ? AND tier_code = ?`));
+  }
+
+  /** Deletes the data of a whole merchant (all its tiers), or of one tier when `tierCode` is given. */
+  wipe(merchantId: number, tierCode: string | null): void {
+    if (tierCode === null) for (const s of this.merchantStmts) s.run(merchantId);
+    else for (const s of this.tierStmts) s.run(merchantId, tierCode);
+  }
+}
