@@ -1,31 +1,97 @@
 #!/usr/bin/env node
-// The `iamport-mock` command: start (default), --help, --version.
+// The `iamport-mock` command: start (default), seed, export, openapi; --help for each, --version.
 
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions } from './config.js';
-import { FixtureError } from './fixtures.js';
+import { stringify } from 'yaml';
+import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions, resolveConfig, type Config } from './config.js';
+import { FixtureError, applyFixtures, countItems, readFixtures } from './fixtures.js';
 import { startMockServer } from './server.js';
+import { createServices, type Services } from './services.js';
+import { Store } from './store/index.js';
+import type { Fixtures } from './schemas/fixtures.js';
 import { VERSION } from './version.js';
+import { openapiYaml } from './openapi.js';
 
-const USAGE = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API
+const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
 
-Usage:
-  iamport-mock [start] [options]   start the server (the default command)
-  iamport-mock --help              this help
-  iamport-mock --version           the version
+const COMMANDS: Record<string, { usage: string; about: string; options?: string }> = {
+  start: {
+    usage: 'iamport-mock [start] [options]',
+    about: 'Start the server (the default command). Stops cleanly on SIGTERM and SIGINT.',
+  },
+  seed: {
+    usage: 'iamport-mock seed <fixtures.yaml> [--db FILE]',
+    about: 'Load a fixtures file into a database file (merchants, settings, keys, payments, schedules), then exit.',
+  },
+  export: {
+    usage: 'iamport-mock export [--db FILE] [--imp-key KEY] [--out FILE]',
+    about: 'Write the state of a database file as fixtures YAML (to stdout, or --out). Secrets are never exported.',
+    options: '  --imp-key KEY   only this merchant\n  --out FILE      write to FILE instead of stdout',
+  },
+  openapi: {
+    usage: 'iamport-mock openapi [--out FILE]',
+    about: 'Print the OpenAPI document of every route (YAML).',
+    options: '  --out FILE      write to FILE instead of stdout',
+  },
+};
 
-Options (flag, environment variable, meaning):
-${optionsHelp()}
-`;
+function help(command?: string): string {
+  if (command && COMMANDS[command]) {
+    const c = COMMANDS[command];
+    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${c.options ? `Options:\n${c.options}\n\n` : ''}Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+  }
+  const list = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`).join('\n');
+  return `${HEADER}\n\nUsage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version\n\nServer options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+}
 
 class UsageError extends Error {}
+
+/** Opens the configured database with the domain services, for the commands that do not serve HTTP. */
+function withServices<T>(config: Config, fn: (services: Services) => T): T {
+  const store = Store.open(config.db);
+  try {
+    return fn(createServices(config, store));
+  } finally {
+    store.close();
+  }
+}
+
+/** A one-line progress bar on stderr (only when stderr is a terminal, or for large files). */
+function progress(total: number): { tick: () => void; done: () => void } {
+  const show = total >= 1000 || process.stderr.isTTY;
+  let n = 0;
+  let last = -1;
+  const draw = () => {
+    const pct = total === 0 ? 100 : Math.floor((n / total) * 100);
+    if (pct === last) return;
+    last = pct;
+    const filled = Math.round(pct / 4);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(25 - filled)}] ${pct}% ${n}/${total}`);
+  };
+  return {
+    tick: () => {
+      n++;
+      if (show) draw();
+    },
+    done: () => {
+      if (show) process.stderr.write('\n');
+    },
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...parseArgsOptions(), help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        ...parseArgsOptions(),
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        out: { type: 'string' },
+        'imp-key': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -33,19 +99,57 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const [command = 'start', ...rest] = positionals;
   if (values.version) {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const [command = 'start', ...rest] = positionals;
-  if (command !== 'start') throw new UsageError(`unknown command "${command}"`);
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (!COMMANDS[command]) throw new UsageError(`unknown command "${command}"`);
+  if (values.help) {
+    process.stdout.write(help(positionals.length > 0 ? command : undefined));
+    return 0;
+  }
+  const { out, 'imp-key': impKey, help: _h, version: _v, ...serverFlags } = values;
+  if ((out !== undefined && command !== 'export' && command !== 'openapi') || (impKey !== undefined && command !== 'export')) {
+    throw new UsageError(`--${out !== undefined ? 'out' : 'imp-key'} does not apply to "${command}"`);
+  }
+  const input = flagsToInput(serverFlags);
+  const write = (text: string) => (out ? fs.writeFileSync(out, text) : process.stdout.write(text));
 
-  const server = await startMockServer(flagsToInput(values), { cli: true });
+  switch (command) {
+    case 'seed': {
+      const [file, ...extra] = rest;
+      if (!file) throw new UsageError('seed needs a fixtures file: iamport-mock seed <fixtures.yaml>');
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
+      const fixtures = readFixtures(file);
+      const bar = progress(countItems(fixtures));
+      withServices(config, (services) => applyFixtures(services, fixtures, file, { seedExisting: true, onItem: bar.tick }));
+      bar.done();
+      process.stderr.write(`seeded ${fixtures.merchants.length} merchant(s) and ${countItems(fixtures)} item(s) into ${config.db}\n`);
+      return 0;
+    }
+    case 'export': {
+      if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
+      if (config.db !== ':memory:' && !fs.existsSync(config.db)) throw new ConfigError(`${config.db}: no such database file`);
+      const document: Fixtures = withServices(config, ({ store, state }) => {
+        const merchants = store.merchants.all().filter((m) => impKey === undefined || m.imp_key === impKey);
+        if (impKey !== undefined && merchants.length === 0) throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
+        return { merchants: merchants.map((m) => state.exportMerchant(m)) };
+      });
+      write(stringify(document));
+      return 0;
+    }
+    case 'openapi': {
+      if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      write(await openapiYaml());
+      return 0;
+    }
+  }
+
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const server = await startMockServer(input, { cli: true });
   server.app.log.info(`iamport-mock ${VERSION} listening on ${server.url} (database ${server.config.db})`);
   if (server.config.logLevel === 'silent') process.stdout.write(`iamport-mock listening on ${server.url}\n`);
 
@@ -69,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
     if (e instanceof UsageError) {

@@ -53,7 +53,27 @@ export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
  * data and clock (its secret, name, flags and settings follow the file); a new one is seeded with the
  * file's keys, payments and schedules.
  */
-export function applyFixtures({ store, secrets, clock, state }: Services, fixtures: Fixtures, file = '<fixtures>'): void {
+export interface ApplyOptions {
+  /** Load the data of merchants that already exist too (the `seed` command); ids must not clash. */
+  seedExisting?: boolean;
+  /** Called after each loaded item (for a progress bar). */
+  onItem?: () => void;
+}
+
+/** How many data items (keys, payments, schedules, prepared amounts) a document holds. */
+export function countItems(fixtures: Fixtures): number {
+  return fixtures.merchants.reduce(
+    (n, m) => n + (m.billing_keys?.length ?? 0) + (m.payments?.length ?? 0) + (m.schedules?.length ?? 0) + (m.prepares?.length ?? 0),
+    0,
+  );
+}
+
+export function applyFixtures(
+  { store, secrets, clock, state }: Services,
+  fixtures: Fixtures,
+  file = '<fixtures>',
+  { seedExisting = false, onItem }: ApplyOptions = {},
+): void {
   store.transaction(() => {
     fixtures.merchants.forEach((m, i) => {
       const existing = store.merchants.findByKey(m.imp_key);
@@ -67,10 +87,10 @@ export function applyFixtures({ store, secrets, clock, state }: Services, fixtur
       if (existing) store.merchants.updateFromFixture({ ...fields, id: existing.id });
       const merchant = existing ?? store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
       state.applySettings(merchant, m);
-      if (existing) return;
+      if (existing && !seedExisting) return;
       const now = clock.now({ clock_offset: m.clock?.offset ?? 0, clock_frozen_at: m.clock?.frozen_at ?? null });
       try {
-        state.importData(merchant, m, now, `merchants[${i}]`);
+        state.importData(merchant, m, now, `merchants[${i}]`, onItem);
       } catch (e) {
         throw new FixtureError(`${file}: ${(e as Error).message}`);
       }

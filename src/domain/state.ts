@@ -22,6 +22,18 @@ export interface ImportSummary {
   prepares: number;
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A fixture time: UNIX seconds as they are, or `now±N{s,m,h,d}` from the load time. */
+export function fixtureTime(value: number | string, now: number): number;
+export function fixtureTime(value: number | string | undefined, now: number): number | undefined;
+export function fixtureTime(value: number | string | undefined, now: number): number | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  const m = /^now(?:([+-])(\d+)([smhd]))?$/.exec(value);
+  if (!m) throw badRequest(`시각 형식이 올바르지 않습니다: ${value}`);
+  return m[1] ? now + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNIT_SECONDS[m[3]!]! : now;
+}
+
 const tierOf = (item: { tier_code?: string | undefined }) => item.tier_code ?? '';
 /** Drops null and undefined values, so exported YAML stays short and re-imports to the same rows. */
 function compact<T extends object>(o: T): Partial<T> {
@@ -109,22 +121,34 @@ export class StateService {
    * Writes fixture data into a merchant (call in a transaction, on a merchant without that data). `where`
    * prefixes error messages so they name the item, e.g. `merchants[0].billing_keys[2]`.
    */
-  importData(merchant: MerchantRow, data: MerchantData, now: number, where: string): ImportSummary {
+  importData(merchant: MerchantRow, data: MerchantData, now: number, where: string, onItem: () => void = () => {}): ImportSummary {
     if (data.clock) this.store.merchants.setClock(merchant.id, data.clock.offset, data.clock.frozen_at ?? null);
-    (data.billing_keys ?? []).forEach((k, i) => this.importKey(merchant, k, now, `${where}.billing_keys[${i}]`));
-    (data.payments ?? []).forEach((p) => this.importPayment(merchant, p, now));
-    (data.schedules ?? []).forEach((s) => this.importSchedule(merchant, s, now));
-    for (const p of data.prepares ?? []) {
+    const each = <T>(name: string, items: readonly T[] | undefined, load: (item: T, at: string) => void) =>
+      (items ?? []).forEach((item, i) => {
+        const at = `${where}.${name}[${i}]`;
+        try {
+          load(item, at);
+        } catch (e) {
+          // A duplicate id or merchant_uid (or a rejected card) names the item it came from.
+          const message = (e as Error).message;
+          throw message.startsWith(at) ? e : badRequest(`${at}: ${message}`);
+        }
+        onItem();
+      });
+    each('billing_keys', data.billing_keys, (k, at) => this.importKey(merchant, k, now, at));
+    each('payments', data.payments, (p) => this.importPayment(merchant, p, now));
+    each('schedules', data.schedules, (s) => this.importSchedule(merchant, s, now));
+    each('prepares', data.prepares, (p) =>
       this.store.prepares.insert({
         merchant_id: merchant.id,
         tier_code: tierOf(p),
         merchant_uid: p.merchant_uid,
         amount: p.amount,
         currency: p.currency ?? 'KRW',
-        created_at: p.created_at ?? now,
-        updated_at: p.updated_at ?? now,
-      });
-    }
+        created_at: fixtureTime(p.created_at, now) ?? now,
+        updated_at: fixtureTime(p.updated_at, now) ?? now,
+      }),
+    );
     return {
       billing_keys: data.billing_keys?.length ?? 0,
       payments: data.payments?.length ?? 0,
@@ -168,13 +192,15 @@ export class StateService {
       customer_email: k.customer_email ?? null,
       customer_addr: k.customer_addr ?? null,
       customer_postcode: k.customer_postcode ?? null,
-      inserted: k.inserted ?? now,
-      updated: k.updated ?? k.inserted ?? now,
+      inserted: fixtureTime(k.inserted, now) ?? now,
+      updated: fixtureTime(k.updated ?? k.inserted, now) ?? now,
     });
   }
 
   private importPayment(merchant: MerchantRow, p: PaymentFixture, now: number): void {
-    const startedAt = p.started_at ?? now;
+    const t = (v: number | string | undefined) => fixtureTime(v, now);
+    const startedAt = t(p.started_at) ?? now;
+    const cancels = (p.cancel_history ?? []).map((c) => ({ ...c, cancelled_at: fixtureTime(c.cancelled_at, now) }));
     const row = this.store.payments.insertStored({
       merchant_id: merchant.id,
       tier_code: tierOf(p),
@@ -182,7 +208,7 @@ export class StateService {
       merchant_uid: p.merchant_uid,
       status: p.status,
       amount: p.amount,
-      cancel_amount: p.cancel_amount ?? (p.cancel_history ?? []).reduce((sum, c) => sum + c.amount, 0),
+      cancel_amount: p.cancel_amount ?? cancels.reduce((sum, c) => sum + c.amount, 0),
       tax_free: p.tax_free ?? 0,
       vat_amount: p.vat_amount ?? null,
       currency: p.currency ?? 'KRW',
@@ -213,12 +239,12 @@ export class StateService {
       fail_reason: p.fail_reason ?? null,
       cancel_reason: p.cancel_reason ?? null,
       started_at: startedAt,
-      paid_at: p.paid_at ?? (p.status === 'paid' || p.status === 'cancelled' ? startedAt : 0),
-      failed_at: p.failed_at ?? (p.status === 'failed' ? startedAt : 0),
-      cancelled_at: p.cancelled_at ?? (p.cancel_history?.at(-1)?.cancelled_at ?? 0),
-      updated_at: p.updated_at ?? Math.max(startedAt, p.cancelled_at ?? 0),
+      paid_at: t(p.paid_at) ?? (p.status === 'paid' || p.status === 'cancelled' ? startedAt : 0),
+      failed_at: t(p.failed_at) ?? (p.status === 'failed' ? startedAt : 0),
+      cancelled_at: t(p.cancelled_at) ?? cancels.at(-1)?.cancelled_at ?? 0,
+      updated_at: t(p.updated_at) ?? Math.max(startedAt, t(p.cancelled_at) ?? cancels.at(-1)?.cancelled_at ?? 0),
     });
-    for (const c of p.cancel_history ?? []) {
+    for (const c of cancels) {
       this.store.cancellations.insert({
         payment_id: row.id,
         cancellation_id: c.cancellation_id,
@@ -234,6 +260,7 @@ export class StateService {
   }
 
   private importSchedule(merchant: MerchantRow, s: ScheduleFixture, now: number): void {
+    const scheduleAt = fixtureTime(s.schedule_at, now);
     const key = this.store.billingKeys.find(merchant.id, tierOf(s), s.customer_uid);
     this.store.schedules.insert({
       merchant_id: merchant.id,
@@ -243,12 +270,12 @@ export class StateService {
       customer_id: s.customer_id ?? null,
       pg_provider: s.pg_provider ?? key?.pg_provider ?? 'nice',
       pg_id: s.pg_id ?? key?.pg_id ?? 'nictest04m',
-      schedule_at: s.schedule_at,
+      schedule_at: scheduleAt,
       amount: s.amount,
       currency: s.currency ?? 'KRW',
       tax_free: s.tax_free ?? 0,
       vat_amount: s.vat_amount ?? null,
-      name: s.name ?? defaultScheduleName(s.customer_uid, s.schedule_at),
+      name: s.name ?? defaultScheduleName(s.customer_uid, scheduleAt),
       card_quota: s.card_quota ?? 0,
       buyer_name: s.buyer_name ?? key?.customer_name ?? null,
       buyer_email: s.buyer_email ?? key?.customer_email ?? null,
@@ -257,11 +284,11 @@ export class StateService {
       buyer_postcode: s.buyer_postcode ?? key?.customer_postcode ?? null,
       custom_data: s.custom_data ?? null,
       notice_url: s.notice_url ?? null,
-      scheduled_at: s.scheduled_at ?? now,
+      scheduled_at: fixtureTime(s.scheduled_at, now) ?? now,
       schedule_status: s.schedule_status ?? 'scheduled',
       imp_uid: s.imp_uid ?? null,
-      executed_at: s.executed_at ?? 0,
-      revoked_at: s.revoked_at ?? 0,
+      executed_at: fixtureTime(s.executed_at, now) ?? 0,
+      revoked_at: fixtureTime(s.revoked_at, now) ?? 0,
       fail_reason: s.fail_reason ?? null,
     });
   }

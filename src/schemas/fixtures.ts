@@ -25,7 +25,10 @@ export const SubMerchantFixture = Type.Object(
 
 const OptStr = (options: object = {}) => Type.Optional(Type.Union([Type.String(options), Type.Null()]));
 const OptNum = () => Type.Optional(Type.Union([Type.Number(), Type.Null()]));
-const Time = () => Type.Optional(Type.Integer({ minimum: 0, description: 'UNIX seconds' }));
+/** UNIX seconds, or a time relative to loading: `now`, `now+1d`, `now-3h` (units s, m, h, d). */
+export const RELATIVE_TIME = '^now([+-][0-9]+[smhd])?$';
+const At = () => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: RELATIVE_TIME })], { description: 'UNIX seconds, or now / now+1d / now-3h' });
+const Time = () => Type.Optional(At());
 const Tier = Type.Optional(Type.String({ pattern: '^([A-Z0-9]{3})?$', description: "the tier the item belongs to ('' or absent: the merchant itself)" }));
 
 export const BillingKeyFixture = Type.Object(
@@ -62,7 +65,7 @@ export const CancelFixture = Type.Object(
     vat_amount: OptNum(),
     reason: Type.String(),
     receipt_url: OptStr(),
-    cancelled_at: Type.Integer({ minimum: 0 }),
+    cancelled_at: At(),
   },
   { additionalProperties: false },
 );
@@ -119,7 +122,7 @@ export const ScheduleFixture = Type.Object(
     customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
     merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
     tier_code: Tier,
-    schedule_at: Type.Integer({ minimum: 0 }),
+    schedule_at: At(),
     amount: Type.Number({ exclusiveMinimum: 0 }),
     currency: Type.Optional(Type.String()),
     name: OptStr(),

@@ -23,10 +23,10 @@ async function tryItOut(op: Locator, fill: (op: Locator) => Promise<void> = asyn
   await op.locator('button.try-out__btn').click();
   await fill(op);
   await op.locator('button.execute').click();
-  const live = op.locator('.live-responses-table');
-  await live.locator('.response-col_status').first().waitFor({ timeout: TIMEOUT });
-  const status = (await live.locator('.response-col_status').first().innerText()).trim();
-  const body = await live.locator('.response-col_description .highlight-code').first().innerText();
+  const row = op.locator('.live-responses-table tbody tr.response');
+  await row.locator('.response-col_status').waitFor({ timeout: TIMEOUT });
+  const status = (await row.locator('.response-col_status').innerText()).trim();
+  const body = await row.locator('.highlight-code pre code').first().innerText();
   const url = await op.locator('.request-url pre').first().innerText();
   return { status, body, url };
 }
@@ -69,12 +69,12 @@ if (!existsSync(CHROMIUM)) {
 
     // Authorize with it.
     await page.locator('.auth-wrapper button.authorize').click();
-    const bearer = page.locator('.modal-ux .auth-container', { hasText: 'bearer' }).first();
-    await bearer.locator('input').first().fill(accessToken);
+    const bearer = page.locator('.modal-ux .auth-container', { has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+    await bearer.locator('#auth-bearer-value').fill(accessToken);
     await bearer.locator('button.authorize').click();
-    await bearer.locator('button.logout').waitFor();
-    t.pass('the bearer scheme is authorized');
-    await page.locator('.modal-ux button.btn-done').click();
+    await bearer.locator('button[aria-label="Remove authorization"]').waitFor();
+    t.equal((await bearer.locator('h6').innerText()).trim(), 'Authorized', 'the page shows the bearer scheme authorized');
+    await bearer.locator('button.btn-done').click();
     await page.locator('.modal-ux').waitFor({ state: 'detached' });
 
     // The billing-key read, executed from the page.
