@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
 import errors, { frameworkErrors } from './http/errors.js';
+import docs from './http/docs.js';
 import auth from './http/auth.js';
 import { loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
@@ -38,6 +39,8 @@ export async function buildApp(services: Services, { logStream, startupFixtures 
 
   await app.register(errors);
   await app.register(bodies);
+  // Before the routes, so the OpenAPI document sees every one of them.
+  await app.register(docs);
   // Whose data a request acts on: set by authentication (and by getToken), read by the journal.
   app.decorateRequest('tenant', null as unknown as Tenant);
   await app.register(journal, { journal: services.journal });

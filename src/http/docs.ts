@@ -19,7 +19,11 @@ export const TAGS = [
   { name: 'subscribe', description: 'Key-in and billing-key payments, and scheduled payments' },
   { name: 'payments', description: 'Payment look-ups, cancels, amount breakdown and prepared amounts' },
   { name: 'codes', description: 'Card company and bank standard codes (금융결제원)' },
-  { name: 'mock-control', description: 'Mock only (/__mock): health, test cards and the merchant clock; not part of the iamport API' },
+  { name: 'mock-control', description: "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API" },
+  { name: 'mock-webhooks', description: "Mock only: the webhooks sent for the caller's merchant, its webhook URL, resending and waiting for deliveries" },
+  { name: 'mock-journal', description: "Mock only: the journal of the requests the caller's merchant made" },
+  { name: 'mock-faults', description: "Mock only: injected faults (errors, delays) and scripted card outcomes for the caller's merchant" },
+  { name: 'mock-admin', description: 'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header' },
 ];
 
 export const SECURITY_SCHEMES = {
@@ -35,6 +39,12 @@ export const SECURITY_SCHEMES = {
     in: 'header',
     name: 'Tier',
     description: "A sub-merchant's 3-character tier code; the token must belong to its agency merchant.",
+  },
+  admin: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Admin-Token',
+    description: 'The admin API (/__mock/admin) only: the value of --admin-token.',
   },
 } as const;
 

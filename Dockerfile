@@ -1,0 +1,62 @@
+# The iamport-mock image: `docker build -t iamport-mock .` then `docker run -p 8080:8080 -v iamport-data:/data iamport-mock`.
+# Stages: deps (production node_modules; better-sqlite3 compiled here with python3/make/g++),
+# build (TypeScript -> dist/), runtime (no compiler, no dev dependencies, runs as `node`).
+ARG BASE=node:22-bookworm-slim
+
+# ---------------------------------------------------------------- deps: production dependencies, compiled
+FROM ${BASE} AS deps
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# node-gyp builds against these headers instead of downloading them. The official node images ship them in
+# /usr/local/include/node; an image without them gets them from the npm registry's node-linux-<arch> package
+# of the exact same Node version.
+RUN set -eu; \
+    if [ ! -f /usr/local/include/node/node_version.h ]; then \
+      cd /tmp; \
+      tgz=$(npm pack --silent "node-linux-$(node -p process.arch)@$(node -p process.versions.node)" | tail -n 1); \
+      tar -xzf "$tgz" -C /usr/local --strip-components=1 package/include; \
+      rm -rf "$tgz" /root/.npm/_logs; \
+    fi
+ENV npm_config_nodedir=/usr/local
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && node -e "const D=require('better-sqlite3'); const db=new D(':memory:'); console.log('better-sqlite3 loads, sqlite', db.prepare('select sqlite_version() v').get().v); db.close()" \
+ && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
+           node_modules/better-sqlite3/build/Release/obj.target node_modules/better-sqlite3/build/Release/.deps \
+           node_modules/better-sqlite3/build/deps \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------- build: TypeScript -> dist/
+FROM ${BASE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# tsc needs no native module: skip install scripts (no compiler in this stage).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---------------------------------------------------------------- runtime
+FROM ${BASE} AS runtime
+ENV NODE_ENV=production \
+    IAMPORT_MOCK_HOST=0.0.0.0 \
+    IAMPORT_MOCK_PORT=8080 \
+    IAMPORT_MOCK_DB=/data/iamport.db
+WORKDIR /app
+# The application stays owned by root (read-only to the server); only /data is the node user's.
+COPY package.json ./
+COPY fixtures ./fixtures
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data \
+ && node -e "require('better-sqlite3')(':memory:').close()"
+VOLUME /data
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IAMPORT_MOCK_PORT||8080)+'/__mock/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec form: node is PID 1 and gets SIGTERM itself (the CLI closes the server and the database, then exits 0).
+ENTRYPOINT ["node", "dist/cli.js"]
+CMD ["start"]
