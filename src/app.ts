@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
 import errors, { frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
+import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
 import { loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
@@ -35,6 +36,7 @@ export async function buildApp(services: Services, { logStream, startupFixtures 
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
     frameworkErrors,
+    schemaController: lazySchemaController,
   });
 
   await app.register(errors);
