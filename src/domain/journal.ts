@@ -31,8 +31,20 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`);
 }
 
+/** As kept: the answer stays text until someone reads the journal (no JSON parsing on the request path). */
+type StoredEntry = Omit<JournalEntry, 'response'> & { responseText: string | null };
+
+function responseOf(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return redact(JSON.parse(text));
+  } catch {
+    return text.slice(0, 1000);
+  }
+}
+
 export class Journal {
-  private readonly byMerchant = new Map<number, JournalEntry[]>();
+  private readonly byMerchant = new Map<number, StoredEntry[]>();
   private nextId = 1;
 
   constructor(private readonly limit: number) {}
@@ -42,31 +54,32 @@ export class Journal {
     if (this.limit === 0) return;
     let list = this.byMerchant.get(merchantId);
     if (!list) this.byMerchant.set(merchantId, (list = []));
-    let response: unknown = null;
-    if (entry.responseText) {
-      try {
-        response = redact(JSON.parse(entry.responseText));
-      } catch {
-        response = entry.responseText.slice(0, 1000);
-      }
-    }
-    const { responseText: _, ...rest } = entry;
-    list.push({ ...rest, id: this.nextId++, request: redact(entry.request), response });
+    // The request is redacted now: card data must not be kept even in memory.
+    list.push({ ...entry, id: this.nextId++, request: redact(entry.request) });
     if (list.length > this.limit) list.splice(0, list.length - this.limit);
   }
 
-  /** Matching entries, oldest first, and how many matched in all. */
+  /** Matching entries, oldest first (the newest `limit` of them), and how many matched in all. */
   query(merchantId: number, q: JournalQuery): { total: number; list: JournalEntry[] } {
+    const matches = this.matching(merchantId, q);
+    const page = q.limit === undefined ? matches : matches.slice(-q.limit);
+    return { total: matches.length, list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })) };
+  }
+
+  count(merchantId: number, q: JournalQuery = {}): number {
+    return this.matching(merchantId, q).length;
+  }
+
+  private matching(merchantId: number, q: JournalQuery): StoredEntry[] {
     const path = q.path ? globToRegExp(q.path) : null;
     const method = q.method?.toUpperCase();
-    const matches = (this.byMerchant.get(merchantId) ?? []).filter(
+    return (this.byMerchant.get(merchantId) ?? []).filter(
       (e) =>
         (!method || e.method === method) &&
         (!path || path.test(e.path)) &&
         (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
         (q.until_ms === undefined || e.at_ms <= q.until_ms),
     );
-    return { total: matches.length, list: q.limit === undefined ? matches : matches.slice(-q.limit) };
   }
 
   clear(merchantId: number): void {

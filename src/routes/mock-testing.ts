@@ -35,10 +35,10 @@ export async function testingRoutes(app: FastifyInstance, { services }: { servic
   type JQ = { Querystring: Static<typeof JournalQuery> };
   app.get<JQ>(`${CONTROL_PREFIX}/journal`, { schema: journalSchema }, async (request) => ok(journal.query(request.tenant.merchant.id, request.query)));
   app.get<JQ>(`${CONTROL_PREFIX}/journal/count`, { schema: journalCountSchema }, async (request) =>
-    ok({ count: journal.query(request.tenant.merchant.id, { ...request.query, limit: undefined }).total }),
+    ok({ count: journal.count(request.tenant.merchant.id, request.query) }),
   );
   app.delete(`${CONTROL_PREFIX}/journal`, { schema: clearJournalSchema }, async (request) => {
-    const cleared = journal.query(request.tenant.merchant.id, {}).total;
+    const cleared = journal.count(request.tenant.merchant.id);
     journal.clear(request.tenant.merchant.id);
     return ok({ cleared });
   });
