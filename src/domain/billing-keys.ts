@@ -97,8 +97,8 @@ export class BillingKeyService {
     return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
   }
 
-  /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping `inserted`). */
-  save(tenant: Tenant, customerUid: string, card: Card, pg: ResolvedPg, fields: CustomerFields, now: number): BillingKeyRow {
+  /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping its first `inserted`). */
+  save(tenant: Tenant, customerUid: string, card: Card, pg: ResolvedPg, fields: CustomerFields, inserted: number, updated = inserted): BillingKeyRow {
     return this.store.billingKeys.upsert({
       merchant_id: tenant.merchant.id,
       tier_code: tenant.tier_code,
@@ -113,8 +113,8 @@ export class BillingKeyService {
       customer_email: fields.customer_email ?? null,
       customer_addr: fields.customer_addr ?? null,
       customer_postcode: fields.customer_postcode ?? null,
-      inserted: now,
-      updated: now,
+      inserted,
+      updated,
     });
   }
 

@@ -10,7 +10,7 @@ import { findTestCard } from './test-cards.js';
 export interface Card {
   card_code: string;
   card_name: string;
-  card_type: 0 | 1;
+  card_type: 0 | 1 | null;
   /** Masked, digits and `*` only. */
   card_number: string;
   card_fingerprint: string;

@@ -9,6 +9,8 @@ import { identifyCard } from './card-companies.js';
 import { authorizeCard } from './cards.js';
 import { badRequest } from './errors.js';
 import type { Secrets } from './secrets.js';
+import type { MerchantService } from './merchants.js';
+import type { BillingKeyService } from './billing-keys.js';
 import { defaultScheduleName } from './schedules.js';
 import type { PgSettingFixture } from '../schemas/fixtures.js';
 
@@ -56,6 +58,8 @@ export class StateService {
   constructor(
     private readonly store: Store,
     private readonly secrets: Secrets,
+    private readonly merchants: MerchantService,
+    private readonly billingKeys: BillingKeyService,
     private readonly config: Pick<Config, 'cardMask'>,
   ) {}
 
@@ -177,24 +181,12 @@ export class StateService {
       if (!auth.ok) throw badRequest(`${where}.card_number: ${auth.reason}`);
       card = { ...auth.card, decline_reason: k.decline_reason ?? auth.card.decline_reason };
     }
-    const pg = this.store.pgSettings.list(merchant.id, tierOf(k))[0] ?? this.store.pgSettings.list(merchant.id, '')[0];
-    this.store.billingKeys.upsert({
-      merchant_id: merchant.id,
-      tier_code: tierOf(k),
-      customer_uid: k.customer_uid,
-      pg_provider: k.pg_provider ?? pg?.pg_provider ?? 'nice',
-      pg_id: k.pg_id ?? pg?.pg_id ?? 'nictest04m',
-      sandbox: k.sandbox === false ? 0 : 1,
-      customer_id: k.customer_id ?? null,
-      ...card,
-      customer_name: k.customer_name ?? null,
-      customer_tel: k.customer_tel ?? null,
-      customer_email: k.customer_email ?? null,
-      customer_addr: k.customer_addr ?? null,
-      customer_postcode: k.customer_postcode ?? null,
-      inserted: fixtureTime(k.inserted, now) ?? now,
-      updated: fixtureTime(k.updated ?? k.inserted, now) ?? now,
-    });
+    const tenant = { merchant, tier_code: tierOf(k) };
+    const pg = k.pg_provider && k.pg_id
+      ? { pg_provider: k.pg_provider, pg_id: k.pg_id, sandbox: k.sandbox === false ? (0 as const) : (1 as const) }
+      : this.merchants.resolvePg(tenant, k.pg_provider);
+    const inserted = fixtureTime(k.inserted, now) ?? now;
+    this.billingKeys.save(tenant, k.customer_uid, card, pg, k, inserted, fixtureTime(k.updated, now) ?? inserted);
   }
 
   private importPayment(merchant: MerchantRow, p: PaymentFixture, now: number): void {

@@ -19,6 +19,19 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   return db;
 }
 
+/** Prepares each distinct SQL text once (for queries whose filters and orderings vary over whitelisted names). */
+export function statementCache(db: Db): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

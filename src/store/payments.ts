@@ -1,7 +1,7 @@
 // Repository of the payments table: inserts, cancels and the look-ups of /payments and /subscribe/customers/{uid}/payments.
 
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.js';
+import { statementCache, type Db } from './database.js';
 
 export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
 
@@ -93,13 +93,14 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof NewPayment)[];
 
 export class PaymentsRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
   private readonly insertStmt;
   private readonly byImpUidStmt;
   private readonly succeededStmt;
   private readonly cancelStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.stmt = statementCache(db);
     this.insertStmt = db.prepare<NewPayment>(
       `INSERT INTO payments (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
@@ -113,16 +114,6 @@ export class PaymentsRepository {
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
          cancelled_at = @cancelled_at, updated_at = @cancelled_at WHERE id = @id`,
     );
-  }
-
-  /** One prepared statement per distinct SQL text (orderings and filters vary only over whitelisted names). */
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   insert(payment: NewPayment): PaymentRow {

@@ -1,7 +1,7 @@
 // Repository of the schedules table: scheduled payments, their execution state and the look-ups of the schedule APIs.
 
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.js';
+import { statementCache, type Db } from './database.js';
 import type { Scope } from './payments.js';
 
 export type ScheduleStatus = 'scheduled' | 'executed' | 'revoked';
@@ -63,13 +63,14 @@ export interface ScheduleFilter {
 }
 
 export class SchedulesRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
   private readonly insertStmt;
   private readonly byMerchantUidStmt;
   private readonly dueStmt;
   private readonly nextDueStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.stmt = statementCache(db);
     this.insertStmt = db.prepare<NewSchedule>(
       `INSERT INTO schedules (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
     );
@@ -83,15 +84,6 @@ export class SchedulesRepository {
     this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
       `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY merchant_id`,
     );
-  }
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   insert(row: NewSchedule): void {
