@@ -39,27 +39,36 @@ export class ControlService {
    * whole merchant, and its journal, fault rules and clock are reset too.
    */
   reset(tenant: Tenant): void {
+    this.store.transaction(() => this.wipeData(tenant));
+    this.clearMemory(tenant);
+  }
+
+  /** The stored part of a reset (call in a transaction). */
+  private wipeData(tenant: Tenant): void {
     const whole = tenant.tier_code === '';
-    this.store.transaction(() => {
-      this.store.reset.wipe(tenant.merchant.id, whole ? null : tenant.tier_code);
-      if (whole) this.store.merchants.setClock(tenant.merchant.id, 0, null);
-    });
-    if (whole) {
-      this.journal.clear(tenant.merchant.id);
-      this.faults.clear(tenant.merchant.id);
-    }
+    this.store.reset.wipe(tenant.merchant.id, whole ? null : tenant.tier_code);
+    if (whole) this.store.merchants.setClock(tenant.merchant.id, 0, null);
+  }
+
+  /** The in-memory part of a reset: only once the stored part has committed. */
+  private clearMemory(tenant: Tenant): void {
+    if (tenant.tier_code !== '') return;
+    this.journal.clear(tenant.merchant.id);
+    this.faults.clear(tenant.merchant.id);
   }
 
   /** Replaces the merchant's settings and data with a fixture merchant's (ids and timestamps kept). */
   importMerchant(tenant: Tenant, fixture: MerchantFixture): ImportSummary {
-    return this.store.transaction(() => {
-      this.reset(tenant);
+    const summary = this.store.transaction(() => {
+      this.wipeData(tenant);
       const merchant = tenant.merchant;
       this.state.applySettings(merchant, fixture);
       this.store.merchants.setWebhookUrl(merchant.id, fixture.webhook_url ?? null);
       const now = this.clock.now({ clock_offset: fixture.clock?.offset ?? 0, clock_frozen_at: fixture.clock?.frozen_at ?? null });
       return this.state.importData(merchant, fixture, now, 'merchants[0]');
     });
+    this.clearMemory(tenant);
+    return summary;
   }
 
   setWebhookUrl(merchant: MerchantRow, url: string | null): void {

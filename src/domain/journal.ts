@@ -54,8 +54,8 @@ export class Journal {
     if (this.limit === 0) return;
     let list = this.byMerchant.get(merchantId);
     if (!list) this.byMerchant.set(merchantId, (list = []));
-    // The request is redacted now: card data must not be kept even in memory.
-    list.push({ ...entry, id: this.nextId++, request: redact(entry.request) });
+    // The request is redacted now (card data and ?_token must not be kept even in memory).
+    list.push({ ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) });
     if (list.length > this.limit) list.splice(0, list.length - this.limit);
   }
 

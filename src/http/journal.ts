@@ -1,4 +1,5 @@
 // Records every answered request of the iamport routes in the caller's journal (the control API is left out).
+// It records when the answer is sent, so an answer a commit_then_drop fault then loses is in the journal too.
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -7,24 +8,21 @@ import { CONTROL_PREFIX } from '../routes/mock-control.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The answer as sent, for the journal. */
-    journalPayload?: string | null;
+    /** performance.now() when the request arrived, for the journal's duration. */
+    receivedAt?: number;
   }
 }
 
 async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journal }): Promise<void> {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.tenant) request.journalPayload = typeof payload === 'string' ? payload : null;
-    return payload;
+  app.addHook('onRequest', async (request) => {
+    request.receivedAt = performance.now();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const tenant = request.tenant;
-    if (!tenant || request.url.startsWith(CONTROL_PREFIX)) return;
-    let code: number | null = null;
-    const text = request.journalPayload ?? null;
-    const match = text ? /^\{"code":(-?\d+)/.exec(text) : null;
-    if (match) code = Number(match[1]);
+    if (!tenant || request.url.startsWith(CONTROL_PREFIX)) return payload;
+    const text = typeof payload === 'string' ? payload : null;
+    const code = text ? /^\{"code":(-?\d+)/.exec(text)?.[1] : undefined;
     journal.record(tenant.merchant.id, {
       at_ms: Date.now(),
       tier_code: tenant.tier_code,
@@ -32,11 +30,12 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
       path: request.url.split('?')[0] ?? request.url,
       query: request.query ?? null,
       status: reply.statusCode,
-      code,
-      duration_ms: Math.round(reply.elapsedTime),
+      code: code === undefined ? null : Number(code),
+      duration_ms: Math.round(performance.now() - (request.receivedAt ?? performance.now())),
       request: request.body ?? null,
       responseText: text,
     });
+    return payload;
   });
 }
 
