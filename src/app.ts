@@ -15,6 +15,7 @@ import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { testingRoutes } from './routes/mock-testing.js';
+import { codeRoutes } from './routes/codes.js';
 import journal from './http/journal.js';
 import faults from './http/faults.js';
 import type { Fixtures } from './schemas/fixtures.js';
@@ -59,6 +60,7 @@ export async function buildApp(services: Services, { logStream, startupFixtures 
     await protectedScope.register(subscribeCustomerRoutes, opts);
     await protectedScope.register(subscribePaymentRoutes, opts);
     await protectedScope.register(paymentRoutes, opts);
+    await protectedScope.register(codeRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
   });

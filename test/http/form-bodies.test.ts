@@ -242,3 +242,35 @@ t.test('POST /__mock/clock: advance and frozen from form strings', async (t) => 
   same(t, 'unfreeze', c, d, { status: 200, code: 0 });
   t.equal(d.body.response.frozen, false, '"false" became false');
 });
+
+t.test('control routes: webhook URL, a fault rule with numeric strings, scripted outcomes with outcomes[i][…], waiting for webhooks', async (t) => {
+  const server = await startServer(t);
+  const { json, form: f } = await pair(server);
+
+  const url1 = await call(server, 'PUT', '/__mock/webhook-url', { url: 'http://127.0.0.1:9/hook' }, { token: json.token });
+  const url2 = await formCall(server, 'PUT', '/__mock/webhook-url', form({ url: 'http://127.0.0.1:9/hook' }), f.token);
+  same(t, 'webhook URL', url1, url2, { status: 200, code: 0 });
+
+  const rule = { path: '/subscribe/payments/again', action: 'error', status: 503, code: -1, message: '점검 중', count: 2, probability: 0.5 };
+  const fault1 = await call(server, 'POST', '/__mock/faults', rule, { token: json.token });
+  const fault2 = await formCall(server, 'POST', '/__mock/faults', form(rule), f.token);
+  t.equal(fault2.status, 200, 'fault rule from a form body');
+  t.equal(fault2.body.code, fault1.body.code);
+  const { id: _a, ...rule1 } = fault1.body.response;
+  const { id: _b, ...rule2 } = fault2.body.response;
+  t.strictSame(rule2, rule1, 'the same rule (its id aside), numbers from numeric strings');
+  t.equal(rule2.status, 503);
+  t.equal(rule2.probability, 0.5);
+
+  for (const side of [json, f]) await call(server, 'POST', '/subscribe/customers/fb_key', GOOD_CARD, { token: side.token });
+  const out1 = await call(server, 'PUT', '/__mock/customers/fb_key/outcomes',
+    { outcomes: [{ status: 'failed', fail_reason: '[8330] 잔액부족' }, { status: 'paid' }] }, { token: json.token });
+  const out2 = await formCall(server, 'PUT', '/__mock/customers/fb_key/outcomes',
+    `outcomes[0][status]=failed&outcomes[0][fail_reason]=${encodeURIComponent('[8330] 잔액부족')}&outcomes[1][status]=paid`, f.token);
+  same(t, 'scripted outcomes', out1, out2, { status: 200, code: 0 });
+  t.equal(out2.body.response.length, 2, 'two outcomes from the bracketed form');
+
+  const wait1 = await call(server, 'POST', '/__mock/webhooks/wait', { timeout_ms: 0 }, { token: json.token });
+  const wait2 = await formCall(server, 'POST', '/__mock/webhooks/wait', 'timeout_ms=0', f.token);
+  same(t, 'wait for webhooks', wait1, wait2, { status: 200, code: 0 });
+});

@@ -62,7 +62,8 @@ function numberForms(cardNumber: string): string[] {
 t.test('the SQLite file holds no raw card number, birth, cvc or PIN digits — only masked numbers and fingerprints', async (t) => {
   const dir = t.testdir();
   const dbPath = path.join(dir, 'x.db');
-  const server = await startServer(t, { db: dbPath });
+  // No fixtures: every billing-key row in the file is one this test issued.
+  const server = await startServer(t, { db: dbPath, fixtures: 'none' });
   const token = await tokenFor(server);
 
   for (const c of CARDS) {
