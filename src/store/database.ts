@@ -19,6 +19,11 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   return db;
 }
 
+/** `INSERT INTO table (a, b) VALUES (@a, @b)` for named-parameter inserts. */
+export function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+}
+
 /** Prepares each distinct SQL text once (for queries whose filters and orderings vary over whitelisted names). */
 export function statementCache(db: Db): (sql: string) => Database.Statement {
   const statements = new Map<string, Database.Statement>();

@@ -1,7 +1,7 @@
 // Repository of the payments table: inserts, cancels and the look-ups of /payments and /subscribe/customers/{uid}/payments.
 
 import type { Statement } from 'better-sqlite3';
-import { statementCache, type Db } from './database.js';
+import { insertSql, statementCache, type Db } from './database.js';
 
 export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
 
@@ -101,9 +101,7 @@ export class PaymentsRepository {
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
-    this.insertStmt = db.prepare<NewPayment>(
-      `INSERT INTO payments (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
+    this.insertStmt = db.prepare<NewPayment>(insertSql('payments', COLUMNS));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
     );
@@ -169,10 +167,7 @@ export class PaymentsRepository {
 
   /** Inserts an imported payment with its cancel state as it was. */
   insertStored(payment: StoredPayment): PaymentRow {
-    const columns = [...COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'];
-    const id = Number(
-      this.stmt(`INSERT INTO payments (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(payment).lastInsertRowid,
-    );
+    const id = Number(this.stmt(insertSql('payments', [...COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(payment).lastInsertRowid);
     return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 

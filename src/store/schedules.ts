@@ -1,7 +1,7 @@
 // Repository of the schedules table: scheduled payments, their execution state and the look-ups of the schedule APIs.
 
 import type { Statement } from 'better-sqlite3';
-import { statementCache, type Db } from './database.js';
+import { insertSql, statementCache, type Db } from './database.js';
 import type { Scope } from './payments.js';
 
 export type ScheduleStatus = 'scheduled' | 'executed' | 'revoked';
@@ -71,9 +71,7 @@ export class SchedulesRepository {
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
-    this.insertStmt = db.prepare<NewSchedule>(
-      `INSERT INTO schedules (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
+    this.insertStmt = db.prepare<NewSchedule>(insertSql('schedules', COLUMNS));
     this.byMerchantUidStmt = db.prepare<[number, string, string], ScheduleWithPayment>(
       `${SELECT_WITH_PAYMENT} WHERE s.merchant_id = ? AND s.tier_code = ? AND s.merchant_uid = ?`,
     );
