@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
-import errors, { frameworkErrors } from './http/errors.js';
+import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
@@ -37,6 +37,7 @@ export async function buildApp(services: Services, { logStream, startupFixtures 
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     schemaController: lazySchemaController,
   });
 

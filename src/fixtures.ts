@@ -29,7 +29,13 @@ export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw new FixtureError(`${file}:${line}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (e) {
+    // e.g. an alias bomb: yaml refuses to expand more than its alias limit.
+    throw new FixtureError(`${file}: invalid YAML: ${(e as Error).message}`);
+  }
   const error = Value.Errors(Fixtures, data).First();
   if (error) {
     const segments = error.path.split('/').filter(Boolean);

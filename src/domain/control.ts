@@ -3,7 +3,7 @@
 import type { Store } from '../store/index.js';
 import type { MerchantRow } from '../store/merchants.js';
 import type { FaultRules } from './faults.js';
-import type { Journal } from './journal.js';
+import { tenantKey, type Journal } from './journal.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import type { ImportSummary, StateService } from './state.js';
 import type { Clock } from './clock.js';
@@ -50,11 +50,15 @@ export class ControlService {
     if (whole) this.store.merchants.setClock(tenant.merchant.id, 0, null);
   }
 
-  /** The in-memory part of a reset: only once the stored part has committed. */
+  /** The in-memory part of a reset (the whole merchant's, or the tier's): only once the stored part has committed. */
   private clearMemory(tenant: Tenant): void {
-    if (tenant.tier_code !== '') return;
-    this.journal.clear(tenant.merchant.id);
-    this.faults.clear(tenant.merchant.id);
+    if (tenant.tier_code === '') {
+      this.journal.clearMerchant(tenant.merchant.id);
+      this.faults.clearMerchant(tenant.merchant.id);
+    } else {
+      this.journal.clear(tenantKey(tenant));
+      this.faults.clear(tenantKey(tenant));
+    }
   }
 
   /** Replaces the merchant's settings and data with a fixture merchant's (ids and timestamps kept). */

@@ -1,7 +1,7 @@
 // Fault injection rules: which requests of a merchant get an error, a delay, a reset, no answer, or a lost answer.
 
 import { randomInt } from 'node:crypto';
-import { globToRegExp } from './journal.js';
+import { wildcardMatcher } from './journal.js';
 
 export type FaultAction = 'error' | 'delay' | 'reset' | 'timeout' | 'commit_then_drop';
 
@@ -40,49 +40,55 @@ export interface FaultTarget {
 }
 
 export class FaultRules {
-  private readonly byMerchant = new Map<number, FaultRule[]>();
-  private readonly patterns = new Map<number, RegExp>();
+  /** By tenant key (`merchantId:tier`): a tier's rules are its own. */
+  private readonly byTenant = new Map<string, FaultRule[]>();
+  private readonly patterns = new Map<number, (path: string) => boolean>();
   private nextId = 1;
 
   constructor(private readonly random: () => number = () => randomInt(0, 1_000_000) / 1_000_000) {}
 
-  add(merchantId: number, input: FaultRuleInput): FaultRule {
+  add(tenant: string, input: FaultRuleInput): FaultRule {
     const rule: FaultRule = { ...input, method: input.method?.toUpperCase(), id: this.nextId++, fired: 0 };
-    this.patterns.set(rule.id, globToRegExp(rule.path));
-    const list = this.byMerchant.get(merchantId) ?? [];
+    this.patterns.set(rule.id, wildcardMatcher(rule.path));
+    const list = this.byTenant.get(tenant) ?? [];
     list.push(rule);
-    this.byMerchant.set(merchantId, list);
+    this.byTenant.set(tenant, list);
     return rule;
   }
 
-  list(merchantId: number): FaultRule[] {
-    return this.byMerchant.get(merchantId) ?? [];
+  list(tenant: string): FaultRule[] {
+    return this.byTenant.get(tenant) ?? [];
   }
 
-  remove(merchantId: number, id: number): boolean {
-    const list = this.list(merchantId);
+  remove(tenant: string, id: number): boolean {
+    const list = this.list(tenant);
     const i = list.findIndex((r) => r.id === id);
     if (i >= 0) list.splice(i, 1);
     return i >= 0;
   }
 
-  clear(merchantId: number): void {
-    this.byMerchant.delete(merchantId);
+  clear(tenant: string): void {
+    this.byTenant.delete(tenant);
+  }
+
+  /** Clears a merchant's and all its tiers' rules. */
+  clearMerchant(merchantId: number): void {
+    for (const key of this.byTenant.keys()) if (key.startsWith(`${merchantId}:`)) this.byTenant.delete(key);
   }
 
   clearAll(): void {
-    this.byMerchant.clear();
+    this.byTenant.clear();
   }
 
   /** The first rule that matches and fires for this request (consuming one of its count), if any. */
-  fire(merchantId: number, target: FaultTarget): FaultRule | undefined {
-    const list = this.byMerchant.get(merchantId);
+  fire(tenant: string, target: FaultTarget): FaultRule | undefined {
+    const list = this.byTenant.get(tenant);
     if (!list || list.length === 0) return undefined;
     for (const rule of list) {
       if (!this.matches(rule, target)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.fired++;
-      if (rule.count !== undefined && rule.fired >= rule.count) this.remove(merchantId, rule.id);
+      if (rule.count !== undefined && rule.fired >= rule.count) this.remove(tenant, rule.id);
       return rule;
     }
     return undefined;
@@ -90,7 +96,7 @@ export class FaultRules {
 
   private matches(rule: FaultRule, t: FaultTarget): boolean {
     if (rule.method && rule.method !== '*' && rule.method !== t.method) return false;
-    if (!this.patterns.get(rule.id)?.test(t.path)) return false;
+    if (!this.patterns.get(rule.id)?.(t.path)) return false;
     if (rule.customer_uid !== undefined && t.fields.customer_uid !== rule.customer_uid) return false;
     if (rule.merchant_uid !== undefined && t.fields.merchant_uid !== rule.merchant_uid) return false;
     if (rule.amount !== undefined && Number(t.fields.amount) !== rule.amount) return false;

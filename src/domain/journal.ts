@@ -26,9 +26,29 @@ export interface JournalQuery {
   limit?: number | undefined;
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`);
+/** Longest pattern accepted: matching stays cheap whatever the pattern. */
+export const MAX_PATTERN = 500;
+
+/**
+ * A matcher for `*` wildcards (any run of characters). Greedy with one backtrack point, so it runs in
+ * linear time on any pattern, unlike a regular expression built from it.
+ */
+export function wildcardMatcher(pattern: string): (text: string) => boolean {
+  const parts = pattern.slice(0, MAX_PATTERN).split('*');
+  return (text) => {
+    if (parts.length === 1) return text === parts[0];
+    const first = parts[0]!;
+    const last = parts[parts.length - 1]!;
+    if (!text.startsWith(first) || !text.endsWith(last) || text.length < first.length + last.length) return false;
+    let at = first.length;
+    const end = text.length - last.length;
+    for (const middle of parts.slice(1, -1)) {
+      const found = text.indexOf(middle, at);
+      if (found < 0 || found + middle.length > end) return false;
+      at = found + middle.length;
+    }
+    return true;
+  };
 }
 
 /** As kept: the answer stays text until someone reads the journal (no JSON parsing on the request path). */
@@ -43,50 +63,61 @@ function responseOf(text: string | null): unknown {
   }
 }
 
+/** The key of a tenant's journal and fault rules. */
+export function tenantKey(tenant: { merchant: { id: number }; tier_code: string }): string {
+  return `${tenant.merchant.id}:${tenant.tier_code}`;
+}
+
 export class Journal {
-  private readonly byMerchant = new Map<number, StoredEntry[]>();
+  /** By tenant key (`merchantId:tier`): a tier's requests are its own. */
+  private readonly byTenant = new Map<string, StoredEntry[]>();
   private nextId = 1;
 
   constructor(private readonly limit: number) {}
 
   /** Records one answered request; the oldest entries go first when the merchant's journal is full. */
-  record(merchantId: number, entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null }): void {
+  record(tenant: string, entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null }): void {
     if (this.limit === 0) return;
-    let list = this.byMerchant.get(merchantId);
-    if (!list) this.byMerchant.set(merchantId, (list = []));
+    let list = this.byTenant.get(tenant);
+    if (!list) this.byTenant.set(tenant, (list = []));
     // The request is redacted now (card data and ?_token must not be kept even in memory).
     list.push({ ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) });
     if (list.length > this.limit) list.splice(0, list.length - this.limit);
   }
 
   /** Matching entries, oldest first (the newest `limit` of them), and how many matched in all. */
-  query(merchantId: number, q: JournalQuery): { total: number; list: JournalEntry[] } {
-    const matches = this.matching(merchantId, q);
+  query(tenant: string, q: JournalQuery): { total: number; list: JournalEntry[] } {
+    const matches = this.matching(tenant, q);
     const page = q.limit === undefined ? matches : matches.slice(-q.limit);
     return { total: matches.length, list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })) };
   }
 
-  count(merchantId: number, q: JournalQuery = {}): number {
-    return this.matching(merchantId, q).length;
+  count(tenant: string, q: JournalQuery = {}): number {
+    return this.matching(tenant, q).length;
   }
 
-  private matching(merchantId: number, q: JournalQuery): StoredEntry[] {
-    const path = q.path ? globToRegExp(q.path) : null;
+  private matching(tenant: string, q: JournalQuery): StoredEntry[] {
+    const path = q.path ? wildcardMatcher(q.path) : null;
     const method = q.method?.toUpperCase();
-    return (this.byMerchant.get(merchantId) ?? []).filter(
+    return (this.byTenant.get(tenant) ?? []).filter(
       (e) =>
         (!method || e.method === method) &&
-        (!path || path.test(e.path)) &&
+        (!path || path(e.path)) &&
         (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
         (q.until_ms === undefined || e.at_ms <= q.until_ms),
     );
   }
 
-  clear(merchantId: number): void {
-    this.byMerchant.delete(merchantId);
+  clear(tenant: string): void {
+    this.byTenant.delete(tenant);
+  }
+
+  /** Clears a merchant and all its tiers. */
+  clearMerchant(merchantId: number): void {
+    for (const key of this.byTenant.keys()) if (key.startsWith(`${merchantId}:`)) this.byTenant.delete(key);
   }
 
   clearAll(): void {
-    this.byMerchant.clear();
+    this.byTenant.clear();
   }
 }

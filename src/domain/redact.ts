@@ -7,9 +7,10 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
 
 export const REDACTED = '[redacted]';
 
-/** A deep copy of `value` with every secret field's value replaced (bounded depth: bodies are parsed with depth ≤ 8). */
+/** A deep copy of `value` with every secret field's value replaced; past 40 levels the rest is dropped. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 20) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 40) return '[too deep]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k) ? REDACTED : redact(v, depth + 1);

@@ -133,8 +133,10 @@ export class StateService {
         try {
           load(item, at);
         } catch (e) {
-          // A duplicate id or merchant_uid (or a rejected card) names the item it came from.
-          const message = (e as Error).message;
+          // A duplicate id or merchant_uid (or a rejected card) names the item it came from, not the store's internals.
+          const unique = /UNIQUE constraint failed: (.+)$/.exec((e as Error).message);
+          const fields = unique?.[1]?.split(', ').map((c) => c.split('.').pop()).filter((c) => c !== 'merchant_id' && c !== 'tier_code');
+          const message = fields ? `${fields.join(', ')} 값이 이미 사용 중입니다.` : (e as Error).message;
           throw message.startsWith(at) ? e : badRequest(`${at}: ${message}`);
         }
         onItem();

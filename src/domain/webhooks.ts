@@ -24,11 +24,15 @@ export interface WebhookDelivery {
   attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
 }
 
-/** Deliveries sent at once. */
+/** Deliveries sent at once… */
 const CONCURRENCY = 8;
+/** …of which one merchant may hold this many, so a hanging receiver of one never delays another's webhooks. */
+const PER_MERCHANT = 2;
 
 export class WebhookService {
   private readonly inFlight = new Map<number, AbortController>();
+  /** In-flight deliveries per merchant. */
+  private readonly busy = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -66,11 +70,12 @@ export class WebhookService {
 
   private pump(): void {
     if (this.stopped) return;
-    const free = CONCURRENCY - this.inFlight.size;
-    if (free > 0) {
-      for (const row of this.store.webhooks.due(this.wallMs(), free + this.inFlight.size)) {
+    if (this.inFlight.size < CONCURRENCY) {
+      // Look past a busy merchant's backlog so others' deliveries are not stuck behind it.
+      for (const row of this.store.webhooks.due(this.wallMs(), 500)) {
         if (this.inFlight.size >= CONCURRENCY) break;
-        if (!this.inFlight.has(row.id)) void this.send(row);
+        if (this.inFlight.has(row.id) || (this.busy.get(row.merchant_id) ?? 0) >= PER_MERCHANT) continue;
+        void this.send(row);
       }
     }
     this.armTimer();
@@ -89,6 +94,7 @@ export class WebhookService {
   private async send(row: WebhookRow): Promise<void> {
     const controller = new AbortController();
     this.inFlight.set(row.id, controller);
+    this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 0) + 1);
     const started = this.wallMs();
     let status: number | null = null;
     let error: string | null = null;
@@ -109,6 +115,7 @@ export class WebhookService {
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(row.id);
+      this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 1) - 1);
     }
     if (this.stopped) return;
     const ok = status !== null && status >= 200 && status < 300;

@@ -2,6 +2,8 @@
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { IamportError } from '../domain/errors.js';
 import { failure } from './envelope.js';
 
@@ -78,6 +80,24 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   const { status, code, message } = toEnvelope(error, request);
   if (status >= 500) request.log.error({ err: error }, 'unhandled error');
   return reply.status(status).send(failure(code, message));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request that is not even valid HTTP (bad request line, oversized headers,
+ * conflicting Content-Length) never reaches routing; it still gets the envelope, then the connection closes.
+ */
+export function clientErrors(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431 ? '요청 헤더가 너무 큽니다.' : status === 408 ? '요청이 시간 안에 끝나지 않았습니다.' : '요청을 HTTP로 해석할 수 없습니다.';
+  const body = JSON.stringify(failure(-1, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function errorsPlugin(app: FastifyInstance): Promise<void> {

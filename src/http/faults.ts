@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { FaultRules } from '../domain/faults.js';
+import { tenantKey } from '../domain/journal.js';
 import { CONTROL_PREFIX } from '../routes/mock-control.js';
 import { failure } from './envelope.js';
 
@@ -20,7 +21,7 @@ async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRul
   app.addHook('preHandler', async (request, reply) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
     const fields = { ...(request.params as object), ...(request.query as object), ...(typeof request.body === 'object' ? (request.body as object) : {}) };
-    const rule = faults.fire(request.tenant.merchant.id, {
+    const rule = faults.fire(tenantKey(request.tenant), {
       method: request.method,
       path: (request.url.split('?')[0] ?? '').replace(/(.)\/$/, '$1'),
       fields: fields as Record<string, unknown>,

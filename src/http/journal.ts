@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Journal } from '../domain/journal.js';
+import { tenantKey, type Journal } from '../domain/journal.js';
 import { CONTROL_PREFIX } from '../routes/mock-control.js';
 
 declare module 'fastify' {
@@ -23,7 +23,7 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
     if (!tenant || request.url.startsWith(CONTROL_PREFIX)) return payload;
     const text = typeof payload === 'string' ? payload : null;
     const code = text ? /^\{"code":(-?\d+)/.exec(text)?.[1] : undefined;
-    journal.record(tenant.merchant.id, {
+    journal.record(tenantKey(tenant), {
       at_ms: Date.now(),
       tier_code: tenant.tier_code,
       method: request.method,

@@ -75,6 +75,7 @@ export async function controlRoutes(app: FastifyInstance, { services }: { servic
   });
 
   app.get(`${CONTROL_PREFIX}/state`, { schema: exportStateSchema }, async (request, reply) => {
+    if (request.tenant.tier_code !== '') throw badRequest('상태 내보내기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
     const document: Fixtures = { merchants: [services.state.exportMerchant(request.tenant.merchant)] };
     return reply.type('application/yaml; charset=utf-8').send(stringify(document));
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { ok } from '../http/envelope.js';
 import { IamportError } from '../domain/errors.js';
+import { tenantKey } from '../domain/journal.js';
 import type { Services } from '../services.js';
 import { CONTROL_PREFIX } from './mock-control.js';
 import {
@@ -33,30 +34,30 @@ export async function testingRoutes(app: FastifyInstance, { services }: { servic
 
   // Journal
   type JQ = { Querystring: Static<typeof JournalQuery> };
-  app.get<JQ>(`${CONTROL_PREFIX}/journal`, { schema: journalSchema }, async (request) => ok(journal.query(request.tenant.merchant.id, request.query)));
+  app.get<JQ>(`${CONTROL_PREFIX}/journal`, { schema: journalSchema }, async (request) => ok(journal.query(tenantKey(request.tenant), request.query)));
   app.get<JQ>(`${CONTROL_PREFIX}/journal/count`, { schema: journalCountSchema }, async (request) =>
-    ok({ count: journal.count(request.tenant.merchant.id, request.query) }),
+    ok({ count: journal.count(tenantKey(request.tenant), request.query) }),
   );
   app.delete(`${CONTROL_PREFIX}/journal`, { schema: clearJournalSchema }, async (request) => {
-    const cleared = journal.count(request.tenant.merchant.id);
-    journal.clear(request.tenant.merchant.id);
+    const cleared = journal.count(tenantKey(request.tenant));
+    journal.clear(tenantKey(request.tenant));
     return ok({ cleared });
   });
 
   // Fault rules
   app.post<{ Body: Static<typeof FaultBody> }>(`${CONTROL_PREFIX}/faults`, { schema: addFaultSchema }, async (request) =>
-    ok(faults.add(request.tenant.merchant.id, request.body)),
+    ok(faults.add(tenantKey(request.tenant), request.body)),
   );
-  app.get(`${CONTROL_PREFIX}/faults`, { schema: listFaultsSchema }, async (request) => ok(faults.list(request.tenant.merchant.id)));
+  app.get(`${CONTROL_PREFIX}/faults`, { schema: listFaultsSchema }, async (request) => ok(faults.list(tenantKey(request.tenant))));
   app.delete<{ Params: Static<typeof FaultIdParams> }>(`${CONTROL_PREFIX}/faults/:id`, { schema: deleteFaultSchema }, async (request) => {
-    if (!faults.remove(request.tenant.merchant.id, request.params.id)) {
+    if (!faults.remove(tenantKey(request.tenant), request.params.id)) {
       throw new IamportError(1, `장애 주입 규칙이 존재하지 않습니다. (id: ${request.params.id})`, 404);
     }
     return ok({ id: request.params.id });
   });
   app.delete(`${CONTROL_PREFIX}/faults`, { schema: clearFaultsSchema }, async (request) => {
-    const deleted = faults.list(request.tenant.merchant.id).length;
-    faults.clear(request.tenant.merchant.id);
+    const deleted = faults.list(tenantKey(request.tenant)).length;
+    faults.clear(tenantKey(request.tenant));
     return ok({ deleted });
   });
 

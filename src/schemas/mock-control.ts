@@ -99,7 +99,11 @@ export const resetSchema: FastifySchema = {
   response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
 };
 
-export const WebhookUrlBody = Type.Object({ url: Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], { description: 'null removes it' }) });
+export const WebhookUrlBody = Type.Object({
+  url: Type.Union([Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\x00-\\x20/$.?#][^\\x00-\\x20]*$' }), Type.Null()], {
+    description: 'an absolute http(s) URL; null removes it',
+  }),
+});
 export const webhookUrlSchema: FastifySchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
@@ -157,7 +161,7 @@ export const waitWebhooksSchema: FastifySchema = {
 
 export const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),
-  path: Type.Optional(Type.String({ description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' })),
+  path: Type.Optional(Type.String({ maxLength: 500, description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' })),
   since_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   until_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'the newest N matches' })),
@@ -195,7 +199,7 @@ export const clearJournalSchema: FastifySchema = {
 
 export const FaultBody = Type.Object({
   method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
-  path: Type.String({ minLength: 1, description: 'exact path or a pattern with *', examples: ['/subscribe/payments/again'] }),
+  path: Type.String({ minLength: 1, maxLength: 500, description: 'exact path or a pattern with *', examples: ['/subscribe/payments/again'] }),
   customer_uid: Type.Optional(Type.String()),
   merchant_uid: Type.Optional(Type.String()),
   amount: Type.Optional(Type.Number()),
