@@ -23,5 +23,5 @@ t.test('a pattern built to backtrack is answered at once, and patterns are cappe
   const started = performance.now();
   t.notOk(wildcardMatcher(`${'*a'.repeat(200)}!`)('a'.repeat(5000)));
   t.ok(performance.now() - started < 200, 'no catastrophic backtracking');
-  t.ok(wildcardMatcher(`${'x'.repeat(MAX_PATTERN)}*`)('x'.repeat(MAX_PATTERN) + 'tail'), 'matching uses the first MAX_PATTERN characters');
+  t.ok(wildcardMatcher(`${'x'.repeat(MAX_PATTERN)}ignored`)('x'.repeat(MAX_PATTERN)), 'only the first MAX_PATTERN characters count');
 });
