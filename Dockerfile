@@ -21,11 +21,15 @@ RUN set -eu; \
 ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Keep only the compiled addon of better-sqlite3 (its sources, objects and static library are build leftovers),
+# then prove that it loads.
 RUN npm ci --omit=dev --no-audit --no-fund \
- && node -e "const D=require('better-sqlite3'); const db=new D(':memory:'); console.log('better-sqlite3 loads, sqlite', db.prepare('select sqlite_version() v').get().v); db.close()" \
- && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
-           node_modules/better-sqlite3/build/Release/obj.target node_modules/better-sqlite3/build/Release/.deps \
-           node_modules/better-sqlite3/build/deps \
+ && cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node /tmp/ \
+ && rm -rf build deps src \
+ && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/ \
+ && cd /app \
+ && node -e "const D=require('better-sqlite3'); const db=new D(':memory:'); console.log('better-sqlite3 loads: sqlite', db.prepare('select sqlite_version() v').get().v); db.close()" \
  && npm cache clean --force
 
 # ---------------------------------------------------------------- build: TypeScript -> dist/
