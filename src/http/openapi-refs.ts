@@ -5,8 +5,16 @@ type Json = unknown;
 
 const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `type: ['object', 'null']` (how Nullable writes a nullable object) */
+const nullableObject = (node: Record<string, Json>) => Array.isArray(node.type) && node.type.includes('object') && node.type.includes('null');
+
 function titled(node: Json): string | undefined {
-  return isRecord(node) && typeof node.title === 'string' && (node.type === 'object' || node.properties !== undefined) ? node.title : undefined;
+  return isRecord(node) && typeof node.title === 'string' && (node.type === 'object' || nullableObject(node) || node.properties !== undefined) ? node.title : undefined;
+}
+
+/** The object itself, without the null a use site may allow. */
+function nonNull(node: Record<string, Json>): Record<string, Json> {
+  return nullableObject(node) ? { ...node, type: 'object' } : node;
 }
 
 function visit(node: Json, fn: (n: Record<string, Json>) => void): void {
@@ -24,7 +32,7 @@ export function hoistNamedSchemas<T extends Record<string, Json>>(doc: T): T {
   visit(doc.paths, (n) => {
     const title = titled(n);
     if (!title) return;
-    const text = JSON.stringify(n);
+    const text = JSON.stringify(nonNull(n));
     const seen = first.get(title);
     if (seen === undefined) first.set(title, text);
     else if (seen !== text) conflicting.add(title);
@@ -37,8 +45,9 @@ export function hoistNamedSchemas<T extends Record<string, Json>>(doc: T): T {
     const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, swap(v)]));
     const title = titled(node);
     if (title === undefined || conflicting.has(title)) return copy;
-    schemas[title] = copy;
-    return { $ref: `#/components/schemas/${title}` };
+    schemas[title] = nonNull(copy);
+    const ref = { $ref: `#/components/schemas/${title}` };
+    return nullableObject(node) ? { anyOf: [ref, { type: 'null' }] } : ref;
   };
   const paths = swap(doc.paths);
   const components = isRecord(doc.components) ? doc.components : {};
