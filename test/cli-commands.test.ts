@@ -1,7 +1,7 @@
 // Tests for the built CLI's seed, export and openapi commands, and for the bundled fixture files.
 
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,4 +128,38 @@ t.test('the default fixtures load: the demo, the agency with two tiers, and a su
   t.equal(payments.body.response.total, 1);
   const renewal = await call(server, 'GET', '/subscribe/payments/schedule/demo_renewal_2', undefined, { token });
   t.equal(renewal.body.response.schedule_status, 'scheduled');
+});
+
+t.test('the bundled CLI (the package bin) serves getToken and Swagger UI like the unbundled one', needsBuild, async (t) => {
+  const bundle = path.join(ROOT, 'dist', 'cli.bundle.js');
+  t.ok(fs.existsSync(bundle), 'npm run build writes dist/cli.bundle.js');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
+  const child = spawn(process.execPath, [bundle, '--port', '0', '--db', ':memory:', '--log-level', 'silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`bundle exited ${code}`)));
+    setTimeout(() => reject(new Error('bundle did not start within 20 s')), 20_000).unref();
+  });
+  const token = await fetch(`${url}/users/getToken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ imp_key: 'imp_apikey', imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f' }),
+  });
+  t.equal(token.status, 200);
+  t.match((await token.json()) as object, { code: 0, response: { access_token: /^[a-f0-9]{40}$/ } });
+  const css = await fetch(`${url}/docs/static/swagger-ui.css`);
+  t.equal(css.status, 200, "Swagger UI's own files are found from the bundle");
+  const docs = await fetch(`${url}/docs/json`);
+  t.ok(((await docs.json()) as { paths: Record<string, unknown> }).paths['/subscribe/payments/again'], 'the OpenAPI document lists the routes');
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  t.equal(code, 0, 'exits 0 on SIGTERM');
 });
