@@ -1,0 +1,164 @@
+// Seeds a database file with N payments for the scale benchmark, fast: the project's Store.open() (so migrations run),
+// then one prepared INSERT per table in transactions of ~50k rows.
+// CLI: tsx bench/seed.ts --db FILE [--payments 1000000] [--per-customer 100]
+
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { Store } from '../src/store/index.js';
+import { Secrets } from '../src/domain/secrets.js';
+
+export const SCALE_IMP_KEY = 'bench-scale';
+export const SCALE_IMP_SECRET = 'bench-scale-secret';
+
+export interface SeedOptions {
+  payments: number;
+  /** Payments per billing key (customer); the listed customers have this many. */
+  perCustomer?: number;
+  batch?: number;
+  /** How many imp_uids and customer_uids to hand back for the look-up and listing scenarios. */
+  sample?: number;
+}
+
+export interface SeedResult {
+  file: string;
+  payments: number;
+  customers: number;
+  seconds: number;
+  impKey: string;
+  impSecret: string;
+  /** Random existing imp_uids and customer_uids, spread over the whole table. */
+  impUids: string[];
+  customerUids: string[];
+}
+
+/** A small deterministic PRNG (mulberry32), so two seeds of the same size hold the same rows. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `imps_` + 12 digits, distinct for every i < 10^12 (an odd multiplier not divisible by 5 is a bijection mod 10^12). */
+export function impUidOf(i: number): string {
+  const n = (i * 482_711_713 + 100_000_000_000) % 1_000_000_000_000;
+  return `imps_${String(n).padStart(12, '0')}`;
+}
+
+export const customerUidOf = (c: number) => `scale_customer_${c}`;
+
+const PAYMENT_COLUMNS = [
+  'merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'tax_free', 'vat_amount', 'currency', 'name',
+  'pay_method', 'channel', 'pg_provider', 'pg_id', 'pg_tid', 'apply_num', 'sandbox', 'card_code', 'card_name', 'card_number',
+  'card_type', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr', 'buyer_postcode', 'custom_data',
+  'user_agent', 'customer_uid', 'customer_uid_usage', 'notice_url', 'receipt_url', 'fail_reason', 'started_at', 'paid_at',
+  'failed_at', 'updated_at',
+] as const;
+
+const KEY_COLUMNS = [
+  'merchant_id', 'tier_code', 'customer_uid', 'pg_provider', 'pg_id', 'sandbox', 'customer_id', 'card_code', 'card_name',
+  'card_number', 'card_type', 'card_fingerprint', 'card_expiry', 'decline_reason', 'customer_name', 'customer_tel',
+  'customer_email', 'customer_addr', 'customer_postcode', 'inserted', 'updated',
+] as const;
+
+const insertSql = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+export function seedPayments(file: string, { payments, perCustomer = 100, batch = 50_000, sample = 1000 }: SeedOptions): SeedResult {
+  const started = performance.now();
+  const store = Store.open(file);
+  try {
+    const db = store.db;
+    // Seeding only: a larger page cache for the random index inserts (imp_uid), and no fsync at all.
+    db.pragma('cache_size = -262144');
+    db.pragma('synchronous = OFF');
+    if (store.merchants.findByKey(SCALE_IMP_KEY)) throw new Error(`${file} is already seeded`);
+    const secrets = new Secrets(store.meta.serverKey());
+    const now = Math.floor(Date.now() / 1000);
+    const merchant = store.transaction(() => {
+      const m = store.merchants.insert({
+        imp_key: SCALE_IMP_KEY,
+        secret_hash: secrets.fingerprint('imp_secret', SCALE_IMP_SECRET),
+        name: '스케일 벤치마크 상점',
+        is_agency: 0,
+        origin: 'fixture',
+        webhook_url: null,
+        created_at: now,
+      });
+      store.pgSettings.replace(m.id, '', [{ pg_provider: 'nice', pg_id: 'nictest04m', type: 'api_payment', sandbox: 1, is_default: 1, channel_name: null }]);
+      return m;
+    });
+
+    const customers = Math.max(1, Math.ceil(payments / perCustomer));
+    const insertKey = db.prepare(insertSql('billing_keys', KEY_COLUMNS));
+    const insertPayment = db.prepare(insertSql('payments', PAYMENT_COLUMNS));
+    const span = 365 * 86_400;
+    const random = prng(payments);
+
+    for (let from = 0; from < customers; from += batch) {
+      db.transaction(() => {
+        for (let c = from; c < Math.min(customers, from + batch); c++) {
+          const uid = customerUidOf(c);
+          insertKey.run(
+            merchant.id, '', uid, 'nice', 'nictest04m', 1, null, '361', 'BC카드', '43301200****5678', 0,
+            secrets.fingerprint('card_number', `4330120012345678-${c}`), '2099-12', null, `고객 ${c}`, '010-1234-5678',
+            `customer${c}@example.com`, null, null, now - span - 86_400, now - span - 86_400,
+          );
+        }
+      })();
+    }
+
+    for (let from = 0; from < payments; from += batch) {
+      db.transaction(() => {
+        for (let i = from; i < Math.min(payments, from + batch); i++) {
+          // Customers interleave (i % customers), so one customer's payments are spread over the table and the year.
+          const c = i % customers;
+          const at = now - Math.floor(((payments - i) * span) / payments);
+          const failed = random() < 0.05;
+          const stamp = String(1_000_000_000 + i).slice(1);
+          const tid = `nictest04m0116${stamp}${String(i % 10_000).padStart(4, '0')}`;
+          insertPayment.run(
+            merchant.id, '', impUidOf(i), `scale_order_${i}`, failed ? 'failed' : 'paid', 9900, 0, null, 'KRW', '월간 구독',
+            'card', 'api', 'nice', 'nictest04m', tid, failed ? null : String(10_000_000 + (i % 90_000_000)), 1, '361', 'BC카드',
+            '43301200****5678', 0, 0, `고객 ${c}`, `customer${c}@example.com`, '010-1234-5678', null, null, null,
+            'iamport-mock-bench', customerUidOf(c), 'payment', null,
+            failed ? null : `https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=${tid}&type=0&InnerWin=Y`,
+            failed ? '[8330] 잔액부족' : null, at, failed ? 0 : at, failed ? at : 0, at,
+          );
+        }
+      })();
+    }
+    db.pragma('wal_checkpoint(TRUNCATE)');
+
+    const impUids: string[] = [];
+    const customerUids: string[] = [];
+    for (let k = 0; k < Math.min(sample, payments); k++) impUids.push(impUidOf(Math.floor(random() * payments)));
+    for (let k = 0; k < Math.min(sample, customers); k++) customerUids.push(customerUidOf(Math.floor(random() * customers)));
+    return {
+      file,
+      payments,
+      customers,
+      seconds: (performance.now() - started) / 1000,
+      impKey: SCALE_IMP_KEY,
+      impSecret: SCALE_IMP_SECRET,
+      impUids,
+      customerUids,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+// CLI use: seed a file to inspect or to reuse by hand.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, payments: { type: 'string', default: '1000000' }, 'per-customer': { type: 'string', default: '100' } },
+  });
+  if (!values.db) throw new Error('usage: tsx bench/seed.ts --db FILE [--payments N] [--per-customer N]');
+  const r = seedPayments(values.db, { payments: Number(values.payments), perCustomer: Number(values['per-customer']) });
+  process.stdout.write(`seeded ${r.payments} payments over ${r.customers} customers into ${r.file} in ${r.seconds.toFixed(1)} s\n`);
+}
