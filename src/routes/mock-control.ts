@@ -1,5 +1,5 @@
-// The control API under /__mock: health and the test-card catalogue (public), and the caller's merchant clock
-// (moving it runs the schedules that became due).
+// The control API under /__mock: health, test cards and the admin API (no merchant token), and the caller's
+// clock (moving it runs the schedules that became due), reset, and state export/import.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
