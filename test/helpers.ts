@@ -144,3 +144,21 @@ export function schedulePayments(server: MockServer, token: string, body: Record
 export function getSchedule(server: MockServer, token: string, merchantUid: string): Promise<Answer> {
   return call(server, 'GET', `/subscribe/payments/schedule/${encodeURIComponent(merchantUid)}`, undefined, { token });
 }
+
+
+/** The /subscribe/customers calls, with optional extra headers (e.g. Tier). */
+export const customers = {
+  issue(server: MockServer, token: string, uid: string, body: Record<string, unknown>, opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+    return call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, body, { token, ...opts });
+  },
+  read(server: MockServer, token: string, uid: string, opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+    return call(server, 'GET', `/subscribe/customers/${encodeURIComponent(uid)}`, undefined, { token, ...opts });
+  },
+  remove(server: MockServer, token: string, uid: string, { query = '', ...opts }: { query?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+    return call(server, 'DELETE', `/subscribe/customers/${encodeURIComponent(uid)}${query}`, undefined, { token, ...opts });
+  },
+  readMany(server: MockServer, token: string, uids: string[], opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+    const query = uids.map((u) => `customer_uid[]=${encodeURIComponent(u)}`).join('&');
+    return call(server, 'GET', `/subscribe/customers?${query}`, undefined, { token, ...opts });
+  },
+};

@@ -5,32 +5,18 @@ import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AGENCY, call, startServer, tokenFor, type Answer } from '../helpers.js';
+import { AGENCY, call, startServer, tokenFor, type Answer, customers } from '../helpers.js';
 import type { MockServer } from '../../src/index.js';
+
+const { issue, read, remove, readMany } = customers;
 
 const notFound = (uid: string) => `요청하신 customer_uid(${uid})로 등록된 정보를 찾을 수 없습니다.`;
 const FAR_EXPIRY = '2099-12';
 
-interface Opts {
-  headers?: Record<string, string>;
-}
 
-function issue(server: MockServer, token: string, uid: string, body: Record<string, unknown>, opts: Opts = {}): Promise<Answer> {
-  return call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, body, { token, ...opts });
-}
 
-function read(server: MockServer, token: string, uid: string, opts: Opts = {}): Promise<Answer> {
-  return call(server, 'GET', `/subscribe/customers/${encodeURIComponent(uid)}`, undefined, { token, ...opts });
-}
 
-function remove(server: MockServer, token: string, uid: string, opts: Opts = {}): Promise<Answer> {
-  return call(server, 'DELETE', `/subscribe/customers/${encodeURIComponent(uid)}`, undefined, { token, ...opts });
-}
 
-function readMany(server: MockServer, token: string, uids: string[], opts: Opts = {}): Promise<Answer> {
-  const query = uids.map((u) => `customer_uid[]=${encodeURIComponent(u)}`).join('&');
-  return call(server, 'GET', `/subscribe/customers?${query}`, undefined, { token, ...opts });
-}
 
 /** The database file and its WAL companions that exist right now, with their bytes as latin1 text. */
 function databaseFiles(dbPath: string): { file: string; text: string }[] {

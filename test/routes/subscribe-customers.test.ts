@@ -2,9 +2,11 @@
 // defaults, the not-found setting, accepted formats, each validation rejection, and each catalogue test card.
 
 import t, { type Test } from 'tap';
-import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor, type Answer } from '../helpers.js';
+import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor, type Answer, customers } from '../helpers.js';
 import type { MockServer } from '../../src/index.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
+
+const { issue, read, remove, readMany } = customers;
 
 const ISSUE_FAILED_PREFIX = '카드정보 인증 및 빌키 발급에 실패하였습니다. [F';
 const notFound = (uid: string) => `요청하신 customer_uid(${uid})로 등록된 정보를 찾을 수 없습니다.`;
@@ -19,26 +21,10 @@ const CUSTOMER_FIELDS = [
 /** A card valid for years on any clock these tests set. */
 const GOOD_EXPIRY = '2099-12';
 
-interface Opts {
-  headers?: Record<string, string>;
-}
 
-function issue(server: MockServer, token: string, uid: string, body: Record<string, unknown>, opts: Opts = {}): Promise<Answer> {
-  return call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, body, { token, ...opts });
-}
 
-function read(server: MockServer, token: string, uid: string, opts: Opts = {}): Promise<Answer> {
-  return call(server, 'GET', `/subscribe/customers/${encodeURIComponent(uid)}`, undefined, { token, ...opts });
-}
 
-function readMany(server: MockServer, token: string, uids: string[], opts: Opts = {}): Promise<Answer> {
-  const query = uids.map((u) => `customer_uid[]=${encodeURIComponent(u)}`).join('&');
-  return call(server, 'GET', `/subscribe/customers?${query}`, undefined, { token, ...opts });
-}
 
-function remove(server: MockServer, token: string, uid: string, query = '', opts: Opts = {}): Promise<Answer> {
-  return call(server, 'DELETE', `/subscribe/customers/${encodeURIComponent(uid)}${query}`, undefined, { token, ...opts });
-}
 
 type Creds = { imp_key: string; imp_secret: string };
 
@@ -210,7 +196,7 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   t.equal(none.body.response, null);
 
   // Delete (with the documented query parameters) answers the deleted key.
-  const deleted = await remove(server, token, 'user_77_card_1', '?reason=%ED%95%B4%EC%A7%80&extra[requester]=admin');
+  const deleted = await remove(server, token, 'user_77_card_1', { query: '?reason=%ED%95%B4%EC%A7%80&extra[requester]=admin' });
   t.equal(deleted.status, 200);
   t.strictSame(deleted.body, { code: 0, message: null, response: expectedSecond }, 'DELETE answers the deleted key');
 
