@@ -39,6 +39,7 @@ export async function buildApp(services: Services, { logStream, startupFixtures 
     frameworkErrors,
     clientErrorHandler: clientErrors,
     schemaController: lazySchemaController,
+    ajv: { customOptions: { validateSchema: false } },
   });
 
   await app.register(errors);

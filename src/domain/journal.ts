@@ -71,6 +71,10 @@ export function tenantKey(tenant: { merchant: { id: number }; tier_code: string 
 export class Journal {
   /** By tenant key (`merchantId:tier`): a tier's requests are its own. */
   private readonly byTenant = new Map<string, StoredEntry[]>();
+  /** Answer text kept per tenant, in UTF-16 code units. */
+  private readonly chars = new Map<string, number>();
+  /** Beyond this much answer text (2 Mi code units, ~4 MiB) a tenant's oldest entries go first, whatever the limit. */
+  private readonly maxChars = 2 * 1024 * 1024;
   private nextId = 1;
 
   constructor(private readonly limit: number) {}
@@ -82,7 +86,12 @@ export class Journal {
     if (!list) this.byTenant.set(tenant, (list = []));
     // The request is redacted now (card data and ?_token must not be kept even in memory).
     list.push({ ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) });
-    if (list.length > this.limit) list.splice(0, list.length - this.limit);
+    let chars = (this.chars.get(tenant) ?? 0) + (entry.responseText?.length ?? 0);
+    let drop = Math.max(0, list.length - this.limit);
+    for (let i = 0; i < drop; i++) chars -= list[i]!.responseText?.length ?? 0;
+    while (chars > this.maxChars && drop < list.length - 1) chars -= list[drop++]!.responseText?.length ?? 0;
+    if (drop > 0) list.splice(0, drop);
+    this.chars.set(tenant, chars);
   }
 
   /** Matching entries, oldest first (the newest `limit` of them), and how many matched in all. */
@@ -110,14 +119,16 @@ export class Journal {
 
   clear(tenant: string): void {
     this.byTenant.delete(tenant);
+    this.chars.delete(tenant);
   }
 
   /** Clears a merchant and all its tiers. */
   clearMerchant(merchantId: number): void {
-    for (const key of this.byTenant.keys()) if (key.startsWith(`${merchantId}:`)) this.byTenant.delete(key);
+    for (const key of this.byTenant.keys()) if (key.startsWith(`${merchantId}:`)) this.clear(key);
   }
 
   clearAll(): void {
     this.byTenant.clear();
+    this.chars.clear();
   }
 }

@@ -49,9 +49,9 @@ export class TokenService {
 
   /** The merchant a presented token belongs to; 401 when it is unknown or expired on that merchant's clock. */
   verify(token: string): MerchantRow {
-    const row = this.store.tokens.findByHash(tokenHash(token));
-    const merchant = row && this.store.merchants.findById(row.merchant_id);
-    if (!row || !merchant || row.expired_at <= this.clock.now(merchant)) throw unauthorized();
+    const found = this.store.tokens.merchantByHash(tokenHash(token));
+    if (!found || found.token_expired_at <= this.clock.now(found)) throw unauthorized();
+    const { token_expired_at: _, ...merchant } = found;
     return merchant;
   }
 }

@@ -30,7 +30,11 @@ export class Store {
   readonly outcomes: OutcomeScriptsRepository;
   readonly reset: ResetRepository;
 
+  /** One transaction wrapper for every call: db.transaction(fn) builds a new one each time (~5 µs). */
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
+
   constructor(readonly db: Db) {
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.meta = new MetaRepository(db);
     this.merchants = new MerchantsRepository(db);
     this.subMerchants = new SubMerchantsRepository(db);
@@ -50,9 +54,9 @@ export class Store {
     return new Store(openDatabase(file));
   }
 
-  /** Runs `fn` in one transaction: all its writes commit together or none do. */
+  /** Runs `fn` in one transaction: all its writes commit together or none do (nested: a savepoint). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.runInTransaction(fn) as T;
   }
 
   /** True when the database answers a query. */

@@ -1,6 +1,7 @@
 // Repository of the tokens table: access tokens by hash, with their life span.
 
 import type { Db } from './database.js';
+import type { MerchantRow } from './merchants.js';
 
 export interface TokenRow {
   id: number;
@@ -17,6 +18,7 @@ export class TokensRepository {
   private readonly insertStmt;
   private readonly extendStmt;
   private readonly purgeStmt;
+  private readonly merchantByHashStmt;
 
   constructor(db: Db) {
     this.liveStmt = db.prepare<[number, number], TokenRow>(
@@ -29,11 +31,19 @@ export class TokensRepository {
     );
     this.extendStmt = db.prepare<[number, number]>('UPDATE tokens SET expired_at = ? WHERE id = ?');
     this.purgeStmt = db.prepare<[number, number]>('DELETE FROM tokens WHERE merchant_id = ? AND expired_at <= ?');
+    this.merchantByHashStmt = db.prepare<[string], MerchantRow & { token_expired_at: number }>(
+      'SELECT m.*, t.expired_at AS token_expired_at FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?',
+    );
   }
 
   /** The merchant's newest token that is still valid at `now`. */
   findLive(merchantId: number, now: number): TokenRow | undefined {
     return this.liveStmt.get(merchantId, now);
+  }
+
+  /** A token's merchant and the token's expiry in one query (every authenticated request asks). */
+  merchantByHash(tokenHash: string): (MerchantRow & { token_expired_at: number }) | undefined {
+    return this.merchantByHashStmt.get(tokenHash);
   }
 
   findByHash(tokenHash: string): TokenRow | undefined {
