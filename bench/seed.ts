@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { Store } from '../src/store/index.js';
+import { PAYMENT_COLUMNS } from '../src/store/payments.js';
 import { Secrets } from '../src/domain/secrets.js';
 
 export const SCALE_IMP_KEY = 'bench-scale';
@@ -50,14 +51,6 @@ export function impUidOf(i: number): string {
 }
 
 export const customerUidOf = (c: number) => `scale_customer_${c}`;
-
-const PAYMENT_COLUMNS = [
-  'merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'tax_free', 'vat_amount', 'currency', 'name',
-  'pay_method', 'channel', 'pg_provider', 'pg_id', 'pg_tid', 'apply_num', 'sandbox', 'card_code', 'card_name', 'card_number',
-  'card_type', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr', 'buyer_postcode', 'custom_data',
-  'user_agent', 'customer_uid', 'customer_uid_usage', 'notice_url', 'receipt_url', 'fail_reason', 'started_at', 'paid_at',
-  'failed_at', 'updated_at',
-] as const;
 
 const KEY_COLUMNS = [
   'merchant_id', 'tier_code', 'customer_uid', 'pg_provider', 'pg_id', 'sandbox', 'customer_id', 'card_code', 'card_name',

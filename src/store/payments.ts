@@ -84,7 +84,8 @@ export interface Scope {
   tier_code: string;
 }
 
-const COLUMNS = [
+/** The columns an insert writes (the cancel state starts empty). */
+export const PAYMENT_COLUMNS = [
   'merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'tax_free', 'vat_amount', 'currency', 'name',
   'pay_method', 'channel', 'pg_provider', 'pg_id', 'pg_tid', 'apply_num', 'sandbox', 'card_code', 'card_name', 'card_number',
   'card_type', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr', 'buyer_postcode', 'custom_data',
@@ -101,7 +102,7 @@ export class PaymentsRepository {
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
-    this.insertStmt = db.prepare<NewPayment>(insertSql('payments', COLUMNS));
+    this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
     );
@@ -167,7 +168,7 @@ export class PaymentsRepository {
 
   /** Inserts an imported payment with its cancel state as it was. */
   insertStored(payment: StoredPayment): PaymentRow {
-    const id = Number(this.stmt(insertSql('payments', [...COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(payment).lastInsertRowid);
+    const id = Number(this.stmt(insertSql('payments', [...PAYMENT_COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(payment).lastInsertRowid);
     return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 
