@@ -20,11 +20,14 @@ const SLACK_MS = 5;
 const TIMEOUT_MS = 2000;
 
 /** A receiver that accepts connections and reads requests but never answers. Closed (sockets destroyed) in teardown. */
-async function hangingReceiver(t: Test): Promise<{ url: string; requests: () => number }> {
+async function hangingReceiver(t: Test): Promise<{ url: string; requests: () => number; open: () => number }> {
   let requests = 0;
+  let open = 0;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req) => {
     requests++;
+    open++;
+    req.socket.once('close', () => open--);
     req.resume(); // read the body, then say nothing
   });
   server.on('connection', (s) => {
@@ -36,7 +39,7 @@ async function hangingReceiver(t: Test): Promise<{ url: string; requests: () => 
     for (const s of sockets) s.destroy();
     server.close(() => resolve());
   }));
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hang`, requests: () => requests };
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hang`, requests: () => requests, open: () => open };
 }
 
 /** A loopback port with nothing listening (taken, then released). */
@@ -59,13 +62,14 @@ async function merchant(server: MockServer, url: string | null): Promise<string>
   return token;
 }
 
-/** Latencies (ms) of `count` sequential paid `again` calls. */
-async function againLatencies(server: MockServer, token: string, tag: string, count: number): Promise<number[]> {
+/** Latencies (ms) of `count` sequential paid `again` calls; `probe` runs after each answer. */
+async function againLatencies(server: MockServer, token: string, tag: string, count: number, probe?: () => void): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     const res = await payAgain(server, token, { customer_uid: 'nb_key', merchant_uid: `${tag}_${i}`, amount: 1000 });
     out.push(performance.now() - started);
+    probe?.();
     if (res.body.code !== 0 || res.body.response.status !== 'paid') throw new Error(`${tag}_${i}: ${JSON.stringify(res.body)}`);
   }
   return out;
@@ -89,15 +93,26 @@ t.test(`a hanging or refusing webhook receiver does not slow API answers (p99 wi
   const bound0 = 2 * percentile(normal, 99) + SLACK_MS;
   // A phase over the bound is measured up to twice more and the best run kept: a burst of noise from the machine
   // does not repeat on cue, a real coupling does.
-  const measure = async (token: string, tag: string) => {
-    let best = await againLatencies(server, token, tag, N);
+  // While the hanging receiver's merchant is measured, count (per run, fewest kept) the answers given while a delivery
+  // hung at the receiver.
+  let answersWhileHanging = 0;
+  let measuredAnswers = N;
+  const probe = () => { if (hanging.open() > 0) answersWhileHanging++; };
+  const run = async (token: string, tag: string, after?: () => void) => {
+    answersWhileHanging = 0;
+    const latencies = await againLatencies(server, token, tag, N, after);
+    if (after) measuredAnswers = Math.min(measuredAnswers, answersWhileHanging);
+    return latencies;
+  };
+  const measure = async (token: string, tag: string, after?: () => void) => {
+    let best = await run(token, tag, after);
     for (let i = 1; i < 3 && percentile(best, 99) > bound0; i++) {
-      const next = await againLatencies(server, token, `${tag}_${i}`, N);
+      const next = await run(token, `${tag}_${i}`, after);
       if (percentile(next, 99) < percentile(best, 99)) best = next;
     }
     return best;
   };
-  const withHanging = await measure(slow, 'hanging');
+  const withHanging = await measure(slow, 'hanging', probe);
   const withRefused = await measure(refused, 'refused');
   // Measured again at the end: on a machine that got busier during the run, the busier normal is the fair one.
   // A real coupling waits for a delivery timeout (seconds), far past either bound.
@@ -107,7 +122,9 @@ t.test(`a hanging or refusing webhook receiver does not slow API answers (p99 wi
   t.comment(`hanging receiver: ${fmt(withHanging)}; ${hanging.requests()} deliveries reached it`);
   t.comment(`refused connections: ${fmt(withRefused)}`);
 
-  t.ok(hanging.requests() >= 8, `deliveries were hanging while the API was measured (${hanging.requests()} reached the receiver)`);
+  // Deliveries are limited per merchant (two in flight), so how many reach the receiver depends on the timeout, not on N;
+  // what matters is that one was hanging there while nearly every measured answer was given.
+  t.ok(measuredAnswers >= 0.9 * N, `a delivery was hanging at the receiver during ${measuredAnswers} measured answers (≥ ${0.9 * N})`);
   const bound = 2 * baseline + SLACK_MS;
   t.ok(percentile(withHanging, 99) <= bound, `hanging receiver: p99 ${percentile(withHanging, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`);
   t.ok(percentile(withRefused, 99) <= bound, `refusing receiver: p99 ${percentile(withRefused, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`);
