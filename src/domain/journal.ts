@@ -68,11 +68,19 @@ export function tenantKey(tenant: { merchant: { id: number }; tier_code: string 
   return `${tenant.merchant.id}:${tenant.tier_code}`;
 }
 
+/** One tenant's entries: `entries[head..]` are live; dropped ones are cut off in bulk, not one splice per request. */
+interface TenantLog {
+  entries: StoredEntry[];
+  head: number;
+  /** Answer text of the live entries, in UTF-16 code units. */
+  chars: number;
+}
+
+const textLength = (e: StoredEntry) => e.responseText?.length ?? 0;
+
 export class Journal {
   /** By tenant key (`merchantId:tier`): a tier's requests are its own. */
-  private readonly byTenant = new Map<string, StoredEntry[]>();
-  /** Answer text kept per tenant, in UTF-16 code units. */
-  private readonly chars = new Map<string, number>();
+  private readonly byTenant = new Map<string, TenantLog>();
   /** Beyond this much answer text (2 Mi code units, ~4 MiB) a tenant's oldest entries go first, whatever the limit. */
   private readonly maxChars = 2 * 1024 * 1024;
   private nextId = 1;
@@ -82,16 +90,19 @@ export class Journal {
   /** Records one answered request; the oldest entries go first when the merchant's journal is full. */
   record(tenant: string, entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null }): void {
     if (this.limit === 0) return;
-    let list = this.byTenant.get(tenant);
-    if (!list) this.byTenant.set(tenant, (list = []));
+    let log = this.byTenant.get(tenant);
+    if (!log) this.byTenant.set(tenant, (log = { entries: [], head: 0, chars: 0 }));
     // The request is redacted now (card data and ?_token must not be kept even in memory).
-    list.push({ ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) });
-    let chars = (this.chars.get(tenant) ?? 0) + (entry.responseText?.length ?? 0);
-    let drop = Math.max(0, list.length - this.limit);
-    for (let i = 0; i < drop; i++) chars -= list[i]!.responseText?.length ?? 0;
-    while (chars > this.maxChars && drop < list.length - 1) chars -= list[drop++]!.responseText?.length ?? 0;
-    if (drop > 0) list.splice(0, drop);
-    this.chars.set(tenant, chars);
+    const stored: StoredEntry = { ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) };
+    log.entries.push(stored);
+    log.chars += textLength(stored);
+    while (log.entries.length - log.head > this.limit) log.chars -= textLength(log.entries[log.head++]!);
+    while (log.chars > this.maxChars && log.head < log.entries.length - 1) log.chars -= textLength(log.entries[log.head++]!);
+    // Dropped entries are released in bulk once they are as many as the live ones: O(1) per request on average.
+    if (log.head >= 64 && log.head * 2 >= log.entries.length) {
+      log.entries = log.entries.slice(log.head);
+      log.head = 0;
+    }
   }
 
   /** Matching entries, oldest first (the newest `limit` of them), and how many matched in all. */
@@ -108,7 +119,9 @@ export class Journal {
   private matching(tenant: string, q: JournalQuery): StoredEntry[] {
     const path = q.path ? wildcardMatcher(q.path) : null;
     const method = q.method?.toUpperCase();
-    return (this.byTenant.get(tenant) ?? []).filter(
+    const log = this.byTenant.get(tenant);
+    if (!log) return [];
+    return log.entries.slice(log.head).filter(
       (e) =>
         (!method || e.method === method) &&
         (!path || path(e.path)) &&
@@ -119,7 +132,6 @@ export class Journal {
 
   clear(tenant: string): void {
     this.byTenant.delete(tenant);
-    this.chars.delete(tenant);
   }
 
   /** Clears a merchant and all its tiers. */
@@ -129,6 +141,5 @@ export class Journal {
 
   clearAll(): void {
     this.byTenant.clear();
-    this.chars.clear();
   }
 }

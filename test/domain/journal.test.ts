@@ -1,7 +1,41 @@
-// Tests for the wildcard matcher of journal filters and fault rules: correct, and linear on hostile patterns.
+// Tests for the journal's retention (newest `limit` entries, answer-text cap, per-tenant) and for the wildcard matcher
+// of journal filters and fault rules: correct, and linear on hostile patterns.
 
 import t from 'tap';
-import { MAX_PATTERN, wildcardMatcher } from '../../src/domain/journal.js';
+import { Journal, MAX_PATTERN, wildcardMatcher } from '../../src/domain/journal.js';
+
+const entry = (path: string, responseText: string | null = '{"code":0}') => ({
+  at_ms: 0, tier_code: '', method: 'GET', path, query: null, status: 200, code: 0, duration_ms: 0, request: null, responseText,
+});
+
+t.test('the journal keeps the newest `limit` entries of each tenant, in order, through many compactions', async (t) => {
+  const journal = new Journal(100);
+  for (let i = 0; i < 5000; i++) journal.record('1:', entry(`/p/${i}`));
+  journal.record('2:', entry('/other'));
+  const { total, list } = journal.query('1:', {});
+  t.equal(total, 100);
+  t.same(list.map((e) => e.path), Array.from({ length: 100 }, (_, i) => `/p/${4900 + i}`), 'the last 100, oldest first');
+  t.same(list[99]!.response, { code: 0 }, 'answers are parsed when read');
+  t.equal(journal.count('1:', { path: '/p/49*' }), 100, 'filters see only live entries');
+  t.equal(journal.count('2:'), 1, 'another tenant keeps its own');
+  journal.clear('1:');
+  t.equal(journal.count('1:'), 0);
+  t.equal(journal.count('2:'), 1);
+});
+
+t.test('the journal drops its oldest entries beyond ~4 MiB of answer text, keeping at least the newest', async (t) => {
+  const journal = new Journal(1000);
+  const big = `{"code":0,"pad":"${'x'.repeat(512 * 1024)}"}`;
+  for (let i = 0; i < 20; i++) journal.record('1:', entry(`/big/${i}`, big));
+  const { list } = journal.query('1:', {});
+  t.ok(list.length >= 3 && list.length <= 4, `only the newest answers that fit stay (${list.length})`);
+  t.equal(list.at(-1)!.path, '/big/19');
+  const huge = `{"code":0,"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`;
+  journal.record('1:', entry('/huge', huge));
+  t.same(journal.query('1:', {}).list.map((e) => e.path), ['/huge'], 'one answer over the cap is still kept alone');
+  journal.record('1:', entry('/small'));
+  t.same(journal.query('1:', {}).list.map((e) => e.path), ['/small'], 'and goes as soon as a newer one comes');
+});
 
 t.test('* matches any run of characters, and only *', async (t) => {
   const m = (p: string, s: string) => wildcardMatcher(p)(s);
