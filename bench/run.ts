@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run bench [-- options]
   --duration S          seconds per measured run (default 10)
   --runs N              measured runs per scenario and connection count; figures are their median (default 3)
   --connections LIST    connection counts (default 2,50)
-  --only LIST           scenarios to run: baseline,getToken,again,lookup,issue,listing,startup,scale
+  --only LIST           scenarios to run: baseline,floor,getToken,again,lookup,issue,listing,startup,scale
   --scale-sizes LIST    payments in the scale databases (default 10000,1000000)
   --startup-runs N      start-ups per server; the figure is their median (default 5)
   --db memory|file      database of the route scenarios (default file, in a temporary folder)
@@ -446,6 +446,36 @@ async function runScenario(s: Scenario): Promise<void> {
   }
 }
 
+/**
+ * Floors (bench/floor-server.mjs): bare fastify with the least a mock route must do, measured like the mock. They
+ * tell how much of a gap to the baseline is the framework and SQLite on this machine and how much is the mock's own.
+ */
+async function runFloors(): Promise<void> {
+  log('== floors: bare fastify + the least a route must do');
+  const db = path.join(TMP, 'floor.db');
+  const server = await tracked(startServer(SERVER_CORE, process.execPath, serverArgs([path.join(BENCH, 'floor-server.mjs'), '--port', '0', '--db', db], 'floor')));
+  const cases = [
+    { name: 'floor: POST, validated JSON body', spec: { method: 'POST' as const, path: '/floor/post', headers: json, body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }) } },
+    {
+      name: 'floor: POST + one payment INSERT (the store\'s own)',
+      spec: { method: 'POST' as const, path: '/floor/insert', headers: json, body: JSON.stringify({ customer_uid: 'floor_key', merchant_uid: 'floor_{n}' }) },
+    },
+  ];
+  try {
+    for (const c of cases) {
+      for (const conn of settings.connections) {
+        const m = await measure(server, c.spec, conn);
+        rows.push(row(c.name, conn, m));
+        log(`   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms`);
+        if (m.errors + m.non2xx > 0) problems.push(`${c.name} @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
+      }
+    }
+  } finally {
+    await stopAndProfile(server, 'floor');
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Start-up
 
@@ -644,8 +674,9 @@ async function main(): Promise<void> {
   if (Number(load.split(' ')[0]) > 0.5) log(`!! load average is ${load}: other work on this machine will skew the figures (see other_cpu)`);
 
   // The baseline's throughput is needed by every load scenario (ratios), not by start-up alone.
-  const loads = SCENARIOS.some((s) => wanted(s.id)) || wanted('scale') || wanted('baseline');
+  const loads = SCENARIOS.some((s) => wanted(s.id)) || wanted('scale') || wanted('baseline') || wanted('floor');
   if (loads) await runBaseline('first');
+  if (wanted('floor')) await runFloors();
   for (const s of SCENARIOS) if (wanted(s.id)) await runScenario(s);
   const startup = wanted('startup') ? await runStartup() : [];
   const seeds = wanted('scale') ? await runScale() : [];

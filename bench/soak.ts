@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { startServer, type ServerProcess } from './processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,22 +39,12 @@ for (const [name, v] of Object.entries({ SECONDS, CONCURRENCY, MERCHANTS, SAMPLE
 
 // ---- The server, in its own process so its RSS and descriptors are its own ----
 
-async function startServer(db: string, webhookUrl: string): Promise<{ child: ChildProcess; url: string }> {
+function startSoakServer(db: string, webhookUrl: string): Promise<ServerProcess> {
   const built = path.join(ROOT, 'dist', 'cli.js');
   const argv = fs.existsSync(built) ? [built] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')];
   if (!fs.existsSync(built)) process.stderr.write('dist/cli.js is missing (npm run build): running src/cli.ts through tsx instead\n');
-  const child = spawn(process.execPath, [...argv, 'start', '--port', '0', '--db', db, '--fixtures', 'none', '--log-level', 'silent',
-    '--webhook-url', webhookUrl, '--webhook-retry-interval', '200', '--webhook-timeout', '2000', '--journal-limit', '200'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
-  return { child, url };
+  return startServer(null, process.execPath, [...argv, 'start', '--port', '0', '--db', db, '--fixtures', 'none', '--log-level', 'silent',
+    '--webhook-url', webhookUrl, '--webhook-retry-interval', '200', '--webhook-timeout', '2000', '--journal-limit', '200']);
 }
 
 /** Resident set size (KiB) and open descriptors of a process, from /proc (Linux). */
@@ -276,15 +266,13 @@ async function main(): Promise<number> {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const { child, url } = await startServer(db, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`);
+  const server = await startSoakServer(db, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`);
+  const url = server.url;
   const stop = async () => {
     agent.destroy();
     receiver.closeAllConnections();
     receiver.close();
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await server.stop();
     if (!args.db) fs.rmSync(dir, { recursive: true, force: true });
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(130)));
@@ -336,7 +324,7 @@ async function main(): Promise<number> {
         nextAt += 1000 / rate;
       }
       if (now >= nextSample) {
-        const stats = processStats(child.pid!);
+        const stats = processStats(server.pid);
         const secs = (now - w.started) / 1000;
         const s = {
           t: Math.round((now - began) / 1000), rssMb: stats.rssKb / 1024, fds: stats.fds, rps: w.count / secs,

@@ -1,22 +1,19 @@
 // Tests for the built CLI's seed, export and openapi commands, and for the bundled fixture files.
 
 import t from 'tap';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { call, startServer, tokenFor } from './helpers.js';
+import { DEMO, call, startServer, tokenFor } from './helpers.js';
+import { BUNDLE, CLI, ROOT, cleanEnv, listeningUrl, spawnCli, within } from './cli-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const QA = path.join(ROOT, 'fixtures', 'qa.yaml');
 const QA_CREDS = { imp_key: 'qa_apikey', imp_secret: 'qa-secret-for-local-tests-only' };
 const needsBuild = fs.existsSync(CLI) ? {} : { skip: 'dist/cli.js is missing: run npm run build (npm test does)' };
 
 function run(args: string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -131,27 +128,13 @@ t.test('the default fixtures load: the demo, the agency with two tiers, and a su
 });
 
 t.test('the bundled CLI (the package bin) serves getToken and Swagger UI like the unbundled one', needsBuild, async (t) => {
-  const bundle = path.join(ROOT, 'dist', 'cli.bundle.js');
-  t.ok(fs.existsSync(bundle), 'npm run build writes dist/cli.bundle.js');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
-  const child = spawn(process.execPath, [bundle, '--port', '0', '--db', ':memory:', '--log-level', 'silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`bundle exited ${code}`)));
-    setTimeout(() => reject(new Error('bundle did not start within 20 s')), 20_000).unref();
-  });
+  t.ok(fs.existsSync(BUNDLE), 'npm run build writes dist/cli.bundle.js');
+  const run = spawnCli(t, ['--port', '0', '--db', ':memory:', '--log-level', 'silent'], { file: BUNDLE });
+  const url = await listeningUrl(run);
   const token = await fetch(`${url}/users/getToken`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ imp_key: 'imp_apikey', imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f' }),
+    body: JSON.stringify(DEMO),
   });
   t.equal(token.status, 200);
   t.match((await token.json()) as object, { code: 0, response: { access_token: /^[a-f0-9]{40}$/ } });
@@ -159,7 +142,6 @@ t.test('the bundled CLI (the package bin) serves getToken and Swagger UI like th
   t.equal(css.status, 200, "Swagger UI's own files are found from the bundle");
   const docs = await fetch(`${url}/docs/json`);
   t.ok(((await docs.json()) as { paths: Record<string, unknown> }).paths['/subscribe/payments/again'], 'the OpenAPI document lists the routes');
-  child.kill('SIGTERM');
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  t.equal(code, 0, 'exits 0 on SIGTERM');
+  run.child.kill('SIGTERM');
+  t.equal((await within(run.exit, 5000, 'exit after SIGTERM')).code, 0, 'exits 0 on SIGTERM');
 });

@@ -1,14 +1,11 @@
 // Tests for the built CLI (dist/cli.js, built by `npm test`): it serves getToken over real HTTP, stops cleanly on a signal, and refuses bad input with exit 2.
 
 import t, { type Test } from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEMO } from './helpers.js';
+import { CLI, ROOT, listeningUrl, spawnCli, within } from './cli-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const BUILT = fs.existsSync(CLI);
@@ -16,61 +13,8 @@ if (!BUILT) t.fail(`${CLI} is missing: run "npm run build" first (npm test does)
 /** Options of every test: skipped (after the failure above) when there is no build. */
 const needsBuild = BUILT ? {} : { skip: 'dist/cli.js is missing' };
 
-/** The test process's environment without any IAMPORT_MOCK_* variable, plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
-  return { ...env, ...extra };
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts the CLI; the child is killed in teardown if it is still running. */
-function start(t: Test, args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-/** Waits for the "listening on <url>" line the CLI prints when logs are silent. */
-async function listeningUrl(run: Run): Promise<string> {
-  const found = new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const m = /iamport-mock listening on (http:\/\/[^\s]+)/.exec(run.stdout());
-      if (m) resolve(m[1]!);
-    };
-    run.child.stdout!.on('data', check);
-    run.exit.then(({ code }) => reject(new Error(`the CLI exited (${code}) before listening: ${run.stderr()}`)));
-    check();
-  });
-  return within(found, 15_000, 'the listening line');
-}
-
 t.test('the CLI serves getToken over real HTTP and exits 0 on SIGTERM', needsBuild, async (t) => {
-  const run = start(t, ['--db', ':memory:', '--log-level', 'silent', '--port', '0']);
+  const run = spawnCli(t, ['--db', ':memory:', '--log-level', 'silent', '--port', '0']);
   const url = await listeningUrl(run);
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, 'listens on the loopback address by default');
   t.not(url, 'http://127.0.0.1:0', 'a real port was picked');
@@ -101,7 +45,7 @@ t.test('the CLI serves getToken over real HTTP and exits 0 on SIGTERM', needsBui
 });
 
 t.test('the CLI exits 0 on SIGINT too', needsBuild, async (t) => {
-  const run = start(t, ['--db', ':memory:', '--log-level', 'silent', '--port', '0']);
+  const run = spawnCli(t, ['--db', ':memory:', '--log-level', 'silent', '--port', '0']);
   const url = await listeningUrl(run);
   const res = await fetch(`${url}/__mock/health`);
   t.equal(res.status, 200);
@@ -112,7 +56,7 @@ t.test('the CLI exits 0 on SIGINT too', needsBuild, async (t) => {
 
 t.test('the start command keeps its data under ./data by default, and environment variables configure it', needsBuild, async (t) => {
   const cwd = t.testdir();
-  const run = start(t, ['start'], { cwd, env: { IAMPORT_MOCK_PORT: '0', IAMPORT_MOCK_LOG_LEVEL: 'silent' } });
+  const run = spawnCli(t, ['start'], { cwd, env: { IAMPORT_MOCK_PORT: '0', IAMPORT_MOCK_LOG_LEVEL: 'silent' } });
   const url = await listeningUrl(run);
   const res = await fetch(`${url}/users/getToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) });
   t.equal(res.status, 200);
@@ -122,7 +66,7 @@ t.test('the start command keeps its data under ./data by default, and environmen
 });
 
 t.test('--help exits 0 and lists every option', needsBuild, async (t) => {
-  const run = start(t, ['--help']);
+  const run = spawnCli(t, ['--help']);
   const { code } = await within(run.exit, 10_000, 'exit');
   t.equal(code, 0);
   for (const flag of ['--port', '--host', '--db', '--fixtures', '--merchant-mode', '--log-level', '--token-ttl']) {
@@ -133,7 +77,7 @@ t.test('--help exits 0 and lists every option', needsBuild, async (t) => {
 });
 
 t.test('--version prints the package.json version', needsBuild, async (t) => {
-  const run = start(t, ['--version']);
+  const run = spawnCli(t, ['--version']);
   const { code } = await within(run.exit, 10_000, 'exit');
   t.equal(code, 0);
   t.equal(run.stdout().trim(), VERSION);
@@ -151,7 +95,7 @@ t.test('bad input exits 2 with a message on stderr', needsBuild, async (t) => {
     { name: '--fixtures /nonexistent.yaml', args: ['--fixtures', '/nonexistent.yaml', '--db', ':memory:', '--port', '0'], stderr: /\/nonexistent\.yaml/ },
   ];
   for (const c of cases) {
-    const run = start(t, c.args, { env: c.env ?? {} });
+    const run = spawnCli(t, c.args, { env: c.env ?? {} });
     const { code } = await within(run.exit, 10_000, `exit for ${c.name}`);
     t.equal(code, 2, `${c.name}: exit 2`);
     t.match(run.stderr(), c.stderr, `${c.name}: stderr names the problem`);
@@ -164,7 +108,7 @@ t.test('bad input exits 2 with a message on stderr', needsBuild, async (t) => {
 t.test('an invalid fixtures file exits 2 naming the file and line', needsBuild, async (t) => {
   const dir = t.testdir({ 'bad.yaml': 'merchants:\n  - imp_key: k\n    imp_secret: s\n' });
   const file = path.join(dir, 'bad.yaml');
-  const run = start(t, ['--fixtures', file, '--db', ':memory:', '--port', '0']);
+  const run = spawnCli(t, ['--fixtures', file, '--db', ':memory:', '--port', '0']);
   const { code } = await within(run.exit, 10_000, 'exit');
   t.equal(code, 2);
   t.match(run.stderr(), `${file}:2: merchants[0].pg_settings`);

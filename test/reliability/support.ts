@@ -5,13 +5,11 @@ import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
+import { listeningUrl, spawnCli, type CliProcess } from '../cli-process.js';
 import type Database from 'better-sqlite3';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export { CLI, ROOT, within } from '../cli-process.js';
 
 export const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
 
@@ -214,16 +212,6 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Rejects when `p` has not settled within `ms`. */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /** Polls `check` until it answers a value (not undefined) or `ms` pass; answers the last value or undefined. */
 export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, ms: number, everyMs = 50): Promise<T | undefined> {
@@ -238,56 +226,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 
 // ---- The built CLI ----
 
-export interface CliRun {
-  child: ChildProcess;
+export interface CliRun extends CliProcess {
   url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The environment without IAMPORT_MOCK_* variables, so the caller's shell cannot change what a test starts. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
-}
-
-/**
- * Starts `node dist/cli.js start … --log-level silent` and waits for its "listening on" line. The child is killed
- * (SIGKILL) in teardown if it still runs.
- */
+/** Starts `node dist/cli.js start --port 0 --log-level silent …args` and waits until it listens. */
 export async function startCli(t: Test, args: string[], timeoutMs = 20_000): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--log-level', 'silent', ...args], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exit;
-    }
-  });
-  const url = await within(
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const m = /iamport-mock listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      };
-      child.stdout!.on('data', check);
-      void exit.then(({ code, signal }) => reject(new Error(`the CLI exited (${code ?? signal}) before listening: ${err}`)));
-      check();
-    }),
-    timeoutMs,
-    'the CLI listening line',
-  );
-  return { child, url, stdout: () => out, stderr: () => err, exit };
+  const run = spawnCli(t, ['start', '--port', '0', '--log-level', 'silent', ...args]);
+  return { ...run, url: await listeningUrl(run, timeoutMs) };
 }
 
 /** A fresh directory for database files, removed in teardown. */
