@@ -212,7 +212,6 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-
 /** Polls `check` until it answers a value (not undefined) or `ms` pass; answers the last value or undefined. */
 export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, ms: number, everyMs = 50): Promise<T | undefined> {
   const deadline = Date.now() + ms;
