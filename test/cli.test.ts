@@ -1,6 +1,6 @@
 // Tests for the built CLI (dist/cli.js, built by `npm test`): it serves getToken over real HTTP, stops cleanly on a signal, and refuses bad input with exit 2.
 
-import t, { type Test } from 'tap';
+import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO } from './helpers.js';
