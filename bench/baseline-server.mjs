@@ -31,6 +31,10 @@ app.get(
 const address = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
 process.stdout.write(`baseline listening on ${address}\n`);
 
-const stop = () => app.close().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -15,7 +15,13 @@ export interface HttpAnswer {
 }
 
 /** One request; rejects on connection errors (ECONNREFUSED while a server starts) and after `timeoutMs`. */
-export function request(url: string, method: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpAnswer> {
+export function request(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
@@ -23,7 +29,12 @@ export function request(url: string, method: string, body?: unknown, headers: Re
       {
         method,
         agent: false,
-        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }), ...headers },
+        headers: {
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...headers,
+        },
         timeout: timeoutMs,
       },
       (res) => {
@@ -41,14 +52,21 @@ export function request(url: string, method: string, body?: unknown, headers: Re
 
 /** An iamport call that must succeed (code 0); returns `response`. */
 export async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<any> {
-  const answer = await request(`${base}${path}`, method, body, token ? { authorization: `Bearer ${token}` } : {}, 60_000);
+  const answer = await request(
+    `${base}${path}`,
+    method,
+    body,
+    token ? { authorization: `Bearer ${token}` } : {},
+    60_000,
+  );
   let json: Envelope;
   try {
     json = JSON.parse(answer.body) as Envelope;
   } catch {
     throw new Error(`${method} ${path}: HTTP ${answer.status}, not JSON: ${answer.body.slice(0, 200)}`);
   }
-  if (answer.status !== 200 || json.code !== 0) throw new Error(`${method} ${path}: HTTP ${answer.status}, code ${json.code}: ${json.message}`);
+  if (answer.status !== 200 || json.code !== 0)
+    throw new Error(`${method} ${path}: HTTP ${answer.status}, code ${json.code}: ${json.message}`);
   return json.response;
 }
 

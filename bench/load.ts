@@ -74,7 +74,12 @@ class Samples {
 
 function requestsOf(spec: LoadSpec): autocannon.Request[] {
   const dynamic = /\{(n|pick)\}/.test(spec.path + (spec.body ?? ''));
-  const base: autocannon.Request = { method: spec.method, path: spec.path, headers: spec.headers, ...(spec.body === undefined ? {} : { body: spec.body }) };
+  const base: autocannon.Request = {
+    method: spec.method,
+    path: spec.path,
+    headers: spec.headers,
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+  };
   if (!dynamic) return [base];
   // Unique across warm-up, runs and earlier load processes against the same server.
   const prefix = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -87,7 +92,11 @@ function requestsOf(spec: LoadSpec): autocannon.Request[] {
       setupRequest: (req) => {
         const id = `${prefix}_${n++}`;
         const pick = picks.length > 0 ? picks[Math.floor(Math.random() * picks.length)]! : '';
-        return { ...req, path: fill(spec.path, id, pick), ...(spec.body === undefined ? {} : { body: fill(spec.body, id, pick) }) };
+        return {
+          ...req,
+          path: fill(spec.path, id, pick),
+          ...(spec.body === undefined ? {} : { body: fill(spec.body, id, pick) }),
+        };
       },
     },
   ];

@@ -46,7 +46,13 @@ export interface ServerProcess {
  * Spawns a server and waits for its `listening on http://…` line on stdout (both the CLI with
  * --log-level silent and the baseline print one). Kills it and rejects after `timeoutMs`.
  */
-export function startServer(core: number | null, cmd: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+export function startServer(
+  core: number | null,
+  cmd: string,
+  args: string[],
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServerProcess> {
   const [command, argv] = pinned(core, cmd, args);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
@@ -121,7 +127,10 @@ export class RssSampler {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, everyMs = 100) {
+  constructor(
+    private readonly pid: number,
+    everyMs = 100,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();

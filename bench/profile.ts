@@ -93,19 +93,31 @@ export function summarise(file: string, top = 20, { lastSeconds }: { lastSeconds
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: Math.round(us / 100) / 10, pct: Math.round((us / total) * 1000) / 10 }));
-  return { file, total_ms: Math.round(total / 1000), idle_ms: Math.round(idle / 1000), functions: ranked(fns), modules: ranked(mods) };
+  return {
+    file,
+    total_ms: Math.round(total / 1000),
+    idle_ms: Math.round(idle / 1000),
+    functions: ranked(fns),
+    modules: ranked(mods),
+  };
 }
 
 export function formatSummary(s: ProfileSummary): string {
   const lines = [`${path.basename(s.file)}: ${s.total_ms} ms busy, ${s.idle_ms} ms idle`, '  self time by module:'];
-  for (const m of s.modules) lines.push(`    ${m.pct.toFixed(1).padStart(5)}%  ${m.ms.toFixed(0).padStart(7)} ms  ${m.name}`);
+  for (const m of s.modules)
+    lines.push(`    ${m.pct.toFixed(1).padStart(5)}%  ${m.ms.toFixed(0).padStart(7)} ms  ${m.name}`);
   lines.push('  self time by function:');
-  for (const f of s.functions) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`);
+  for (const f of s.functions)
+    lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`);
   return lines.join('\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '20' }, last: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { top: { type: 'string', default: '20' }, last: { type: 'string' } },
+    allowPositionals: true,
+  });
   const window = values.last === undefined ? {} : { lastSeconds: Number(values.last) };
-  for (const file of positionals) process.stdout.write(`${formatSummary(summarise(file, Number(values.top), window))}\n\n`);
+  for (const file of positionals)
+    process.stdout.write(`${formatSummary(summarise(file, Number(values.top), window))}\n\n`);
 }

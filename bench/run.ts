@@ -13,14 +13,29 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { call, getToken, request } from './http.js';
 import type { LoadEvent, LoadSpec, RunResult } from './load.js';
-import { canPin, cpuSecondsOf, freePort, pinSelf, pinned, resetPeak, RssSampler, startServer, type ServerProcess } from './processes.js';
+import {
+  canPin,
+  cpuSecondsOf,
+  freePort,
+  pinSelf,
+  pinned,
+  resetPeak,
+  RssSampler,
+  startServer,
+  type ServerProcess,
+} from './processes.js';
 import { formatSummary, summarise } from './profile.js';
 import { seedPayments } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(ROOT, 'bench');
 /** The server under test by default: what the package ships as its `iamport-mock` command. */
-const BIN = path.join(ROOT, (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['iamport-mock']!);
+const BIN = path.join(
+  ROOT,
+  (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[
+    'iamport-mock'
+  ]!,
+);
 
 const USAGE = `Usage: npm run bench [-- options]
 
@@ -64,7 +79,11 @@ if (flags.help) {
   process.exit(0);
 }
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const settings = {
   mode: flags.quick ? 'quick' : 'full',
   warmup_s: Number(flags.warmup ?? (flags.quick ? 1 : 5)),
@@ -122,7 +141,8 @@ function machineBusySeconds(): number {
 const SERVER_FLAGS = list(flags['server-flags']!.replaceAll(' ', ','));
 
 function serverArgs(extra: string[], profileName?: string): string[] {
-  const prof = flags.profile && profileName ? ['--cpu-prof', '--cpu-prof-dir', path.join(PROFILE_DIR, profileName)] : [];
+  const prof =
+    flags.profile && profileName ? ['--cpu-prof', '--cpu-prof-dir', path.join(PROFILE_DIR, profileName)] : [];
   return [...prof, ...extra];
 }
 
@@ -138,21 +158,44 @@ async function tracked(server: Promise<ServerProcess>): Promise<ServerProcess> {
 }
 
 function startMock(db: string, profileName: string, fixtures = 'none'): Promise<ServerProcess> {
-  return tracked(startServer(SERVER_CORE, process.execPath, mockArgs([flags.cli!, 'start', '--port', '0', '--db', db, '--log-level', 'silent', '--fixtures', fixtures], profileName)));
+  return tracked(
+    startServer(
+      SERVER_CORE,
+      process.execPath,
+      mockArgs(
+        [flags.cli!, 'start', '--port', '0', '--db', db, '--log-level', 'silent', '--fixtures', fixtures],
+        profileName,
+      ),
+    ),
+  );
 }
 
 function startBaseline(profileName: string): Promise<ServerProcess> {
-  return tracked(startServer(SERVER_CORE, process.execPath, serverArgs([path.join(BENCH, 'baseline-server.mjs'), '--port', '0'], profileName)));
+  return tracked(
+    startServer(
+      SERVER_CORE,
+      process.execPath,
+      serverArgs([path.join(BENCH, 'baseline-server.mjs'), '--port', '0'], profileName),
+    ),
+  );
 }
 
 async function stopAndProfile(server: ServerProcess, profileName: string): Promise<void> {
   await server.stop();
   if (!flags.profile) return;
   const dir = path.join(PROFILE_DIR, profileName);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+    : [];
   const newest = files.at(-1);
   // The measured runs at the highest connection count are the last seconds of the server's life.
-  if (newest) log(formatSummary(summarise(path.join(dir, newest), 15, { lastSeconds: settings.runs * settings.duration_s * 0.9 })));
+  if (newest)
+    log(
+      formatSummary(summarise(path.join(dir, newest), 15, { lastSeconds: settings.runs * settings.duration_s * 0.9 })),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -180,8 +223,19 @@ const median = (xs: number[]) => {
 };
 
 /** Runs the load process for one scenario at one connection count; medians over the measured runs. */
-async function measure(server: ServerProcess, base: Omit<LoadSpec, 'url' | 'connections' | 'warmupSec' | 'durationSec' | 'runs'>, connections: number): Promise<Measured & { warmupOk: number }> {
-  const spec: LoadSpec = { ...base, url: server.url, connections, warmupSec: settings.warmup_s, durationSec: settings.duration_s, runs: settings.runs };
+async function measure(
+  server: ServerProcess,
+  base: Omit<LoadSpec, 'url' | 'connections' | 'warmupSec' | 'durationSec' | 'runs'>,
+  connections: number,
+): Promise<Measured & { warmupOk: number }> {
+  const spec: LoadSpec = {
+    ...base,
+    url: server.url,
+    connections,
+    warmupSec: settings.warmup_s,
+    durationSec: settings.duration_s,
+    runs: settings.runs,
+  };
   const specFile = path.join(TMP, `spec-${Date.now()}.json`);
   fs.writeFileSync(specFile, JSON.stringify(spec));
   const [cmd, args] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', path.join(BENCH, 'load.ts'), specFile]);
@@ -221,7 +275,9 @@ async function measure(server: ServerProcess, base: Omit<LoadSpec, 'url' | 'conn
       });
     }
   }
-  const code: number | null = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (c) => resolve(c))));
+  const code: number | null = await new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (c) => resolve(c)),
+  );
   clearTimeout(killer);
   const rss = sampler.take(hwmValid);
   sampler.stop();
@@ -266,7 +322,13 @@ async function keyWithPayments(url: string, token: string, customerUid: string, 
   await call(url, 'POST', `/subscribe/customers/${customerUid}`, CARD, token);
   const impUids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const p = await call(url, 'POST', '/subscribe/payments/again', { customer_uid: customerUid, merchant_uid: `${customerUid}_order_${i}`, amount: 9900, name: '월간 구독' }, token);
+    const p = await call(
+      url,
+      'POST',
+      '/subscribe/payments/again',
+      { customer_uid: customerUid, merchant_uid: `${customerUid}_order_${i}`, amount: 9900, name: '월간 구독' },
+      token,
+    );
     if (p.status !== 'paid') throw new Error(`set-up payment ${i} is ${p.status}`);
     impUids.push(p.imp_uid as string);
   }
@@ -279,7 +341,12 @@ const SCENARIOS: Scenario[] = [
     name: 'POST /users/getToken',
     setup: async (url) => {
       await getToken(url, IMP_KEY, IMP_SECRET); // the first call creates the (open-mode) merchant
-      return { method: 'POST', path: '/users/getToken', headers: json, body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }) };
+      return {
+        method: 'POST',
+        path: '/users/getToken',
+        headers: json,
+        body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }),
+      };
     },
   },
   {
@@ -292,14 +359,20 @@ const SCENARIOS: Scenario[] = [
         method: 'POST',
         path: '/subscribe/payments/again',
         headers: auth(token),
-        body: JSON.stringify({ customer_uid: 'bench_again', merchant_uid: 'again_{n}', amount: 9900, name: '월간 구독' }),
+        body: JSON.stringify({
+          customer_uid: 'bench_again',
+          merchant_uid: 'again_{n}',
+          amount: 9900,
+          name: '월간 구독',
+        }),
       };
     },
     // Every counted answer made one paid payment (a reused merchant_uid would answer code -1 with HTTP 200).
     count: async (url) => {
       const token = await getToken(url, IMP_KEY, IMP_SECRET);
       const listed = await call(url, 'GET', '/subscribe/customers/bench_again/payments', undefined, token);
-      if (!(listed.list as { status: string }[]).every((p) => p.status === 'paid')) throw new Error('bench_again has a payment that is not paid');
+      if (!(listed.list as { status: string }[]).every((p) => p.status === 'paid'))
+        throw new Error('bench_again has a payment that is not paid');
       return listed.total as number;
     },
   },
@@ -317,7 +390,12 @@ const SCENARIOS: Scenario[] = [
     name: 'POST /subscribe/customers/{customer_uid}',
     setup: async (url) => {
       const token = await getToken(url, IMP_KEY, IMP_SECRET);
-      return { method: 'POST', path: '/subscribe/customers/bench_key_{n}', headers: auth(token), body: JSON.stringify(CARD) };
+      return {
+        method: 'POST',
+        path: '/subscribe/customers/bench_key_{n}',
+        headers: auth(token),
+        body: JSON.stringify(CARD),
+      };
     },
   },
   {
@@ -358,7 +436,14 @@ const round = (x: number, digits: number) => (Number.isFinite(x) ? Math.round(x 
  * rps (other work on the machine only ever lowers a ceiling), so one disturbed baseline does not flatter every ratio.
  */
 const baseline = new Map<number, Measured>();
-const baselineRuns: { when: 'first' | 'last'; connections: number; rps: number; p50: number; p99: number; other_cpu: number }[] = [];
+const baselineRuns: {
+  when: 'first' | 'last';
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  other_cpu: number;
+}[] = [];
 const measuredOf = new Map<Row, Measured>();
 
 function row(scenario: string, connections: number, m: Measured, extra: Partial<Row> = {}): Row {
@@ -404,7 +489,14 @@ async function runBaseline(when: 'first' | 'last'): Promise<void> {
   try {
     for (const c of settings.connections) {
       const m = await measure(server, { method: 'GET', path: '/ping', headers: {} }, c);
-      baselineRuns.push({ when, connections: c, rps: Math.round(m.rps), p50: round(m.p50, 3), p99: round(m.p99, 3), other_cpu: round(m.other_cpu, 2) });
+      baselineRuns.push({
+        when,
+        connections: c,
+        rps: Math.round(m.rps),
+        p50: round(m.p50, 3),
+        p99: round(m.p99, 3),
+        other_cpu: round(m.other_cpu, 2),
+      });
       const kept = baseline.get(c);
       if (!kept || m.rps > kept.rps) {
         baseline.set(c, m);
@@ -437,7 +529,8 @@ async function runScenario(s: Scenario): Promise<void> {
         // Requests still in flight when autocannon stops a run are committed but not counted by the client.
         const made = (await s.count(server.url)) - before;
         const counted = m.ok + m.warmupOk;
-        if (made < counted || made > counted + c * (settings.runs + 1)) problems.push(`${s.name} @${c}: ${made} payments made, ${counted} answers counted`);
+        if (made < counted || made > counted + c * (settings.runs + 1))
+          problems.push(`${s.name} @${c}: ${made} payments made, ${counted} answers counted`);
       }
     }
   } finally {
@@ -453,12 +546,31 @@ async function runScenario(s: Scenario): Promise<void> {
 async function runFloors(): Promise<void> {
   log('== floors: bare fastify + the least a route must do');
   const db = path.join(TMP, 'floor.db');
-  const server = await tracked(startServer(SERVER_CORE, process.execPath, serverArgs([path.join(BENCH, 'floor-server.mjs'), '--port', '0', '--db', db], 'floor')));
+  const server = await tracked(
+    startServer(
+      SERVER_CORE,
+      process.execPath,
+      serverArgs([path.join(BENCH, 'floor-server.mjs'), '--port', '0', '--db', db], 'floor'),
+    ),
+  );
   const cases = [
-    { name: 'floor: POST, validated JSON body', spec: { method: 'POST' as const, path: '/floor/post', headers: json, body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }) } },
     {
-      name: 'floor: POST + one payment INSERT (the store\'s own)',
-      spec: { method: 'POST' as const, path: '/floor/insert', headers: json, body: JSON.stringify({ customer_uid: 'floor_key', merchant_uid: 'floor_{n}' }) },
+      name: 'floor: POST, validated JSON body',
+      spec: {
+        method: 'POST' as const,
+        path: '/floor/post',
+        headers: json,
+        body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }),
+      },
+    },
+    {
+      name: "floor: POST + one payment INSERT (the store's own)",
+      spec: {
+        method: 'POST' as const,
+        path: '/floor/insert',
+        headers: json,
+        body: JSON.stringify({ customer_uid: 'floor_key', merchant_uid: 'floor_{n}' }),
+      },
     },
   ];
   try {
@@ -467,7 +579,8 @@ async function runFloors(): Promise<void> {
         const m = await measure(server, c.spec, conn);
         rows.push(row(c.name, conn, m));
         log(`   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms`);
-        if (m.errors + m.non2xx > 0) problems.push(`${c.name} @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
+        if (m.errors + m.non2xx > 0)
+          problems.push(`${c.name} @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
       }
     }
   } finally {
@@ -489,7 +602,11 @@ interface Startup {
 /** Spawn to the first successful answer of `probe`, polled every 2 ms. */
 async function startupOnce(args: string[], probe: (url: string) => Promise<boolean>): Promise<number> {
   const port = await freePort();
-  const [cmd, argv] = pinned(SERVER_CORE, process.execPath, args.map((a) => a.replace('{port}', String(port))));
+  const [cmd, argv] = pinned(
+    SERVER_CORE,
+    process.execPath,
+    args.map((a) => a.replace('{port}', String(port))),
+  );
   const t0 = performance.now();
   const child = track(spawn(cmd, argv, { stdio: 'ignore' }));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -510,15 +627,27 @@ async function startupOnce(args: string[], probe: (url: string) => Promise<boole
 }
 
 async function runStartup(): Promise<Startup[]> {
-  const fixtures = parseYaml(fs.readFileSync(path.join(ROOT, 'fixtures', 'default.yaml'), 'utf8')) as { merchants: { imp_key: string; imp_secret: string }[] };
+  const fixtures = parseYaml(fs.readFileSync(path.join(ROOT, 'fixtures', 'default.yaml'), 'utf8')) as {
+    merchants: { imp_key: string; imp_secret: string }[];
+  };
   const demo = fixtures.merchants[0]!;
   const tokenProbe = async (url: string) => {
-    const a = await request(`${url}/users/getToken`, 'POST', { imp_key: demo.imp_key, imp_secret: demo.imp_secret }, {}, 5000);
+    const a = await request(
+      `${url}/users/getToken`,
+      'POST',
+      { imp_key: demo.imp_key, imp_secret: demo.imp_secret },
+      {},
+      5000,
+    );
     return a.status === 200 && (JSON.parse(a.body) as { code: number }).code === 0;
   };
   const pingProbe = async (url: string) => (await request(`${url}/ping`, 'GET', undefined, {}, 5000)).status === 200;
   const cases: { scenario: string; args: string[]; probe: (url: string) => Promise<boolean> }[] = [
-    { scenario: 'start-up: baseline fastify', args: [path.join(BENCH, 'baseline-server.mjs'), '--port', '{port}'], probe: pingProbe },
+    {
+      scenario: 'start-up: baseline fastify',
+      args: [path.join(BENCH, 'baseline-server.mjs'), '--port', '{port}'],
+      probe: pingProbe,
+    },
     {
       scenario: `start-up: iamport-mock ${path.relative(ROOT, flags.cli!)} (default fixtures, :memory:)`,
       args: mockArgs([flags.cli!, 'start', '--port', '{port}', '--db', ':memory:', '--log-level', 'silent']),
@@ -542,7 +671,12 @@ async function runStartup(): Promise<Startup[]> {
     for (let i = 0; i < settings.startup_runs; i++) runs.push(await startupOnce(c.args, c.probe));
     const med = median(runs);
     baseMs ??= med;
-    out.push({ scenario: c.scenario, median_ms: Math.round(med), runs_ms: runs.map((r) => Math.round(r)), ratio: round(med / baseMs, 2) });
+    out.push({
+      scenario: c.scenario,
+      median_ms: Math.round(med),
+      runs_ms: runs.map((r) => Math.round(r)),
+      ratio: round(med / baseMs, 2),
+    });
     log(`== ${c.scenario}: median ${med.toFixed(0)} ms (${runs.map((r) => r.toFixed(0)).join(', ')})`);
   }
   return out;
@@ -566,30 +700,48 @@ async function runScale(): Promise<SeedInfo[]> {
     log(`== scale: seeding ${size.toLocaleString('en')} payments`);
     const seeded = seedPayments(db, { payments: size });
     const dbMb = fs.statSync(db).size / 2 ** 20;
-    seeds.push({ payments: size, customers: seeded.customers, seed_s: round(seeded.seconds, 1), db_mb: Math.round(dbMb) });
+    seeds.push({
+      payments: size,
+      customers: seeded.customers,
+      seed_s: round(seeded.seconds, 1),
+      db_mb: Math.round(dbMb),
+    });
     log(`   seeded in ${seeded.seconds.toFixed(1)} s (${dbMb.toFixed(0)} MB)`);
     const server = await startMock(db, `scale-${size}`);
     try {
       const token = await getToken(server.url, seeded.impKey, seeded.impSecret);
       const cases = [
-        { id: 'lookup', name: `scale GET /payments/{imp_uid}`, spec: { method: 'GET' as const, path: '/payments/{pick}', headers: auth(token), picks: seeded.impUids } },
+        {
+          id: 'lookup',
+          name: `scale GET /payments/{imp_uid}`,
+          spec: { method: 'GET' as const, path: '/payments/{pick}', headers: auth(token), picks: seeded.impUids },
+        },
         {
           id: 'listing',
           name: `scale GET /subscribe/customers/{customer_uid}/payments`,
-          spec: { method: 'GET' as const, path: '/subscribe/customers/{pick}/payments', headers: auth(token), picks: seeded.customerUids },
+          spec: {
+            method: 'GET' as const,
+            path: '/subscribe/customers/{pick}/payments',
+            headers: auth(token),
+            picks: seeded.customerUids,
+          },
         },
       ];
       for (const c of cases) {
         // Sanity: the picked rows exist and the listed customer has a full page.
         const probe = await call(server.url, 'GET', c.spec.path.replace('{pick}', c.spec.picks[0]!), undefined, token);
-        if (c.id === 'listing' && (probe.list as unknown[]).length !== 20) throw new Error(`listing answered ${(probe.list as unknown[]).length} payments, expected 20`);
+        if (c.id === 'listing' && (probe.list as unknown[]).length !== 20)
+          throw new Error(`listing answered ${(probe.list as unknown[]).length} payments, expected 20`);
         for (const conn of settings.connections) {
           const m = await measure(server, c.spec, conn);
           const key = `${c.id}@${conn}`;
           if (!smallest.has(key)) smallest.set(key, m.p99);
           rows.push(row(c.name, conn, m, { payments: size, p99_vs_smallest: round(m.p99 / smallest.get(key)!, 2) }));
-          log(`   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms, RSS ${m.rss_mb.toFixed(0)} MB`);
-          if (m.errors + m.non2xx > 0) problems.push(`${c.name} (${size}) @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
+          log(
+            `   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms, RSS ${m.rss_mb.toFixed(0)} MB`,
+          );
+          if (m.errors + m.non2xx > 0)
+            problems.push(`${c.name} (${size}) @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
         }
       }
     } finally {
@@ -612,27 +764,62 @@ interface Target {
 
 function targets(startup: Startup[]): Target[] {
   const out: Target[] = [];
-  const find = (scenario: string, c: number, payments?: number) => rows.find((r) => r.scenario === scenario && r.connections === c && r.payments === payments);
+  const find = (scenario: string, c: number, payments?: number) =>
+    rows.find((r) => r.scenario === scenario && r.connections === c && r.payments === payments);
   const maxC = Math.max(...settings.connections);
-  for (const [name, min] of [['POST /subscribe/payments/again', 0.35], ['POST /users/getToken', 0.6], ['GET /payments/{imp_uid}', 0.6]] as const) {
+  for (const [name, min] of [
+    ['POST /subscribe/payments/again', 0.35],
+    ['POST /users/getToken', 0.6],
+    ['GET /payments/{imp_uid}', 0.6],
+  ] as const) {
     for (const c of settings.connections) {
       const r = find(name, c);
-      if (r) out.push({ target: `${name} @${c}: rps ≥ ${min}× baseline`, value: r.rps_ratio, limit: `≥ ${min}`, pass: r.rps_ratio !== null && r.rps_ratio >= min });
+      if (r)
+        out.push({
+          target: `${name} @${c}: rps ≥ ${min}× baseline`,
+          value: r.rps_ratio,
+          limit: `≥ ${min}`,
+          pass: r.rps_ratio !== null && r.rps_ratio >= min,
+        });
     }
   }
-  for (const r of rows.filter((x) => x.connections === maxC && !x.scenario.startsWith('baseline') && !x.scenario.startsWith('floor'))) {
-    out.push({ target: `${r.scenario}${r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : ''} @${maxC}: p99 ≤ 20 ms`, value: r.p99, limit: '≤ 20 ms', pass: r.p99 <= 20 });
+  for (const r of rows.filter(
+    (x) => x.connections === maxC && !x.scenario.startsWith('baseline') && !x.scenario.startsWith('floor'),
+  )) {
+    out.push({
+      target: `${r.scenario}${r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : ''} @${maxC}: p99 ≤ 20 ms`,
+      value: r.p99,
+      limit: '≤ 20 ms',
+      pass: r.p99 <= 20,
+    });
   }
   const mock = startup[1];
-  if (mock) out.push({ target: 'start-up median ≤ 400 ms', value: mock.median_ms, limit: '≤ 400 ms', pass: mock.median_ms <= 400 });
+  if (mock)
+    out.push({
+      target: 'start-up median ≤ 400 ms',
+      value: mock.median_ms,
+      limit: '≤ 400 ms',
+      pass: mock.median_ms <= 400,
+    });
   const sizes = settings.scale_sizes;
   if (sizes.length >= 2) {
     const big = Math.max(...sizes);
     for (const r of rows.filter((x) => x.payments === big)) {
-      out.push({ target: `${r.scenario} @${r.connections}: p99 at ${big.toLocaleString('en')} ≤ 1.5× at ${Math.min(...sizes).toLocaleString('en')}`, value: r.p99_vs_smallest ?? null, limit: '≤ 1.5', pass: (r.p99_vs_smallest ?? Infinity) <= 1.5 });
+      out.push({
+        target: `${r.scenario} @${r.connections}: p99 at ${big.toLocaleString('en')} ≤ 1.5× at ${Math.min(...sizes).toLocaleString('en')}`,
+        value: r.p99_vs_smallest ?? null,
+        limit: '≤ 1.5',
+        pass: (r.p99_vs_smallest ?? Infinity) <= 1.5,
+      });
     }
     const rss = Math.max(...rows.filter((x) => x.payments === big).map((x) => x.rss_mb));
-    if (Number.isFinite(rss)) out.push({ target: `peak RSS at ${big.toLocaleString('en')} payments ≤ 200 MB`, value: rss, limit: '≤ 200 MB', pass: rss <= 200 });
+    if (Number.isFinite(rss))
+      out.push({
+        target: `peak RSS at ${big.toLocaleString('en')} payments ≤ 200 MB`,
+        value: rss,
+        limit: '≤ 200 MB',
+        pass: rss <= 200,
+      });
   }
   return out;
 }
@@ -648,7 +835,8 @@ function machine() {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
     if (dirty) commit += ' (src modified)';
   } catch {
     /* not a git checkout */
@@ -659,7 +847,9 @@ function machine() {
     memory_gb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
-    pinned: PIN ? 'server on core 0, load generator on core 1 (taskset)' : 'not pinned (taskset unavailable or one core)',
+    pinned: PIN
+      ? 'server on core 0, load generator on core 1 (taskset)'
+      : 'not pinned (taskset unavailable or one core)',
     commit,
     date: new Date().toISOString(),
   };
@@ -669,9 +859,12 @@ async function main(): Promise<void> {
   if (!fs.existsSync(flags.cli!)) throw new Error(`${flags.cli} not found: run "npm run build" first`);
   const started = performance.now();
   const machineInfo = machine(); // at the start: the commit measured, not one made during the run
-  log(`iamport-mock benchmark (${settings.mode}): ${settings.warmup_s} s warm-up + ${settings.runs} × ${settings.duration_s} s at ${settings.connections.join(', ')} connections; ${PIN ? 'pinned' : 'NOT pinned'}`);
+  log(
+    `iamport-mock benchmark (${settings.mode}): ${settings.warmup_s} s warm-up + ${settings.runs} × ${settings.duration_s} s at ${settings.connections.join(', ')} connections; ${PIN ? 'pinned' : 'NOT pinned'}`,
+  );
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  if (Number(load.split(' ')[0]) > 0.5) log(`!! load average is ${load}: other work on this machine will skew the figures (see other_cpu)`);
+  if (Number(load.split(' ')[0]) > 0.5)
+    log(`!! load average is ${load}: other work on this machine will skew the figures (see other_cpu)`);
 
   // The baseline's throughput is needed by every load scenario (ratios), not by start-up alone.
   const loads = SCENARIOS.some((s) => wanted(s.id)) || wanted('scale') || wanted('baseline') || wanted('floor');
@@ -689,27 +882,89 @@ async function main(): Promise<void> {
   const out: string[] = [''];
   out.push(
     table(
-      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'rps×base', 'p99×base', 'RSS MB', 'srv cpu', 'µs/req', 'other cpu'],
-      main.map((r) => [r.scenario, r.connections, r.rps, r.p50.toFixed(2), r.p99.toFixed(2), r.rps_ratio?.toFixed(2), r.p99_ratio?.toFixed(2), r.rss_mb.toFixed(0), r.server_cpu.toFixed(2), r.cpu_us, r.other_cpu.toFixed(2)]),
+      [
+        'scenario',
+        'conns',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'rps×base',
+        'p99×base',
+        'RSS MB',
+        'srv cpu',
+        'µs/req',
+        'other cpu',
+      ],
+      main.map((r) => [
+        r.scenario,
+        r.connections,
+        r.rps,
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        r.rps_ratio?.toFixed(2),
+        r.p99_ratio?.toFixed(2),
+        r.rss_mb.toFixed(0),
+        r.server_cpu.toFixed(2),
+        r.cpu_us,
+        r.other_cpu.toFixed(2),
+      ]),
     ),
   );
   if (scale.length > 0) {
     out.push('');
     out.push(
       table(
-        ['scale scenario', 'payments', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'p99×smallest', 'rps×base', 'RSS MB', 'µs/req', 'other cpu'],
-        scale.map((r) => [r.scenario, r.payments, r.connections, r.rps, r.p50.toFixed(2), r.p99.toFixed(2), r.p99_vs_smallest?.toFixed(2), r.rps_ratio?.toFixed(2), r.rss_mb.toFixed(0), r.cpu_us, r.other_cpu.toFixed(2)]),
+        [
+          'scale scenario',
+          'payments',
+          'conns',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'p99×smallest',
+          'rps×base',
+          'RSS MB',
+          'µs/req',
+          'other cpu',
+        ],
+        scale.map((r) => [
+          r.scenario,
+          r.payments,
+          r.connections,
+          r.rps,
+          r.p50.toFixed(2),
+          r.p99.toFixed(2),
+          r.p99_vs_smallest?.toFixed(2),
+          r.rps_ratio?.toFixed(2),
+          r.rss_mb.toFixed(0),
+          r.cpu_us,
+          r.other_cpu.toFixed(2),
+        ]),
       ),
     );
-    out.push(`seeding: ${seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`).join('; ')}`);
+    out.push(
+      `seeding: ${seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`).join('; ')}`,
+    );
   }
   if (startup.length > 0) {
     out.push('');
-    out.push(table(['start-up (spawn → first answer)', 'median ms', 'runs ms', '×baseline'], startup.map((s) => [s.scenario, s.median_ms, s.runs_ms.join(' '), s.ratio?.toFixed(2)])));
+    out.push(
+      table(
+        ['start-up (spawn → first answer)', 'median ms', 'runs ms', '×baseline'],
+        startup.map((s) => [s.scenario, s.median_ms, s.runs_ms.join(' '), s.ratio?.toFixed(2)]),
+      ),
+    );
   }
   out.push('');
-  out.push(table(['target', 'value', 'limit', 'result'], goals.map((g) => [g.target, g.value, g.limit, g.pass === null ? '?' : g.pass ? 'PASS' : 'FAIL'])));
-  out.push(`baseline runs (the higher rps is the reference): ${baselineRuns.map((b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`).join('; ')}`);
+  out.push(
+    table(
+      ['target', 'value', 'limit', 'result'],
+      goals.map((g) => [g.target, g.value, g.limit, g.pass === null ? '?' : g.pass ? 'PASS' : 'FAIL']),
+    ),
+  );
+  out.push(
+    `baseline runs (the higher rps is the reference): ${baselineRuns.map((b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`).join('; ')}`,
+  );
   for (const p of problems) out.push(`!! ${p}`);
   out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -26,12 +26,18 @@ async function call(url: string, method: string, body?: unknown, token?: string)
 
 const server = await createMockServer({ port: 0, db, fixtures: 'none' });
 try {
-  const token = (await call(`${server.url}/users/getToken`, 'POST', { imp_key: 'bench', imp_secret: 'bench' })).access_token;
+  const token = (await call(`${server.url}/users/getToken`, 'POST', { imp_key: 'bench', imp_secret: 'bench' }))
+    .access_token;
   await call(`${server.url}/__mock/clock`, 'POST', { frozen: true }, token);
   const now = (await call(`${server.url}/__mock/clock`, 'GET', undefined, token)).now as number;
   const customers = 100;
   for (let c = 0; c < customers; c++) {
-    await call(`${server.url}/subscribe/customers/bench_${c}`, 'POST', { card_number: c % 10 === 0 ? '4000-0000-0000-0101' : '4330-1200-1234-5678', expiry: '2099-12' }, token);
+    await call(
+      `${server.url}/subscribe/customers/bench_${c}`,
+      'POST',
+      { card_number: c % 10 === 0 ? '4000-0000-0000-0101' : '4330-1200-1234-5678', expiry: '2099-12' },
+      token,
+    );
   }
   const registerStart = performance.now();
   const perCustomer = Math.ceil(count / customers);
@@ -40,7 +46,8 @@ try {
     for (let i = 0; i < perCustomer && c * perCustomer + i < count; i++) {
       schedules.push({ merchant_uid: `bench_${c}_${i}`, schedule_at: now + 60 + i, amount: 9900, name: '벤치마크' });
     }
-    if (schedules.length > 0) await call(`${server.url}/subscribe/payments/schedule`, 'POST', { customer_uid: `bench_${c}`, schedules }, token);
+    if (schedules.length > 0)
+      await call(`${server.url}/subscribe/payments/schedule`, 'POST', { customer_uid: `bench_${c}`, schedules }, token);
   }
   const registerMs = performance.now() - registerStart;
 
@@ -59,8 +66,20 @@ try {
     met: runMs < 10_000 && clock.executed.ran === count,
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   };
-  console.table([{ count, register_ms: result.register_ms, execute_ms: result.execute_ms, ...clock.executed, per_second: result.per_second, met: result.met }]);
-  fs.writeFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'schedules.json'), JSON.stringify(result, null, 2) + '\n');
+  console.table([
+    {
+      count,
+      register_ms: result.register_ms,
+      execute_ms: result.execute_ms,
+      ...clock.executed,
+      per_second: result.per_second,
+      met: result.met,
+    },
+  ]);
+  fs.writeFileSync(
+    path.join(path.dirname(new URL(import.meta.url).pathname), 'results', 'schedules.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   if (!result.met) process.exitCode = 1;
 } finally {
   await server.close();

@@ -53,15 +53,36 @@ export function impUidOf(i: number): string {
 export const customerUidOf = (c: number) => `scale_customer_${c}`;
 
 const KEY_COLUMNS = [
-  'merchant_id', 'tier_code', 'customer_uid', 'pg_provider', 'pg_id', 'sandbox', 'customer_id', 'card_code', 'card_name',
-  'card_number', 'card_type', 'card_fingerprint', 'card_expiry', 'decline_reason', 'customer_name', 'customer_tel',
-  'customer_email', 'customer_addr', 'customer_postcode', 'inserted', 'updated',
+  'merchant_id',
+  'tier_code',
+  'customer_uid',
+  'pg_provider',
+  'pg_id',
+  'sandbox',
+  'customer_id',
+  'card_code',
+  'card_name',
+  'card_number',
+  'card_type',
+  'card_fingerprint',
+  'card_expiry',
+  'decline_reason',
+  'customer_name',
+  'customer_tel',
+  'customer_email',
+  'customer_addr',
+  'customer_postcode',
+  'inserted',
+  'updated',
 ] as const;
 
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
-export function seedPayments(file: string, { payments, perCustomer = 100, batch = 50_000, sample = 1000 }: SeedOptions): SeedResult {
+export function seedPayments(
+  file: string,
+  { payments, perCustomer = 100, batch = 50_000, sample = 1000 }: SeedOptions,
+): SeedResult {
   const started = performance.now();
   const store = Store.open(file);
   try {
@@ -82,7 +103,16 @@ export function seedPayments(file: string, { payments, perCustomer = 100, batch 
         webhook_url: null,
         created_at: now,
       });
-      store.pgSettings.replace(m.id, '', [{ pg_provider: 'nice', pg_id: 'nictest04m', type: 'api_payment', sandbox: 1, is_default: 1, channel_name: null }]);
+      store.pgSettings.replace(m.id, '', [
+        {
+          pg_provider: 'nice',
+          pg_id: 'nictest04m',
+          type: 'api_payment',
+          sandbox: 1,
+          is_default: 1,
+          channel_name: null,
+        },
+      ]);
       return m;
     });
 
@@ -97,9 +127,27 @@ export function seedPayments(file: string, { payments, perCustomer = 100, batch 
         for (let c = from; c < Math.min(customers, from + batch); c++) {
           const uid = customerUidOf(c);
           insertKey.run(
-            merchant.id, '', uid, 'nice', 'nictest04m', 1, null, '361', 'BC카드', '43301200****5678', 0,
-            secrets.fingerprint('card_number', `4330120012345678-${c}`), '2099-12', null, `고객 ${c}`, '010-1234-5678',
-            `customer${c}@example.com`, null, null, now - span - 86_400, now - span - 86_400,
+            merchant.id,
+            '',
+            uid,
+            'nice',
+            'nictest04m',
+            1,
+            null,
+            '361',
+            'BC카드',
+            '43301200****5678',
+            0,
+            secrets.fingerprint('card_number', `4330120012345678-${c}`),
+            '2099-12',
+            null,
+            `고객 ${c}`,
+            '010-1234-5678',
+            `customer${c}@example.com`,
+            null,
+            null,
+            now - span - 86_400,
+            now - span - 86_400,
           );
         }
       })();
@@ -115,12 +163,44 @@ export function seedPayments(file: string, { payments, perCustomer = 100, batch 
           const stamp = String(1_000_000_000 + i).slice(1);
           const tid = `nictest04m0116${stamp}${String(i % 10_000).padStart(4, '0')}`;
           insertPayment.run(
-            merchant.id, '', impUidOf(i), `scale_order_${i}`, failed ? 'failed' : 'paid', 9900, 0, null, 'KRW', '월간 구독',
-            'card', 'api', 'nice', 'nictest04m', tid, failed ? null : String(10_000_000 + (i % 90_000_000)), 1, '361', 'BC카드',
-            '43301200****5678', 0, 0, `고객 ${c}`, `customer${c}@example.com`, '010-1234-5678', null, null, null,
-            'iamport-mock-bench', customerUidOf(c), 'payment', null,
+            merchant.id,
+            '',
+            impUidOf(i),
+            `scale_order_${i}`,
+            failed ? 'failed' : 'paid',
+            9900,
+            0,
+            null,
+            'KRW',
+            '월간 구독',
+            'card',
+            'api',
+            'nice',
+            'nictest04m',
+            tid,
+            failed ? null : String(10_000_000 + (i % 90_000_000)),
+            1,
+            '361',
+            'BC카드',
+            '43301200****5678',
+            0,
+            0,
+            `고객 ${c}`,
+            `customer${c}@example.com`,
+            '010-1234-5678',
+            null,
+            null,
+            null,
+            'iamport-mock-bench',
+            customerUidOf(c),
+            'payment',
+            null,
             failed ? null : `https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=${tid}&type=0&InnerWin=Y`,
-            failed ? '[8330] 잔액부족' : null, at, failed ? 0 : at, failed ? at : 0, at,
+            failed ? '[8330] 잔액부족' : null,
+            at,
+            failed ? 0 : at,
+            failed ? at : 0,
+            at,
           );
         }
       })();
@@ -130,7 +210,8 @@ export function seedPayments(file: string, { payments, perCustomer = 100, batch 
     const impUids: string[] = [];
     const customerUids: string[] = [];
     for (let k = 0; k < Math.min(sample, payments); k++) impUids.push(impUidOf(Math.floor(random() * payments)));
-    for (let k = 0; k < Math.min(sample, customers); k++) customerUids.push(customerUidOf(Math.floor(random() * customers)));
+    for (let k = 0; k < Math.min(sample, customers); k++)
+      customerUids.push(customerUidOf(Math.floor(random() * customers)));
     return {
       file,
       payments,
@@ -149,9 +230,15 @@ export function seedPayments(file: string, { payments, perCustomer = 100, batch 
 // CLI use: seed a file to inspect or to reuse by hand.
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const { values } = parseArgs({
-    options: { db: { type: 'string' }, payments: { type: 'string', default: '1000000' }, 'per-customer': { type: 'string', default: '100' } },
+    options: {
+      db: { type: 'string' },
+      payments: { type: 'string', default: '1000000' },
+      'per-customer': { type: 'string', default: '100' },
+    },
   });
   if (!values.db) throw new Error('usage: tsx bench/seed.ts --db FILE [--payments N] [--per-customer N]');
   const r = seedPayments(values.db, { payments: Number(values.payments), perCustomer: Number(values['per-customer']) });
-  process.stdout.write(`seeded ${r.payments} payments over ${r.customers} customers into ${r.file} in ${r.seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `seeded ${r.payments} payments over ${r.customers} customers into ${r.file} in ${r.seconds.toFixed(1)} s\n`,
+  );
 }

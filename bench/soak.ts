@@ -42,9 +42,28 @@ for (const [name, v] of Object.entries({ SECONDS, CONCURRENCY, MERCHANTS, SAMPLE
 function startSoakServer(db: string, webhookUrl: string): Promise<ServerProcess> {
   const built = path.join(ROOT, 'dist', 'cli.js');
   const argv = fs.existsSync(built) ? [built] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')];
-  if (!fs.existsSync(built)) process.stderr.write('dist/cli.js is missing (npm run build): running src/cli.ts through tsx instead\n');
-  return startServer(null, process.execPath, [...argv, 'start', '--port', '0', '--db', db, '--fixtures', 'none', '--log-level', 'silent',
-    '--webhook-url', webhookUrl, '--webhook-retry-interval', '200', '--webhook-timeout', '2000', '--journal-limit', '200']);
+  if (!fs.existsSync(built))
+    process.stderr.write('dist/cli.js is missing (npm run build): running src/cli.ts through tsx instead\n');
+  return startServer(null, process.execPath, [
+    ...argv,
+    'start',
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--fixtures',
+    'none',
+    '--log-level',
+    'silent',
+    '--webhook-url',
+    webhookUrl,
+    '--webhook-retry-interval',
+    '200',
+    '--webhook-timeout',
+    '2000',
+    '--journal-limit',
+    '200',
+  ]);
 }
 
 /** Resident set size (KiB) and open descriptors of a process, from /proc (Linux). */
@@ -70,25 +89,32 @@ interface Reply {
 function send(base: string, method: string, urlPath: string, token?: string, body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(`${base}${urlPath}`, {
-      method,
-      agent,
-      timeout: 15_000,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: Reply['body'] = null;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // counted as an error by the caller
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
+    const req = http.request(
+      `${base}${urlPath}`,
+      {
+        method,
+        agent,
+        timeout: 15_000,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: Reply['body'] = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // counted as an error by the caller
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(payload);
@@ -128,73 +154,130 @@ async function as(base: string, m: Merchant, method: string, urlPath: string, bo
 type Op = (base: string, m: Merchant, rnd: () => number) => Promise<{ name: string; res: Reply; ok: boolean }>;
 
 const OPS: [number, Op][] = [
-  [30, async (b, m) => {
-    const res = await as(b, m, 'POST', '/subscribe/payments/again', { customer_uid: 'soak_key', merchant_uid: `a_${m.seq++}`, amount: 1000 + (m.seq % 9000) });
-    if (res.body?.code === 0) m.paid.push(res.body.response.imp_uid);
-    if (m.paid.length > 200) m.paid.splice(0, 100);
-    return { name: 'again', res, ok: res.body?.code === 0 };
-  }],
-  [8, async (b, m) => {
-    const res = await as(b, m, 'POST', '/subscribe/payments/onetime', { card_number: '4330-1200-1234-5678', expiry: '2099-12', birth: '900101', merchant_uid: `o_${m.seq++}`, amount: 2000 });
-    return { name: 'onetime', res, ok: res.body?.code === 0 };
-  }],
-  [15, async (b, m, rnd) => {
-    const imp = m.paid[Math.floor(rnd() * m.paid.length)];
-    if (!imp) return { name: 'get', res: { status: 200, body: null }, ok: true };
-    const res = await as(b, m, 'GET', `/payments/${imp}`);
-    // A reset of the merchant may have removed it.
-    return { name: 'get', res, ok: res.status === 200 || res.status === 404 };
-  }],
-  [8, async (b, m, rnd) => {
-    const imp = m.paid[Math.floor(rnd() * m.paid.length)];
-    if (!imp) return { name: 'cancel', res: { status: 200, body: null }, ok: true };
-    const res = await as(b, m, 'POST', '/payments/cancel', { imp_uid: imp, amount: 100, reason: 'soak' });
-    // Partial cancels run out (code -1 over-cancel) and a reset removes payments (code 1): both are answers.
-    return { name: 'cancel', res, ok: res.status === 200 && res.body !== null };
-  }],
-  [8, async (b, m) => {
-    const res = await as(b, m, 'GET', `/payments/status/all?limit=20`);
-    return { name: 'list', res, ok: res.body?.code === 0 };
-  }],
-  [6, async (b, m, rnd) => {
-    const now = Math.floor(Date.now() / 1000);
-    const schedules = Array.from({ length: 5 }, (_, i) => ({ merchant_uid: `s_${m.seq++}_${i}`, schedule_at: now + Math.floor(rnd() * 7 * 86_400), amount: 3000 }));
-    const res = await as(b, m, 'POST', '/subscribe/payments/schedule', { customer_uid: 'soak_key', schedules });
-    return { name: 'schedule', res, ok: res.body?.code === 0 };
-  }],
-  [3, async (b, m) => {
-    const res = await as(b, m, 'POST', '/__mock/clock', { advance: 3600 });
-    return { name: 'clock', res, ok: res.body?.code === 0 };
-  }],
-  [4, async (b, m) => {
-    const res = await as(b, m, 'POST', '/subscribe/customers/soak_key', { card_number: '4330-1200-1234-5678', expiry: '2099-12', birth: '900101' });
-    return { name: 'reissue', res, ok: res.body?.code === 0 };
-  }],
-  [4, async (b, m) => {
-    const res = await as(b, m, 'GET', '/__mock/journal?limit=20');
-    return { name: 'journal', res, ok: res.body?.code === 0 };
-  }],
-  [3, async (b, m) => {
-    const res = await as(b, m, 'GET', '/__mock/webhooks?limit=20');
-    return { name: 'webhooks', res, ok: res.body?.code === 0 };
-  }],
-  [2, async (b, m) => {
-    const res = await send(b, 'POST', '/users/getToken', undefined, m.creds);
-    if (res.body?.code === 0) m.token = res.body.response.access_token;
-    return { name: 'token', res, ok: res.body?.code === 0 };
-  }],
+  [
+    30,
+    async (b, m) => {
+      const res = await as(b, m, 'POST', '/subscribe/payments/again', {
+        customer_uid: 'soak_key',
+        merchant_uid: `a_${m.seq++}`,
+        amount: 1000 + (m.seq % 9000),
+      });
+      if (res.body?.code === 0) m.paid.push(res.body.response.imp_uid);
+      if (m.paid.length > 200) m.paid.splice(0, 100);
+      return { name: 'again', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    8,
+    async (b, m) => {
+      const res = await as(b, m, 'POST', '/subscribe/payments/onetime', {
+        card_number: '4330-1200-1234-5678',
+        expiry: '2099-12',
+        birth: '900101',
+        merchant_uid: `o_${m.seq++}`,
+        amount: 2000,
+      });
+      return { name: 'onetime', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    15,
+    async (b, m, rnd) => {
+      const imp = m.paid[Math.floor(rnd() * m.paid.length)];
+      if (!imp) return { name: 'get', res: { status: 200, body: null }, ok: true };
+      const res = await as(b, m, 'GET', `/payments/${imp}`);
+      // A reset of the merchant may have removed it.
+      return { name: 'get', res, ok: res.status === 200 || res.status === 404 };
+    },
+  ],
+  [
+    8,
+    async (b, m, rnd) => {
+      const imp = m.paid[Math.floor(rnd() * m.paid.length)];
+      if (!imp) return { name: 'cancel', res: { status: 200, body: null }, ok: true };
+      const res = await as(b, m, 'POST', '/payments/cancel', { imp_uid: imp, amount: 100, reason: 'soak' });
+      // Partial cancels run out (code -1 over-cancel) and a reset removes payments (code 1): both are answers.
+      return { name: 'cancel', res, ok: res.status === 200 && res.body !== null };
+    },
+  ],
+  [
+    8,
+    async (b, m) => {
+      const res = await as(b, m, 'GET', `/payments/status/all?limit=20`);
+      return { name: 'list', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    6,
+    async (b, m, rnd) => {
+      const now = Math.floor(Date.now() / 1000);
+      const schedules = Array.from({ length: 5 }, (_, i) => ({
+        merchant_uid: `s_${m.seq++}_${i}`,
+        schedule_at: now + Math.floor(rnd() * 7 * 86_400),
+        amount: 3000,
+      }));
+      const res = await as(b, m, 'POST', '/subscribe/payments/schedule', { customer_uid: 'soak_key', schedules });
+      return { name: 'schedule', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    3,
+    async (b, m) => {
+      const res = await as(b, m, 'POST', '/__mock/clock', { advance: 3600 });
+      return { name: 'clock', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    4,
+    async (b, m) => {
+      const res = await as(b, m, 'POST', '/subscribe/customers/soak_key', {
+        card_number: '4330-1200-1234-5678',
+        expiry: '2099-12',
+        birth: '900101',
+      });
+      return { name: 'reissue', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    4,
+    async (b, m) => {
+      const res = await as(b, m, 'GET', '/__mock/journal?limit=20');
+      return { name: 'journal', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    3,
+    async (b, m) => {
+      const res = await as(b, m, 'GET', '/__mock/webhooks?limit=20');
+      return { name: 'webhooks', res, ok: res.body?.code === 0 };
+    },
+  ],
+  [
+    2,
+    async (b, m) => {
+      const res = await send(b, 'POST', '/users/getToken', undefined, m.creds);
+      if (res.body?.code === 0) m.token = res.body.response.access_token;
+      return { name: 'token', res, ok: res.body?.code === 0 };
+    },
+  ],
   // Now and then a merchant starts over, as a test suite does between files; it keeps the database from growing forever.
-  [0.5, async (b, m) => {
-    m.busy = true;
-    try {
-      const res = await as(b, m, 'POST', '/__mock/reset');
-      m.paid = [];
-      const key = await as(b, m, 'POST', '/subscribe/customers/soak_key', { card_number: '4330-1200-1234-5678', expiry: '2099-12' });
-      return { name: 'reset', res, ok: res.body?.code === 0 && key.body?.code === 0 };
-    } finally {
-      m.busy = false;
-    }
-  }],
+  [
+    0.5,
+    async (b, m) => {
+      m.busy = true;
+      try {
+        const res = await as(b, m, 'POST', '/__mock/reset');
+        m.paid = [];
+        const key = await as(b, m, 'POST', '/subscribe/customers/soak_key', {
+          card_number: '4330-1200-1234-5678',
+          expiry: '2099-12',
+        });
+        return { name: 'reset', res, ok: res.body?.code === 0 && key.body?.code === 0 };
+      } finally {
+        m.busy = false;
+      }
+    },
+  ],
 ];
 const TOTAL_WEIGHT = OPS.reduce((s, [w]) => s + w, 0);
 
@@ -233,7 +316,13 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-async function one(base: string, merchants: Merchant[], rnd: () => number, w: Window, total: Map<string, number>): Promise<void> {
+async function one(
+  base: string,
+  merchants: Merchant[],
+  rnd: () => number,
+  w: Window,
+  total: Map<string, number>,
+): Promise<void> {
   let m = merchants[Math.floor(rnd() * merchants.length)]!;
   while (m.busy) m = merchants[Math.floor(rnd() * merchants.length)]!;
   const op = pickOp(rnd());
@@ -242,7 +331,8 @@ async function one(base: string, merchants: Merchant[], rnd: () => number, w: Wi
   try {
     const { name, res, ok } = await op(base, m, rnd);
     if (res.status >= 500) kind = `${name}: HTTP ${res.status}`;
-    else if (!ok) kind = `${name}: ${res.status} ${res.body?.code ?? 'not JSON'} ${res.body?.message ?? ''}`.slice(0, 120);
+    else if (!ok)
+      kind = `${name}: ${res.status} ${res.body?.code ?? 'not JSON'} ${res.body?.message ?? ''}`.slice(0, 120);
   } catch (e) {
     kind = `network: ${(e as Error).message}`;
   }
@@ -280,9 +370,18 @@ async function main(): Promise<number> {
   try {
     const merchants: Merchant[] = [];
     for (let i = 0; i < MERCHANTS; i++) {
-      const m: Merchant = { creds: { imp_key: `soak_${i}`, imp_secret: 'soak-secret' }, token: '', seq: 0, paid: [], busy: false };
+      const m: Merchant = {
+        creds: { imp_key: `soak_${i}`, imp_secret: 'soak-secret' },
+        token: '',
+        seq: 0,
+        paid: [],
+        busy: false,
+      };
       await refresh(url, m);
-      const key = await as(url, m, 'POST', '/subscribe/customers/soak_key', { card_number: '4330-1200-1234-5678', expiry: '2099-12' });
+      const key = await as(url, m, 'POST', '/subscribe/customers/soak_key', {
+        card_number: '4330-1200-1234-5678',
+        expiry: '2099-12',
+      });
       if (key.body?.code !== 0) throw new Error(`set-up: ${JSON.stringify(key.body)}`);
       merchants.push(m);
     }
@@ -294,16 +393,30 @@ async function main(): Promise<number> {
     if (!Number.isFinite(rate)) {
       const w = newWindow();
       const until = performance.now() + Number(args.calibrate) * 1000;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < until) await one(url, merchants, rnd, w, totalErrors);
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (performance.now() < until) await one(url, merchants, rnd, w, totalErrors);
+        }),
+      );
       const max = w.count / ((performance.now() - w.started) / 1000);
       rate = Math.max(1, Math.floor(max / 2));
-      console.log(`calibration: ${max.toFixed(0)} req/s at concurrency ${CONCURRENCY} (p99 ${pct(w.latencies, 99).toFixed(1)} ms); soaking at ${rate} req/s`);
+      console.log(
+        `calibration: ${max.toFixed(0)} req/s at concurrency ${CONCURRENCY} (p99 ${pct(w.latencies, 99).toFixed(1)} ms); soaking at ${rate} req/s`,
+      );
     }
 
     // The soak: open loop at `rate`, sampling every SAMPLE_S seconds.
-    const samples: { t: number; rssMb: number; fds: number; rps: number; p50: number; p99: number; errors: number; inflight: number; webhooks: number }[] = [];
+    const samples: {
+      t: number;
+      rssMb: number;
+      fds: number;
+      rps: number;
+      p50: number;
+      p99: number;
+      errors: number;
+      inflight: number;
+      webhooks: number;
+    }[] = [];
     const began = performance.now();
     const end = began + SECONDS * 1000;
     let w = newWindow();
@@ -327,11 +440,20 @@ async function main(): Promise<number> {
         const stats = processStats(server.pid);
         const secs = (now - w.started) / 1000;
         const s = {
-          t: Math.round((now - began) / 1000), rssMb: stats.rssKb / 1024, fds: stats.fds, rps: w.count / secs,
-          p50: pct(w.latencies, 50), p99: pct(w.latencies, 99), errors: [...w.errors.values()].reduce((a, b) => a + b, 0), inflight, webhooks: hooks,
+          t: Math.round((now - began) / 1000),
+          rssMb: stats.rssKb / 1024,
+          fds: stats.fds,
+          rps: w.count / secs,
+          p50: pct(w.latencies, 50),
+          p99: pct(w.latencies, 99),
+          errors: [...w.errors.values()].reduce((a, b) => a + b, 0),
+          inflight,
+          webhooks: hooks,
         };
         samples.push(s);
-        console.log(`${String(s.t).padStart(7)}  ${s.rssMb.toFixed(1).padStart(7)}  ${String(s.fds).padStart(4)}  ${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(1).padStart(7)}  ${s.p99.toFixed(1).padStart(7)}  ${String(s.errors).padStart(6)}  ${String(inflight).padStart(9)}  ${String(hooks).padStart(8)}`);
+        console.log(
+          `${String(s.t).padStart(7)}  ${s.rssMb.toFixed(1).padStart(7)}  ${String(s.fds).padStart(4)}  ${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(1).padStart(7)}  ${s.p99.toFixed(1).padStart(7)}  ${String(s.errors).padStart(6)}  ${String(inflight).padStart(9)}  ${String(hooks).padStart(8)}`,
+        );
         w = newWindow();
         nextSample += SAMPLE_S * 1000;
       }
@@ -351,11 +473,18 @@ async function main(): Promise<number> {
     const lastFds = median(tail.map((s) => s.fds));
     const fdGrowth = lastFds - firstFds;
     const errorCount = [...totalErrors.values()].reduce((a, b) => a + b, 0);
-    console.log(`\nRSS ${firstRss.toFixed(1)} → ${lastRss.toFixed(1)} MB (${growth.toFixed(1)}%, limit ${MAX_GROWTH}%); descriptors ${firstFds} → ${lastFds} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`);
-    console.log(`errors: ${errorCount}${errorCount ? `\n${[...totalErrors].map(([k, n]) => `  ${n} × ${k}`).join('\n')}` : ''}`);
+    console.log(
+      `\nRSS ${firstRss.toFixed(1)} → ${lastRss.toFixed(1)} MB (${growth.toFixed(1)}%, limit ${MAX_GROWTH}%); descriptors ${firstFds} → ${lastFds} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`,
+    );
+    console.log(
+      `errors: ${errorCount}${errorCount ? `\n${[...totalErrors].map(([k, n]) => `  ${n} × ${k}`).join('\n')}` : ''}`,
+    );
     console.log(`database ${db}: ${(fs.statSync(db).size / 1024 / 1024).toFixed(1)} MB`);
     if (args.json) {
-      fs.writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rate, concurrency: CONCURRENCY, merchants: MERCHANTS, samples, growthPercent: growth, fdGrowth, errors: Object.fromEntries(totalErrors) }, null, 2)}\n`);
+      fs.writeFileSync(
+        args.json,
+        `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rate, concurrency: CONCURRENCY, merchants: MERCHANTS, samples, growthPercent: growth, fdGrowth, errors: Object.fromEntries(totalErrors) }, null, 2)}\n`,
+      );
     }
     const failed = errorCount > 0 || !(growth <= MAX_GROWTH) || fdGrowth > 10;
     console.log(failed ? 'FAIL' : 'ok');

@@ -8,7 +8,8 @@
 const MOCK_URL = (process.env.MOCK_URL ?? 'http://iamport-mock:8080').replace(/\/$/, '');
 const RECEIVER_URL = (process.env.RECEIVER_URL ?? 'http://webhook-receiver:9000').replace(/\/$/, '');
 const IMP_KEY = process.env.IMP_KEY ?? 'imp_apikey';
-const IMP_SECRET = process.env.IMP_SECRET ?? 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f';
+const IMP_SECRET =
+  process.env.IMP_SECRET ?? 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f';
 const DEADLINE_MS = Number(process.env.SMOKE_TIMEOUT_MS ?? 60_000);
 
 class StepError extends Error {}
@@ -28,7 +29,12 @@ async function call(method, url, { token, body } = {}) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
   const text = await res.text();
   let json;
   try {
@@ -53,7 +59,9 @@ async function main() {
   log(`mock ${health.version} at ${MOCK_URL} is healthy`);
 
   step = 'getToken';
-  const { access_token: token } = await api('POST', '/users/getToken', { body: { imp_key: IMP_KEY, imp_secret: IMP_SECRET } });
+  const { access_token: token } = await api('POST', '/users/getToken', {
+    body: { imp_key: IMP_KEY, imp_secret: IMP_SECRET },
+  });
   check(typeof token === 'string' && token.length > 0, 'getToken answered no access_token');
   log('getToken: ok');
 
@@ -70,9 +78,15 @@ async function main() {
   log(`billing key ${customer_uid}: ${key.card_name ?? ''} ${key.card_number ?? ''}`);
 
   step = 'again';
-  const payment = await api('POST', '/subscribe/payments/again', { token, body: { customer_uid, merchant_uid, amount: 9900, name: 'smoke test' } });
+  const payment = await api('POST', '/subscribe/payments/again', {
+    token,
+    body: { customer_uid, merchant_uid, amount: 9900, name: 'smoke test' },
+  });
   check(payment.status === 'paid', `again: status ${payment.status} (${payment.fail_reason ?? 'no fail_reason'})`);
-  check(payment.amount === 9900 && payment.merchant_uid === merchant_uid, `again: answered ${JSON.stringify(payment).slice(0, 300)}`);
+  check(
+    payment.amount === 9900 && payment.merchant_uid === merchant_uid,
+    `again: answered ${JSON.stringify(payment).slice(0, 300)}`,
+  );
   log(`again: ${payment.imp_uid} paid ${payment.amount}`);
 
   step = 'webhook';
@@ -83,15 +97,22 @@ async function main() {
   check(mine, `no webhook queued for ${payment.imp_uid} (is IAMPORT_MOCK_WEBHOOK_URL set?)`);
   const last = mine.attempts.at(-1);
   check(mine.state === 'delivered', `webhook to ${mine.url} is ${mine.state}; last attempt: ${JSON.stringify(last)}`);
-  check(mine.body.status === 'paid' && mine.body.merchant_uid === merchant_uid, `webhook body ${JSON.stringify(mine.body)}`);
+  check(
+    mine.body.status === 'paid' && mine.body.merchant_uid === merchant_uid,
+    `webhook body ${JSON.stringify(mine.body)}`,
+  );
   log(`webhook delivered to ${mine.url} (HTTP ${last?.status})`);
 
   if (RECEIVER_URL) {
     step = 'receiver';
     const count = await call('GET', `${RECEIVER_URL}/count`);
-    check(count.status === 200 && count.json.count >= 1, `receiver /count -> ${count.status} ${JSON.stringify(count.json)}`);
+    check(
+      count.status === 200 && count.json.count >= 1,
+      `receiver /count -> ${count.status} ${JSON.stringify(count.json)}`,
+    );
     const got = await call('GET', `${RECEIVER_URL}/webhooks`);
-    const seen = Array.isArray(got.json) && got.json.some((w) => w.body?.imp_uid === payment.imp_uid && w.body?.status === 'paid');
+    const seen =
+      Array.isArray(got.json) && got.json.some((w) => w.body?.imp_uid === payment.imp_uid && w.body?.status === 'paid');
     check(seen, `receiver got ${count.json.count} webhook(s), none for ${payment.imp_uid}`);
     log(`receiver got the webhook (${count.json.count} in all)`);
   }
@@ -104,7 +125,10 @@ main().then(
     process.exit(0);
   },
   (e) => {
-    const why = e instanceof StepError ? e.message : `${e?.message ?? e}${e?.cause ? ` (${e.cause.code ?? e.cause.message ?? e.cause})` : ''}`;
+    const why =
+      e instanceof StepError
+        ? e.message
+        : `${e?.message ?? e}${e?.cause ? ` (${e.cause.code ?? e.cause.message ?? e.cause})` : ''}`;
     console.error(`smoke: FAIL at ${step} — ${why}`);
     process.exit(1);
   },

@@ -22,7 +22,10 @@ const realDirname = (packages) => ({
   name: 'real-dirname',
   setup(b) {
     b.onLoad({ filter: /node_modules[\\/].*\.js$/ }, async (args) => {
-      const rel = args.path.split(/node_modules[\\/]/).pop().replaceAll('\\', '/');
+      const rel = args.path
+        .split(/node_modules[\\/]/)
+        .pop()
+        .replaceAll('\\', '/');
       const pkg = packages.find((p) => rel.startsWith(`${p}/`));
       if (!pkg) return undefined;
       const text = await fs.promises.readFile(args.path, 'utf8');
@@ -66,5 +69,7 @@ const result = await build({
 });
 
 const inputs = Object.keys(result.metafile.inputs).length;
-const bytes = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ?? Object.values(result.metafile.outputs)[0]?.bytes;
+const bytes =
+  result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ??
+  Object.values(result.metafile.outputs)[0]?.bytes;
 process.stdout.write(`${path.relative(process.cwd(), outfile)}: ${inputs} modules, ${(bytes / 1024).toFixed(0)} KiB\n`);

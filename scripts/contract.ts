@@ -7,7 +7,13 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { createMockServer } from '../src/index.js';
 import { DELIBERATE } from './contract/deliberate.js';
 import { runFlow, type Observation } from './contract/flow.js';
-import { OFFICIAL_SWAGGER, OfficialSchemas, loadOfficial, type JsonSchema, type SwaggerDocument } from './contract/official.js';
+import {
+  OFFICIAL_SWAGGER,
+  OfficialSchemas,
+  loadOfficial,
+  type JsonSchema,
+  type SwaggerDocument,
+} from './contract/official.js';
 
 export { DELIBERATE, OFFICIAL_SWAGGER, loadOfficial, runFlow };
 export type { Observation };
@@ -67,7 +73,11 @@ const opKey = (o: Observation) => `${o.method.toUpperCase()} ${o.operation}`;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(error: ErrorObject): { object: string; text: string; missing?: string } {
-  const object = (isRecord(error.parentSchema) && typeof error.parentSchema.$comment === 'string' ? error.parentSchema.$comment : 'body') as string;
+  const object = (
+    isRecord(error.parentSchema) && typeof error.parentSchema.$comment === 'string'
+      ? error.parentSchema.$comment
+      : 'body'
+  ) as string;
   if (error.keyword === 'required') {
     const prop = String(error.params.missingProperty);
     return { object, missing: prop, text: `${object} lacks ${prop} (at ${error.instancePath || '/'})` };
@@ -96,7 +106,9 @@ function walk(value: unknown, schema: JsonSchema, seen: Seen, owner = 'envelope'
       }
     }
   }
-  if (isRecord(schema.items) && Array.isArray(value)) value.forEach((v) => walk(v, schema.items as JsonSchema, seen, name));
+  if (isRecord(schema.items) && Array.isArray(value)) {
+    for (const v of value) walk(v, schema.items as JsonSchema, seen, name);
+  }
 }
 
 /** Validates observed answers against the official document. */
@@ -126,7 +138,8 @@ export function checkObservations(doc: SwaggerDocument, observations: readonly O
 
   const exercised = new Set(observations.map(opKey));
   for (const op of IMPLEMENTED_OPERATIONS) if (!exercised.has(op)) failures.push(`${op}: not exercised by the flow`);
-  for (const d of official.unexplainedDangling()) failures.push(`official required names undefined properties, not listed as deliberate: ${d}`);
+  for (const d of official.unexplainedDangling())
+    failures.push(`official required names undefined properties, not listed as deliberate: ${d}`);
 
   return {
     checked: observations.length,
@@ -153,14 +166,17 @@ export async function runContract(): Promise<ContractReport | null> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const report = await runContract();
   if (!report) {
-    console.log(`contract: skipped, the official document is not at ${OFFICIAL_SWAGGER} (set IAMPORT_V1_SWAGGER to its path)`);
+    console.log(
+      `contract: skipped, the official document is not at ${OFFICIAL_SWAGGER} (set IAMPORT_V1_SWAGGER to its path)`,
+    );
   } else {
     console.log(`contract: ${report.checked} answers checked against ${OFFICIAL_SWAGGER}`);
     console.log(`official objects met: ${report.objects.join(', ')}`);
     console.log(`deliberate differences applied (docs/contract-differences.md):`);
     for (const d of DELIBERATE) console.log(`  - ${d.where}: ${d.reference}`);
     console.log(`answered null under a deliberate difference: ${report.nulls.join(', ')}`);
-    if (report.extras.length > 0) console.log(`fields the official objects do not define (allowed): ${report.extras.join(', ')}`);
+    if (report.extras.length > 0)
+      console.log(`fields the official objects do not define (allowed): ${report.extras.join(', ')}`);
     if (report.failures.length === 0) console.log('contract: OK');
     else {
       console.log(`contract: ${report.failures.length} failure(s)`);

@@ -30,7 +30,10 @@ export interface BuildOptions {
   startupFixtures?: Fixtures | null;
 }
 
-export async function buildApp(services: Services, { logStream, startupFixtures = null }: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  services: Services,
+  { logStream, startupFixtures = null }: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(services.config.logLevel, logStream),
     bodyLimit: BODY_LIMIT,

@@ -41,7 +41,9 @@ function help(command?: string): string {
     const c = COMMANDS[command];
     return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${c.options ? `Options:\n${c.options}\n\n` : ''}Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
   }
-  const list = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`).join('\n');
+  const list = Object.values(COMMANDS)
+    .map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`)
+    .join('\n');
   return `${HEADER}\n\nUsage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version\n\nServer options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
 }
 
@@ -81,6 +83,7 @@ function progress(total: number): { tick: () => void; done: () => void } {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types it from parseArgs's options below
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,7 +113,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { out, 'imp-key': impKey, help: _h, version: _v, ...serverFlags } = values;
-  if ((out !== undefined && command !== 'export' && command !== 'openapi') || (impKey !== undefined && command !== 'export')) {
+  if (
+    (out !== undefined && command !== 'export' && command !== 'openapi') ||
+    (impKey !== undefined && command !== 'export')
+  ) {
     throw new UsageError(`--${out !== undefined ? 'out' : 'imp-key'} does not apply to "${command}"`);
   }
   const input = flagsToInput(serverFlags);
@@ -124,18 +130,24 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
       const fixtures = readFixtures(file);
       const bar = progress(countItems(fixtures));
-      withServices(config, (services) => applyFixtures(services, fixtures, file, { seedExisting: true, onItem: bar.tick }));
+      withServices(config, (services) =>
+        applyFixtures(services, fixtures, file, { seedExisting: true, onItem: bar.tick }),
+      );
       bar.done();
-      process.stderr.write(`seeded ${fixtures.merchants.length} merchant(s) and ${countItems(fixtures)} item(s) into ${config.db}\n`);
+      process.stderr.write(
+        `seeded ${fixtures.merchants.length} merchant(s) and ${countItems(fixtures)} item(s) into ${config.db}\n`,
+      );
       return 0;
     }
     case 'export': {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
       const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
-      if (config.db !== ':memory:' && !fs.existsSync(config.db)) throw new ConfigError(`${config.db}: no such database file`);
+      if (config.db !== ':memory:' && !fs.existsSync(config.db))
+        throw new ConfigError(`${config.db}: no such database file`);
       const document: Fixtures = withServices(config, ({ store, state }) => {
         const merchants = store.merchants.all().filter((m) => impKey === undefined || m.imp_key === impKey);
-        if (impKey !== undefined && merchants.length === 0) throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
+        if (impKey !== undefined && merchants.length === 0)
+          throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
         return { merchants: merchants.map((m) => state.exportMerchant(m)) };
       });
       write(stringify(document));

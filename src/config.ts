@@ -46,36 +46,132 @@ interface OptionSpec<K extends keyof Config> {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
-  { key: 'port', flag: 'port', env: 'IAMPORT_MOCK_PORT', kind: 'port', default: 0, cliDefault: 8080,
-    description: 'TCP port to listen on (0 picks a free port)' },
-  { key: 'host', flag: 'host', env: 'IAMPORT_MOCK_HOST', kind: 'string', default: '127.0.0.1',
-    description: 'address to listen on (0.0.0.0 in the Docker image)' },
-  { key: 'db', flag: 'db', env: 'IAMPORT_MOCK_DB', kind: 'string', default: ':memory:', cliDefault: './data/iamport.db',
-    description: 'SQLite database file, or :memory:' },
-  { key: 'fixtures', flag: 'fixtures', env: 'IAMPORT_MOCK_FIXTURES', kind: 'fixtures', default: DEFAULT_FIXTURES,
-    description: 'fixtures YAML loaded at start-up ("none" loads nothing)' },
-  { key: 'merchantMode', flag: 'merchant-mode', env: 'IAMPORT_MOCK_MERCHANT_MODE', kind: 'enum', values: ['open', 'strict'],
-    default: 'open', description: 'open: an unknown imp_key becomes a new empty merchant; strict: fixture merchants only' },
-  { key: 'logLevel', flag: 'log-level', env: 'IAMPORT_MOCK_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS,
-    default: 'silent', cliDefault: 'info', description: 'pino log level' },
-  { key: 'tokenTtl', flag: 'token-ttl', env: 'IAMPORT_MOCK_TOKEN_TTL', kind: 'positive', default: 1800,
-    description: 'access token lifetime in seconds' },
-  { key: 'notFoundStatus', flag: 'not-found-status', env: 'IAMPORT_MOCK_NOT_FOUND_STATUS', kind: 'notFoundStatus',
-    default: 200, description: 'HTTP status of an unknown billing key: 200 with code 1 (observed live) or 404 (swagger)' },
-  { key: 'cardMask', flag: 'card-mask', env: 'IAMPORT_MOCK_CARD_MASK', kind: 'enum', values: ['first8-last4', 'first6-last4'],
-    default: 'first8-last4', description: 'how card numbers are masked in responses' },
-  { key: 'webhookUrl', flag: 'webhook-url', env: 'IAMPORT_MOCK_WEBHOOK_URL', kind: 'optionalString', default: null,
-    description: "webhook URL for merchants with none of their own and requests without notice_url" },
-  { key: 'webhookRetries', flag: 'webhook-retries', env: 'IAMPORT_MOCK_WEBHOOK_RETRIES', kind: 'count', default: 4,
-    description: 'retries after a failed webhook delivery (non-2xx, timeout, connection error)' },
-  { key: 'webhookRetryInterval', flag: 'webhook-retry-interval', env: 'IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL', kind: 'positive',
-    default: 60_000, description: 'milliseconds before the first retry; each further retry waits twice as long' },
-  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'IAMPORT_MOCK_WEBHOOK_TIMEOUT', kind: 'positive', default: 10_000,
-    description: 'milliseconds a webhook receiver has to answer' },
-  { key: 'adminToken', flag: 'admin-token', env: 'IAMPORT_MOCK_ADMIN_TOKEN', kind: 'optionalString', default: null,
-    description: 'enables /__mock/admin (list merchants, reset everything) for this X-Admin-Token; off when unset' },
-  { key: 'journalLimit', flag: 'journal-limit', env: 'IAMPORT_MOCK_JOURNAL_LIMIT', kind: 'count', default: 1000,
-    description: 'requests kept in each merchant\'s journal (oldest dropped first; 0 turns the journal off)' },
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'IAMPORT_MOCK_PORT',
+    kind: 'port',
+    default: 0,
+    cliDefault: 8080,
+    description: 'TCP port to listen on (0 picks a free port)',
+  },
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'IAMPORT_MOCK_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    description: 'address to listen on (0.0.0.0 in the Docker image)',
+  },
+  {
+    key: 'db',
+    flag: 'db',
+    env: 'IAMPORT_MOCK_DB',
+    kind: 'string',
+    default: ':memory:',
+    cliDefault: './data/iamport.db',
+    description: 'SQLite database file, or :memory:',
+  },
+  {
+    key: 'fixtures',
+    flag: 'fixtures',
+    env: 'IAMPORT_MOCK_FIXTURES',
+    kind: 'fixtures',
+    default: DEFAULT_FIXTURES,
+    description: 'fixtures YAML loaded at start-up ("none" loads nothing)',
+  },
+  {
+    key: 'merchantMode',
+    flag: 'merchant-mode',
+    env: 'IAMPORT_MOCK_MERCHANT_MODE',
+    kind: 'enum',
+    values: ['open', 'strict'],
+    default: 'open',
+    description: 'open: an unknown imp_key becomes a new empty merchant; strict: fixture merchants only',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'IAMPORT_MOCK_LOG_LEVEL',
+    kind: 'enum',
+    values: LOG_LEVELS,
+    default: 'silent',
+    cliDefault: 'info',
+    description: 'pino log level',
+  },
+  {
+    key: 'tokenTtl',
+    flag: 'token-ttl',
+    env: 'IAMPORT_MOCK_TOKEN_TTL',
+    kind: 'positive',
+    default: 1800,
+    description: 'access token lifetime in seconds',
+  },
+  {
+    key: 'notFoundStatus',
+    flag: 'not-found-status',
+    env: 'IAMPORT_MOCK_NOT_FOUND_STATUS',
+    kind: 'notFoundStatus',
+    default: 200,
+    description: 'HTTP status of an unknown billing key: 200 with code 1 (observed live) or 404 (swagger)',
+  },
+  {
+    key: 'cardMask',
+    flag: 'card-mask',
+    env: 'IAMPORT_MOCK_CARD_MASK',
+    kind: 'enum',
+    values: ['first8-last4', 'first6-last4'],
+    default: 'first8-last4',
+    description: 'how card numbers are masked in responses',
+  },
+  {
+    key: 'webhookUrl',
+    flag: 'webhook-url',
+    env: 'IAMPORT_MOCK_WEBHOOK_URL',
+    kind: 'optionalString',
+    default: null,
+    description: 'webhook URL for merchants with none of their own and requests without notice_url',
+  },
+  {
+    key: 'webhookRetries',
+    flag: 'webhook-retries',
+    env: 'IAMPORT_MOCK_WEBHOOK_RETRIES',
+    kind: 'count',
+    default: 4,
+    description: 'retries after a failed webhook delivery (non-2xx, timeout, connection error)',
+  },
+  {
+    key: 'webhookRetryInterval',
+    flag: 'webhook-retry-interval',
+    env: 'IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL',
+    kind: 'positive',
+    default: 60_000,
+    description: 'milliseconds before the first retry; each further retry waits twice as long',
+  },
+  {
+    key: 'webhookTimeout',
+    flag: 'webhook-timeout',
+    env: 'IAMPORT_MOCK_WEBHOOK_TIMEOUT',
+    kind: 'positive',
+    default: 10_000,
+    description: 'milliseconds a webhook receiver has to answer',
+  },
+  {
+    key: 'adminToken',
+    flag: 'admin-token',
+    env: 'IAMPORT_MOCK_ADMIN_TOKEN',
+    kind: 'optionalString',
+    default: null,
+    description: 'enables /__mock/admin (list merchants, reset everything) for this X-Admin-Token; off when unset',
+  },
+  {
+    key: 'journalLimit',
+    flag: 'journal-limit',
+    env: 'IAMPORT_MOCK_JOURNAL_LIMIT',
+    kind: 'count',
+    default: 1000,
+    description: "requests kept in each merchant's journal (oldest dropped first; 0 turns the journal off)",
+  },
 ];
 
 export class ConfigError extends Error {
@@ -101,7 +197,8 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       return n;
     }
     case 'enum': {
-      if (typeof raw !== 'string' || !spec.values?.includes(raw)) throw bad(`expected one of ${spec.values?.join(', ')}`);
+      if (typeof raw !== 'string' || !spec.values?.includes(raw))
+        throw bad(`expected one of ${spec.values?.join(', ')}`);
       return raw;
     }
     case 'fixtures': {
@@ -138,7 +235,8 @@ export function resolveConfig(
   for (const spec of OPTIONS) {
     const given = explicit[spec.key];
     if (given !== undefined) config[spec.key] = coerce(spec, given, cli ? `--${spec.flag}` : `option ${spec.key}`);
-    else if (env[spec.env] !== undefined) config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
+    else if (env[spec.env] !== undefined)
+      config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
     else config[spec.key] = cli && spec.cliDefault !== undefined ? spec.cliDefault : spec.default;
   }
   return config as unknown as Config;

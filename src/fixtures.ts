@@ -42,7 +42,11 @@ export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
     const node = doc.getIn(segments, true) as { range?: [number, number, number] } | undefined;
     const parent = doc.getIn(segments.slice(0, -1), true) as { range?: [number, number, number] } | undefined;
     const offset = node?.range?.[0] ?? parent?.range?.[0] ?? 0;
-    const field = segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '') || '(document)';
+    const field =
+      segments
+        .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+        .join('')
+        .replace(/^\./, '') || '(document)';
     throw new FixtureError(`${file}:${lineCounter.linePos(offset).line}: ${field}: ${error.message}`);
   }
   const fixtures = data as Fixtures;
@@ -69,7 +73,12 @@ export interface ApplyOptions {
 /** How many data items (keys, payments, schedules, prepared amounts) a document holds. */
 export function countItems(fixtures: Fixtures): number {
   return fixtures.merchants.reduce(
-    (n, m) => n + (m.billing_keys?.length ?? 0) + (m.payments?.length ?? 0) + (m.schedules?.length ?? 0) + (m.prepares?.length ?? 0),
+    (n, m) =>
+      n +
+      (m.billing_keys?.length ?? 0) +
+      (m.payments?.length ?? 0) +
+      (m.schedules?.length ?? 0) +
+      (m.prepares?.length ?? 0),
     0,
   );
 }
@@ -91,7 +100,9 @@ export function applyFixtures(
         webhook_url: m.webhook_url ?? null,
       };
       if (existing) store.merchants.updateFromFixture({ ...fields, id: existing.id });
-      const merchant = existing ?? store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
+      const merchant =
+        existing ??
+        store.merchants.insert({ ...fields, imp_key: m.imp_key, origin: 'fixture', created_at: clock.wallNow() });
       state.applySettings(merchant, m);
       if (existing && !seedExisting) return;
       const now = clock.now({ clock_offset: m.clock?.offset ?? 0, clock_frozen_at: m.clock?.frozen_at ?? null });

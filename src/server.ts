@@ -29,7 +29,10 @@ export interface StartContext {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function startMockServer(options: MockServerOptions = {}, { cli = false, env = process.env }: StartContext = {}): Promise<MockServer> {
+export async function startMockServer(
+  options: MockServerOptions = {},
+  { cli = false, env = process.env }: StartContext = {},
+): Promise<MockServer> {
   const { logStream, ...input } = options;
   const config = resolveConfig(input, env, { cli });
   const fixtures = config.fixtures ? readFixtures(config.fixtures) : null;

@@ -17,7 +17,7 @@ import { StateService } from './domain/state.js';
 import { ControlService } from './domain/control.js';
 import { Journal } from './domain/journal.js';
 import { FaultRules } from './domain/faults.js';
-import { Store } from './store/index.js';
+import type { Store } from './store/index.js';
 
 export interface Services {
   config: Config;

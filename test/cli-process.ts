@@ -37,8 +37,16 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 /** Runs `node <file> ...args` (file: dist/cli.js unless given); SIGKILLed and awaited in teardown if still running. */
-export function spawnCli(t: Test, args: string[], opts: { file?: string; env?: Record<string, string>; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [opts.file ?? CLI, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(
+  t: Test,
+  args: string[],
+  opts: { file?: string; env?: Record<string, string>; cwd?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [opts.file ?? CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: cleanEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -63,7 +71,9 @@ export function listeningUrl(run: CliProcess, timeoutMs = 20_000): Promise<strin
       if (m) resolve(m[1]!);
     };
     run.child.stdout!.on('data', check);
-    void run.exit.then(({ code, signal }) => reject(new Error(`the CLI exited (${code ?? signal}) before listening: ${run.stderr()}`)));
+    void run.exit.then(({ code, signal }) =>
+      reject(new Error(`the CLI exited (${code ?? signal}) before listening: ${run.stderr()}`)),
+    );
     check();
   });
   return within(found, timeoutMs, 'the CLI listening line');

@@ -25,7 +25,11 @@ t.test('the CLI serves getToken over real HTTP and exits 0 on SIGTERM', needsBui
     body: JSON.stringify(DEMO),
   });
   t.equal(res.status, 200);
-  const body = (await res.json()) as { code: number; message: null; response: { access_token: string; now: number; expired_at: number } };
+  const body = (await res.json()) as {
+    code: number;
+    message: null;
+    response: { access_token: string; now: number; expired_at: number };
+  };
   t.equal(body.code, 0);
   t.equal(body.message, null);
   t.match(body.response.access_token, /^[a-f0-9]{40}$/);
@@ -54,16 +58,24 @@ t.test('the CLI exits 0 on SIGINT too', needsBuild, async (t) => {
   t.equal(code, 0);
 });
 
-t.test('the start command keeps its data under ./data by default, and environment variables configure it', needsBuild, async (t) => {
-  const cwd = t.testdir();
-  const run = spawnCli(t, ['start'], { cwd, env: { IAMPORT_MOCK_PORT: '0', IAMPORT_MOCK_LOG_LEVEL: 'silent' } });
-  const url = await listeningUrl(run);
-  const res = await fetch(`${url}/users/getToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) });
-  t.equal(res.status, 200);
-  t.ok(fs.existsSync(path.join(cwd, 'data', 'iamport.db')), './data/iamport.db was created in the working directory');
-  run.child.kill('SIGTERM');
-  t.equal((await within(run.exit, 5000, 'exit')).code, 0);
-});
+t.test(
+  'the start command keeps its data under ./data by default, and environment variables configure it',
+  needsBuild,
+  async (t) => {
+    const cwd = t.testdir();
+    const run = spawnCli(t, ['start'], { cwd, env: { IAMPORT_MOCK_PORT: '0', IAMPORT_MOCK_LOG_LEVEL: 'silent' } });
+    const url = await listeningUrl(run);
+    const res = await fetch(`${url}/users/getToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(DEMO),
+    });
+    t.equal(res.status, 200);
+    t.ok(fs.existsSync(path.join(cwd, 'data', 'iamport.db')), './data/iamport.db was created in the working directory');
+    run.child.kill('SIGTERM');
+    t.equal((await within(run.exit, 5000, 'exit')).code, 0);
+  },
+);
 
 t.test('--help exits 0 and lists every option', needsBuild, async (t) => {
   const run = spawnCli(t, ['--help']);
@@ -89,10 +101,23 @@ t.test('bad input exits 2 with a message on stderr', needsBuild, async (t) => {
     { name: 'an unknown command', args: ['frobnicate'], stderr: /frobnicate/ },
     { name: '--port abc', args: ['--port', 'abc', '--db', ':memory:'], stderr: /port.*"abc"/ },
     { name: '--port 70000', args: ['--port', '70000', '--db', ':memory:'], stderr: /port.*70000/ },
-    { name: '--merchant-mode x', args: ['--merchant-mode', 'x', '--db', ':memory:'], stderr: /merchantMode|merchant-mode/ },
+    {
+      name: '--merchant-mode x',
+      args: ['--merchant-mode', 'x', '--db', ':memory:'],
+      stderr: /merchantMode|merchant-mode/,
+    },
     { name: '--token-ttl 0', args: ['--token-ttl', '0', '--db', ':memory:'], stderr: /tokenTtl|token-ttl/ },
-    { name: 'IAMPORT_MOCK_PORT=abc', args: ['--db', ':memory:'], env: { IAMPORT_MOCK_PORT: 'abc' }, stderr: /IAMPORT_MOCK_PORT/ },
-    { name: '--fixtures /nonexistent.yaml', args: ['--fixtures', '/nonexistent.yaml', '--db', ':memory:', '--port', '0'], stderr: /\/nonexistent\.yaml/ },
+    {
+      name: 'IAMPORT_MOCK_PORT=abc',
+      args: ['--db', ':memory:'],
+      env: { IAMPORT_MOCK_PORT: 'abc' },
+      stderr: /IAMPORT_MOCK_PORT/,
+    },
+    {
+      name: '--fixtures /nonexistent.yaml',
+      args: ['--fixtures', '/nonexistent.yaml', '--db', ':memory:', '--port', '0'],
+      stderr: /\/nonexistent\.yaml/,
+    },
   ];
   for (const c of cases) {
     const run = spawnCli(t, c.args, { env: c.env ?? {} });

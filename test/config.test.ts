@@ -34,23 +34,26 @@ t.test('the start command defaults to port 8080, ./data/iamport.db and info logs
 });
 
 t.test('environment variables set every option, converted to its type', async (t) => {
-  const config = resolveConfig({}, {
-    IAMPORT_MOCK_PORT: '9123',
-    IAMPORT_MOCK_HOST: '0.0.0.0',
-    IAMPORT_MOCK_DB: '/tmp/x.db',
-    IAMPORT_MOCK_FIXTURES: '/tmp/f.yaml',
-    IAMPORT_MOCK_MERCHANT_MODE: 'strict',
-    IAMPORT_MOCK_LOG_LEVEL: 'debug',
-    IAMPORT_MOCK_TOKEN_TTL: '600',
-    IAMPORT_MOCK_NOT_FOUND_STATUS: '404',
-    IAMPORT_MOCK_CARD_MASK: 'first6-last4',
-    IAMPORT_MOCK_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
-    IAMPORT_MOCK_WEBHOOK_RETRIES: '0',
-    IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL: '50',
-    IAMPORT_MOCK_WEBHOOK_TIMEOUT: '250',
-    IAMPORT_MOCK_ADMIN_TOKEN: 'admin-secret',
-    IAMPORT_MOCK_JOURNAL_LIMIT: '0',
-  });
+  const config = resolveConfig(
+    {},
+    {
+      IAMPORT_MOCK_PORT: '9123',
+      IAMPORT_MOCK_HOST: '0.0.0.0',
+      IAMPORT_MOCK_DB: '/tmp/x.db',
+      IAMPORT_MOCK_FIXTURES: '/tmp/f.yaml',
+      IAMPORT_MOCK_MERCHANT_MODE: 'strict',
+      IAMPORT_MOCK_LOG_LEVEL: 'debug',
+      IAMPORT_MOCK_TOKEN_TTL: '600',
+      IAMPORT_MOCK_NOT_FOUND_STATUS: '404',
+      IAMPORT_MOCK_CARD_MASK: 'first6-last4',
+      IAMPORT_MOCK_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+      IAMPORT_MOCK_WEBHOOK_RETRIES: '0',
+      IAMPORT_MOCK_WEBHOOK_RETRY_INTERVAL: '50',
+      IAMPORT_MOCK_WEBHOOK_TIMEOUT: '250',
+      IAMPORT_MOCK_ADMIN_TOKEN: 'admin-secret',
+      IAMPORT_MOCK_JOURNAL_LIMIT: '0',
+    },
+  );
   t.same(config, {
     port: 9123,
     host: '0.0.0.0',
@@ -103,12 +106,42 @@ t.test('each bad value throws a ConfigError naming where it came from', async (t
     { name: 'not-found-status 500', input: { notFoundStatus: 500 }, names: /option notFoundStatus.*500.*200 or 404/ },
     { name: 'card-mask "last4"', input: { cardMask: 'last4' }, names: /option cardMask/ },
     { name: 'empty host', input: { host: '' }, names: /option host/ },
-    { name: 'env port 70000', input: {}, env: { IAMPORT_MOCK_PORT: '70000' }, names: /environment variable IAMPORT_MOCK_PORT.*70000/ },
-    { name: 'env port "abc"', input: {}, env: { IAMPORT_MOCK_PORT: 'abc' }, names: /environment variable IAMPORT_MOCK_PORT.*"abc"/ },
-    { name: 'env token-ttl 0', input: {}, env: { IAMPORT_MOCK_TOKEN_TTL: '0' }, names: /environment variable IAMPORT_MOCK_TOKEN_TTL/ },
-    { name: 'env merchant-mode "x"', input: {}, env: { IAMPORT_MOCK_MERCHANT_MODE: 'x' }, names: /environment variable IAMPORT_MOCK_MERCHANT_MODE/ },
-    { name: 'env log-level "loud"', input: {}, env: { IAMPORT_MOCK_LOG_LEVEL: 'loud' }, names: /environment variable IAMPORT_MOCK_LOG_LEVEL/ },
-    { name: 'env not-found-status 500', input: {}, env: { IAMPORT_MOCK_NOT_FOUND_STATUS: '500' }, names: /environment variable IAMPORT_MOCK_NOT_FOUND_STATUS/ },
+    {
+      name: 'env port 70000',
+      input: {},
+      env: { IAMPORT_MOCK_PORT: '70000' },
+      names: /environment variable IAMPORT_MOCK_PORT.*70000/,
+    },
+    {
+      name: 'env port "abc"',
+      input: {},
+      env: { IAMPORT_MOCK_PORT: 'abc' },
+      names: /environment variable IAMPORT_MOCK_PORT.*"abc"/,
+    },
+    {
+      name: 'env token-ttl 0',
+      input: {},
+      env: { IAMPORT_MOCK_TOKEN_TTL: '0' },
+      names: /environment variable IAMPORT_MOCK_TOKEN_TTL/,
+    },
+    {
+      name: 'env merchant-mode "x"',
+      input: {},
+      env: { IAMPORT_MOCK_MERCHANT_MODE: 'x' },
+      names: /environment variable IAMPORT_MOCK_MERCHANT_MODE/,
+    },
+    {
+      name: 'env log-level "loud"',
+      input: {},
+      env: { IAMPORT_MOCK_LOG_LEVEL: 'loud' },
+      names: /environment variable IAMPORT_MOCK_LOG_LEVEL/,
+    },
+    {
+      name: 'env not-found-status 500',
+      input: {},
+      env: { IAMPORT_MOCK_NOT_FOUND_STATUS: '500' },
+      names: /environment variable IAMPORT_MOCK_NOT_FOUND_STATUS/,
+    },
     { name: 'unknown option key', input: { nope: 1 } as ConfigInput, names: /unknown option\(s\): nope/ },
   ];
   for (const c of cases) {

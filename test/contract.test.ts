@@ -2,7 +2,14 @@
 // its operation's official response schema with every official property present (deliberate differences aside).
 
 import t from 'tap';
-import { checkObservations, loadOfficial, runFlow, DELIBERATE, IMPLEMENTED_OPERATIONS, type Observation } from '../scripts/contract.js';
+import {
+  checkObservations,
+  loadOfficial,
+  runFlow,
+  DELIBERATE,
+  IMPLEMENTED_OPERATIONS,
+  type Observation,
+} from '../scripts/contract.js';
 import { OFFICIAL_SWAGGER } from '../scripts/contract/official.js';
 import { startServer } from './helpers.js';
 
@@ -27,8 +34,18 @@ if (!official) {
     t.strictSame(report.missing, {}, 'no official property is missing from any answer');
     t.strictSame(report.extras, [], 'no property outside the official objects');
     t.ok(report.checked >= IMPLEMENTED_OPERATIONS.length, `${report.checked} answers checked`);
-    for (const name of ['AuthAnnotation', 'PgSettingAnnotation', 'CustomerAnnotation', 'PaymentAnnotation', 'PaymentCancelAnnotation',
-      'PagedPaymentAnnotation', 'ScheduleResultAnnotation', 'PaymentBalanceResponseAnnotation', 'PaymentPrepareAnnotation', 'StandardCodeAnnotation']) {
+    for (const name of [
+      'AuthAnnotation',
+      'PgSettingAnnotation',
+      'CustomerAnnotation',
+      'PaymentAnnotation',
+      'PaymentCancelAnnotation',
+      'PagedPaymentAnnotation',
+      'ScheduleResultAnnotation',
+      'PaymentBalanceResponseAnnotation',
+      'PaymentPrepareAnnotation',
+      'StandardCodeAnnotation',
+    ]) {
       t.ok(report.objects.includes(name), `answers were checked as ${name}`);
     }
   });
@@ -37,12 +54,18 @@ if (!official) {
     const ops = new Set(flow.map((o) => `${o.method} ${o.operation}`));
     for (const op of IMPLEMENTED_OPERATIONS) t.ok(ops.has(op), `exercised: ${op}`);
     const statuses = flow.filter((o) => o.operation === '/payments/status/{payment_status}');
-    t.ok(statuses.some((o) => (o.body as any).response.list.length > 0), 'a status list with payments in it');
+    t.ok(
+      statuses.some((o) => (o.body as any).response.list.length > 0),
+      'a status list with payments in it',
+    );
     const executed = flow.find((o) => o.step === 'read an executed schedule');
     t.equal((executed?.body as any)?.response.payment_status, 'paid', 'an executed schedule is checked too');
     const declined = flow.find((o) => o.step === 'again, declined');
     t.equal((declined?.body as any)?.response.status, 'failed', 'a declined payment is checked too');
-    t.ok(flow.some((o) => o.status === 207), 'a partial multi-read (207) is checked too');
+    t.ok(
+      flow.some((o) => o.status === 207),
+      'a partial multi-read (207) is checked too',
+    );
   });
 
   t.test('the checker fails on a missing official field, a wrong type and an unexpected null', async (t) => {
@@ -53,18 +76,36 @@ if (!official) {
     body.response.amount = '9900';
     body.response.paid_at = null;
     const report = checkObservations(doc, [{ ...paid, body }]);
-    t.strictSame(report.missing, { PaymentAnnotation: ['card_issuer_code', 'promotion'] }, 'the missing fields, by official object');
-    t.ok(report.failures.some((f) => /PaymentAnnotation\/response\/amount: must be number/.test(f) || /\/response\/amount: must be number/.test(f)), 'a string amount fails');
-    t.ok(report.failures.some((f) => /\/response\/paid_at: must be integer/.test(f)), 'a null integer fails (only strings are nullable)');
+    t.strictSame(
+      report.missing,
+      { PaymentAnnotation: ['card_issuer_code', 'promotion'] },
+      'the missing fields, by official object',
+    );
+    t.ok(
+      report.failures.some(
+        (f) =>
+          /PaymentAnnotation\/response\/amount: must be number/.test(f) || /\/response\/amount: must be number/.test(f),
+      ),
+      'a string amount fails',
+    );
+    t.ok(
+      report.failures.some((f) => /\/response\/paid_at: must be integer/.test(f)),
+      'a null integer fails (only strings are nullable)',
+    );
 
     const customer = flow.find((o) => o.step === 'read a billing key')!;
     const noUpdated = structuredClone(customer.body) as any;
     delete noUpdated.response.updated;
-    t.strictSame(checkObservations(doc, [{ ...customer, body: noUpdated }]).missing, { CustomerAnnotation: ['updated'] });
+    t.strictSame(checkObservations(doc, [{ ...customer, body: noUpdated }]).missing, {
+      CustomerAnnotation: ['updated'],
+    });
 
     const list = flow.find((o) => o.step === 'schedules by time range')!;
     const asArray = { ...(list.body as object), response: (list.body as any).response.list };
-    t.ok(checkObservations(doc, [{ ...list, body: asArray }]).failures.length > 0, 'a schedule list must be paged (deliberate difference)');
+    t.ok(
+      checkObservations(doc, [{ ...list, body: asArray }]).failures.length > 0,
+      'a schedule list must be paged (deliberate difference)',
+    );
   });
 
   t.test('the deliberate differences are the ones docs/contract-differences.md lists', async (t) => {

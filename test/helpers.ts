@@ -31,7 +31,13 @@ export interface RequestOptions {
 }
 
 /** One HTTP request; the body is sent as JSON unless `form` is given. */
-export async function call<T = any>(server: MockServer, method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<Answer<T>> {
+export async function call<T = any>(
+  server: MockServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let payload: string | undefined;
@@ -91,27 +97,58 @@ export async function moveClock(server: MockServer, creds: Creds, seconds: numbe
 }
 
 /** A card that is always approved, valid on any clock the tests set. */
-export const GOOD_CARD = Object.freeze({ card_number: '4330-1200-1234-5678', expiry: '2099-12', birth: '900101', pwd_2digit: '12' });
+export const GOOD_CARD = Object.freeze({
+  card_number: '4330-1200-1234-5678',
+  expiry: '2099-12',
+  birth: '900101',
+  pwd_2digit: '12',
+});
 
 /** Issues a billing key and fails loudly when it is not issued. */
-export async function issueKey(server: MockServer, token: string, uid: string, body: Record<string, unknown> = {}): Promise<any> {
-  const res = await call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, { ...GOOD_CARD, ...body }, { token });
+export async function issueKey(
+  server: MockServer,
+  token: string,
+  uid: string,
+  body: Record<string, unknown> = {},
+): Promise<any> {
+  const res = await call(
+    server,
+    'POST',
+    `/subscribe/customers/${encodeURIComponent(uid)}`,
+    { ...GOOD_CARD, ...body },
+    { token },
+  );
   if (res.body.code !== 0) throw new Error(`issue ${uid} failed: ${JSON.stringify(res.body)}`);
   return res.body.response;
 }
 
 /** POST /subscribe/payments/again */
-export function payAgain(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+export function payAgain(
+  server: MockServer,
+  token: string,
+  body: Record<string, unknown>,
+  opts: RequestOptions = {},
+): Promise<Answer> {
   return call(server, 'POST', '/subscribe/payments/again', body, { token, ...opts });
 }
 
 /** POST /subscribe/payments/onetime */
-export function payOnetime(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+export function payOnetime(
+  server: MockServer,
+  token: string,
+  body: Record<string, unknown>,
+  opts: RequestOptions = {},
+): Promise<Answer> {
   return call(server, 'POST', '/subscribe/payments/onetime', body, { token, ...opts });
 }
 
 /** POST /payments/cancel */
-export function cancelPayment(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+export function cancelPayment(
+  server: MockServer,
+  token: string,
+  body: Record<string, unknown>,
+  opts: RequestOptions = {},
+): Promise<Answer> {
   return call(server, 'POST', '/payments/cancel', body, { token, ...opts });
 }
 
@@ -129,14 +166,24 @@ export interface ClockView {
  * POST /__mock/clock with `body` ({advance}, {set} or {frozen}) and a token valid at the new time (moving the
  * clock past 30 minutes expires tokens); fails loudly when the clock refuses.
  */
-export async function changeClock(server: MockServer, creds: Creds, body: Record<string, unknown>): Promise<{ clock: ClockView; token: string }> {
+export async function changeClock(
+  server: MockServer,
+  creds: Creds,
+  body: Record<string, unknown>,
+): Promise<{ clock: ClockView; token: string }> {
   const res = await call<ClockView>(server, 'POST', '/__mock/clock', body, { token: await tokenFor(server, creds) });
-  if (res.status !== 200 || res.body.code !== 0) throw new Error(`clock change ${JSON.stringify(body)} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || res.body.code !== 0)
+    throw new Error(`clock change ${JSON.stringify(body)} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { clock: res.body.response, token: await tokenFor(server, creds) };
 }
 
 /** POST /subscribe/payments/schedule */
-export function schedulePayments(server: MockServer, token: string, body: Record<string, unknown>, opts: RequestOptions = {}): Promise<Answer> {
+export function schedulePayments(
+  server: MockServer,
+  token: string,
+  body: Record<string, unknown>,
+  opts: RequestOptions = {},
+): Promise<Answer> {
   return call(server, 'POST', '/subscribe/payments/schedule', body, { token, ...opts });
 }
 
@@ -145,19 +192,42 @@ export function getSchedule(server: MockServer, token: string, merchantUid: stri
   return call(server, 'GET', `/subscribe/payments/schedule/${encodeURIComponent(merchantUid)}`, undefined, { token });
 }
 
-
 /** The /subscribe/customers calls, with optional extra headers (e.g. Tier). */
 export const customers = {
-  issue(server: MockServer, token: string, uid: string, body: Record<string, unknown>, opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+  issue(
+    server: MockServer,
+    token: string,
+    uid: string,
+    body: Record<string, unknown>,
+    opts: { headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     return call(server, 'POST', `/subscribe/customers/${encodeURIComponent(uid)}`, body, { token, ...opts });
   },
-  read(server: MockServer, token: string, uid: string, opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+  read(
+    server: MockServer,
+    token: string,
+    uid: string,
+    opts: { headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     return call(server, 'GET', `/subscribe/customers/${encodeURIComponent(uid)}`, undefined, { token, ...opts });
   },
-  remove(server: MockServer, token: string, uid: string, { query = '', ...opts }: { query?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-    return call(server, 'DELETE', `/subscribe/customers/${encodeURIComponent(uid)}${query}`, undefined, { token, ...opts });
+  remove(
+    server: MockServer,
+    token: string,
+    uid: string,
+    { query = '', ...opts }: { query?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    return call(server, 'DELETE', `/subscribe/customers/${encodeURIComponent(uid)}${query}`, undefined, {
+      token,
+      ...opts,
+    });
   },
-  readMany(server: MockServer, token: string, uids: string[], opts: { headers?: Record<string, string> } = {}): Promise<Answer> {
+  readMany(
+    server: MockServer,
+    token: string,
+    uids: string[],
+    opts: { headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const query = uids.map((u) => `customer_uid[]=${encodeURIComponent(u)}`).join('&');
     return call(server, 'GET', `/subscribe/customers?${query}`, undefined, { token, ...opts });
   },

@@ -76,7 +76,11 @@ export const DELIBERATE: readonly Deliberate[] = [
   {
     kind: 'response',
     where: 'single billing key',
-    operations: ['GET /subscribe/customers/{customer_uid}', 'POST /subscribe/customers/{customer_uid}', 'DELETE /subscribe/customers/{customer_uid}'],
+    operations: [
+      'GET /subscribe/customers/{customer_uid}',
+      'POST /subscribe/customers/{customer_uid}',
+      'DELETE /subscribe/customers/{customer_uid}',
+    ],
     schema: def('CustomerResponse'),
     reason:
       'The official 200 schema is an object whose two properties name the alternatives (CustomerResponse for a billing key, SuperBillingKeyResponse ' +

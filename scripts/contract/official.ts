@@ -37,7 +37,9 @@ export class OfficialSchemas {
 
   /** The official definition's property names (allOf parts merged). */
   propertiesOf(name: string): string[] {
-    return Object.keys((this.convert({ $ref: `#/definitions/${name}` }, []).properties as Record<string, unknown>) ?? {});
+    return Object.keys(
+      (this.convert({ $ref: `#/definitions/${name}` }, []).properties as Record<string, unknown>) ?? {},
+    );
   }
 
   /** The response schema of an official operation for a status, with the deliberate overrides. */
@@ -69,7 +71,8 @@ export class OfficialSchemas {
     let type = schema.type as string | undefined;
     if (!type && properties) type = 'object';
     if (type) {
-      const nullable = (type === 'string' && nullableStrings) || (propertyOf !== undefined && nullableProps.has(propertyOf));
+      const nullable =
+        (type === 'string' && nullableStrings) || (propertyOf !== undefined && nullableProps.has(propertyOf));
       out.type = nullable ? [type, 'null'] : type;
       if (nullable && Array.isArray(schema.enum)) out.enum = [...schema.enum, null];
     }
@@ -78,7 +81,10 @@ export class OfficialSchemas {
     if (isRecord(schema.items)) out.items = this.convert(schema.items as SwaggerSchema, owner);
     if (properties) {
       out.properties = Object.fromEntries(
-        Object.entries(properties).map(([p, s]) => [p, this.convert(s, owner, defName ? `${defName}.${p}` : undefined)]),
+        Object.entries(properties).map(([p, s]) => [
+          p,
+          this.convert(s, owner, defName ? `${defName}.${p}` : undefined),
+        ]),
       );
       const names = Object.keys(properties);
       const official = Array.isArray(schema.required) ? (schema.required as string[]) : [];
@@ -102,6 +108,8 @@ export class OfficialSchemas {
 
   /** Dangling required entries that no deliberate difference accounts for. */
   unexplainedDangling(): string[] {
-    return [...this.dangling.entries()].filter(([name]) => !danglingAllowed.has(name)).map(([name, r]) => `${name}: ${r.join(', ')}`);
+    return [...this.dangling.entries()]
+      .filter(([name]) => !danglingAllowed.has(name))
+      .map(([name, r]) => `${name}: ${r.join(', ')}`);
   }
 }

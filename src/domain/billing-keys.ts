@@ -98,7 +98,15 @@ export class BillingKeyService {
   }
 
   /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping its first `inserted`). */
-  save(tenant: Tenant, customerUid: string, card: Card, pg: ResolvedPg, fields: CustomerFields, inserted: number, updated = inserted): BillingKeyRow {
+  save(
+    tenant: Tenant,
+    customerUid: string,
+    card: Card,
+    pg: ResolvedPg,
+    fields: CustomerFields,
+    inserted: number,
+    updated = inserted,
+  ): BillingKeyRow {
     return this.store.billingKeys.upsert({
       merchant_id: tenant.merchant.id,
       tier_code: tenant.tier_code,

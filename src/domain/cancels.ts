@@ -25,7 +25,6 @@ export interface CancelInput {
   enable_webhook?: boolean | undefined;
 }
 
-
 export class CancelService {
   constructor(
     private readonly store: Store,
@@ -42,7 +41,8 @@ export class CancelService {
       const payment = input.imp_uid
         ? this.store.payments.findByImpUid(scope, input.imp_uid)
         : this.store.payments.findSucceeded(scope, input.merchant_uid!);
-      if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled')) throw new IamportError(1, NOTHING_TO_CANCEL);
+      if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled'))
+        throw new IamportError(1, NOTHING_TO_CANCEL);
       checkWholeAmount('amount', input.amount, payment.currency);
       checkWholeAmount('tax_free', input.tax_free, payment.currency);
 
@@ -54,7 +54,8 @@ export class CancelService {
       const amount = input.amount ? cents(input.amount) : remaining;
       if (amount > remaining) throw new IamportError(-1, OVER_CANCEL);
       const taxFree = input.tax_free ?? 0;
-      if (cents(taxFree) > amount) throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)');
+      if (cents(taxFree) > amount)
+        throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)');
 
       const now = this.merchants.now(tenant);
       const reason = input.reason ?? '';
@@ -79,7 +80,12 @@ export class CancelService {
       });
       // API cancels notify only when asked to (reference §7.6, §9).
       if (input.enable_webhook) {
-        this.webhooks.notify(tenant, payment.notice_url, { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: 'cancelled', cancellation_id: cancellationId });
+        this.webhooks.notify(tenant, payment.notice_url, {
+          imp_uid: payment.imp_uid,
+          merchant_uid: payment.merchant_uid,
+          status: 'cancelled',
+          cancellation_id: cancellationId,
+        });
       }
       return this.store.payments.findByImpUid(scope, payment.imp_uid)!;
     });

@@ -13,7 +13,9 @@ export interface StandardCode {
  * Card companies, named as payments and billing keys name them in `card_name`, so a client can map a
  * card_code from a payment to the same name GET /cards/{code} answers.
  */
-export const CARD_CODES: readonly StandardCode[] = Object.freeze(CARD_COMPANIES.map((c) => ({ code: c.code, name: c.card_name })));
+export const CARD_CODES: readonly StandardCode[] = Object.freeze(
+  CARD_COMPANIES.map((c) => ({ code: c.code, name: c.card_name })),
+);
 
 /** Banks by their 금융결제원 standard code (three digits). Securities firms are not listed. */
 export const BANK_CODES: readonly StandardCode[] = Object.freeze([

@@ -68,7 +68,10 @@ export class ControlService {
       const merchant = tenant.merchant;
       this.state.applySettings(merchant, fixture);
       this.store.merchants.setWebhookUrl(merchant.id, fixture.webhook_url ?? null);
-      const now = this.clock.now({ clock_offset: fixture.clock?.offset ?? 0, clock_frozen_at: fixture.clock?.frozen_at ?? null });
+      const now = this.clock.now({
+        clock_offset: fixture.clock?.offset ?? 0,
+        clock_frozen_at: fixture.clock?.frozen_at ?? null,
+      });
       return this.state.importData(merchant, fixture, now, 'merchants[0]');
     });
     this.clearMemory(tenant);

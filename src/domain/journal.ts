@@ -88,16 +88,25 @@ export class Journal {
   constructor(private readonly limit: number) {}
 
   /** Records one answered request; the oldest entries go first when the merchant's journal is full. */
-  record(tenant: string, entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null }): void {
+  record(
+    tenant: string,
+    entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null },
+  ): void {
     if (this.limit === 0) return;
     let log = this.byTenant.get(tenant);
     if (!log) this.byTenant.set(tenant, (log = { entries: [], head: 0, chars: 0 }));
     // The request is redacted now (card data and ?_token must not be kept even in memory).
-    const stored: StoredEntry = { ...entry, id: this.nextId++, query: redact(entry.query), request: redact(entry.request) };
+    const stored: StoredEntry = {
+      ...entry,
+      id: this.nextId++,
+      query: redact(entry.query),
+      request: redact(entry.request),
+    };
     log.entries.push(stored);
     log.chars += textLength(stored);
     while (log.entries.length - log.head > this.limit) log.chars -= textLength(log.entries[log.head++]!);
-    while (log.chars > this.maxChars && log.head < log.entries.length - 1) log.chars -= textLength(log.entries[log.head++]!);
+    while (log.chars > this.maxChars && log.head < log.entries.length - 1)
+      log.chars -= textLength(log.entries[log.head++]!);
     // Dropped entries are released in bulk once they are as many as the live ones: O(1) per request on average.
     if (log.head >= 64 && log.head * 2 >= log.entries.length) {
       log.entries = log.entries.slice(log.head);
@@ -109,7 +118,10 @@ export class Journal {
   query(tenant: string, q: JournalQuery): { total: number; list: JournalEntry[] } {
     const matches = this.matching(tenant, q);
     const page = q.limit === undefined ? matches : matches.slice(-q.limit);
-    return { total: matches.length, list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })) };
+    return {
+      total: matches.length,
+      list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })),
+    };
   }
 
   count(tenant: string, q: JournalQuery = {}): number {
@@ -121,13 +133,15 @@ export class Journal {
     const method = q.method?.toUpperCase();
     const log = this.byTenant.get(tenant);
     if (!log) return [];
-    return log.entries.slice(log.head).filter(
-      (e) =>
-        (!method || e.method === method) &&
-        (!path || path(e.path)) &&
-        (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
-        (q.until_ms === undefined || e.at_ms <= q.until_ms),
-    );
+    return log.entries
+      .slice(log.head)
+      .filter(
+        (e) =>
+          (!method || e.method === method) &&
+          (!path || path(e.path)) &&
+          (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
+          (q.until_ms === undefined || e.at_ms <= q.until_ms),
+      );
   }
 
   clear(tenant: string): void {

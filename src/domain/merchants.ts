@@ -27,7 +27,9 @@ export interface PgSetting {
 
 /** A stable, UUID-shaped channel key per setting (the mock has no console to create channels in). */
 function channelKey(s: PgSettingRow): string {
-  const h = createHash('sha256').update(`${s.merchant_id}:${s.tier_code}:${s.pg_provider}:${s.pg_id}:${s.type}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${s.merchant_id}:${s.tier_code}:${s.pg_provider}:${s.pg_id}:${s.type}`)
+    .digest('hex');
   return `channel-key-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -36,7 +38,14 @@ export type ResolvedPg = Pick<PgSettingRow, 'pg_provider' | 'pg_id' | 'sandbox'>
 export const AUTH_FAILED = '인증에 실패하였습니다. API키와 secret을 확인하세요.';
 
 /** The PG setting a merchant created in open mode starts with (the NICE test MID of PortOne's docs). */
-export const OPEN_MODE_PG = { pg_provider: 'nice', pg_id: 'nictest04m', type: 'api_payment', sandbox: 1, is_default: 1, channel_name: null } as const;
+export const OPEN_MODE_PG = {
+  pg_provider: 'nice',
+  pg_id: 'nictest04m',
+  type: 'api_payment',
+  sandbox: 1,
+  is_default: 1,
+  channel_name: null,
+} as const;
 
 export class MerchantService {
   constructor(
@@ -84,7 +93,11 @@ export class MerchantService {
     const tier = tierHeader?.trim() ?? '';
     if (tier === '') return { merchant, tier_code: '' };
     if (!merchant.is_agency) {
-      throw new IamportError(-1, `하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 토큰으로만 사용할 수 있습니다. (Tier: ${tier})`, 401);
+      throw new IamportError(
+        -1,
+        `하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 토큰으로만 사용할 수 있습니다. (Tier: ${tier})`,
+        401,
+      );
     }
     if (!this.store.subMerchants.find(merchant.id, tier)) {
       throw new IamportError(-1, `등록되지 않은 하위 상점(Tier) 코드입니다. (Tier: ${tier})`, 401);
@@ -140,7 +153,8 @@ export class MerchantService {
   /** Moves the merchant's clock forward by `seconds` (a frozen clock stays frozen, at the later time). */
   advanceClock(merchant: MerchantRow, seconds: number): MerchantRow {
     if (seconds < 0) throw badRequest('시계를 과거로 되돌릴 수 없습니다.');
-    if (merchant.clock_frozen_at !== null) this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
+    if (merchant.clock_frozen_at !== null)
+      this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
     else this.store.merchants.setClock(merchant.id, merchant.clock_offset + seconds, null);
     return this.store.merchants.findById(merchant.id)!;
   }

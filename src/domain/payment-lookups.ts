@@ -37,13 +37,20 @@ export interface Balance {
   primary: BalanceDetail;
   secondary: BalanceDetail;
   discount: BalanceDetail;
-  histories: { cash_receipt: BalanceDetail; primary: BalanceDetail; secondary: BalanceDetail; discount: BalanceDetail; created: number }[];
+  histories: {
+    cash_receipt: BalanceDetail;
+    primary: BalanceDetail;
+    secondary: BalanceDetail;
+    discount: BalanceDetail;
+    created: number;
+  }[];
 }
 
 const notFound = () => new IamportError(-1, PAYMENT_NOT_FOUND, 404);
 
 export function parseStatus(status: string, allowAll: boolean): PaymentStatus | 'all' {
-  if ((PAYMENT_STATUSES as readonly string[]).includes(status) || (allowAll && status === 'all')) return status as PaymentStatus | 'all';
+  if ((PAYMENT_STATUSES as readonly string[]).includes(status) || (allowAll && status === 'all'))
+    return status as PaymentStatus | 'all';
   throw badRequest(UNSUPPORTED_STATUS);
 }
 
@@ -70,7 +77,11 @@ export class PaymentLookupService {
   }
 
   /** By imp_uid[] and merchant_uid[] (the newest payment of each): 200 all found, 207 some, 404 none. */
-  getMany(tenant: Tenant, impUids: readonly string[], merchantUids: readonly string[]): { status: 200 | 207; payments: Payment[] } {
+  getMany(
+    tenant: Tenant,
+    impUids: readonly string[],
+    merchantUids: readonly string[],
+  ): { status: 200 | 207; payments: Payment[] } {
     const scope = MerchantService.scope(tenant);
     const asked = new Set([...impUids.map((u) => `i:${u}`), ...merchantUids.map((u) => `m:${u}`)]);
     const rows = new Map<number, PaymentRow>();
@@ -90,17 +101,39 @@ export class PaymentLookupService {
 
   /** The first payment of a merchant_uid in the given order (newest started first by default). */
   find(tenant: Tenant, merchantUid: string, status: PaymentStatus | null, sorting: PaymentSort): Payment {
-    const { rows } = this.store.payments.listByMerchantUid(MerchantService.scope(tenant), merchantUid, status, sorting, { limit: 1, offset: 0 });
+    const { rows } = this.store.payments.listByMerchantUid(
+      MerchantService.scope(tenant),
+      merchantUid,
+      status,
+      sorting,
+      { limit: 1, offset: 0 },
+    );
     if (!rows[0]) throw notFound();
     return this.view(rows[0]);
   }
 
   /** Every attempt with a merchant_uid, failed ones included; 404 when there is none. */
-  findAll(tenant: Tenant, merchantUid: string, status: PaymentStatus | null, page: PageRequest, sorting: PaymentSort): Paged<Payment> {
-    const { total, rows } = this.store.payments.listByMerchantUid(MerchantService.scope(tenant), merchantUid, status, sorting, pageWindow(page));
+  findAll(
+    tenant: Tenant,
+    merchantUid: string,
+    status: PaymentStatus | null,
+    page: PageRequest,
+    sorting: PaymentSort,
+  ): Paged<Payment> {
+    const { total, rows } = this.store.payments.listByMerchantUid(
+      MerchantService.scope(tenant),
+      merchantUid,
+      status,
+      sorting,
+      pageWindow(page),
+    );
     if (total === 0) throw notFound();
     assertPageExists(total, page);
-    return paged(total, page, rows.map((r) => this.view(r)));
+    return paged(
+      total,
+      page,
+      rows.map((r) => this.view(r)),
+    );
   }
 
   /** Payments in a status whose status time lies within [from, to] (default: the 90 days up to now). */
@@ -108,16 +141,35 @@ export class PaymentLookupService {
     const to = query.to ?? now;
     const from = query.from ?? to - DEFAULT_WINDOW;
     if (from > to) throw badRequest(`from(${from})이 to(${to})보다 늦을 수 없습니다.`);
-    const { total, rows } = this.store.payments.listByStatus(MerchantService.scope(tenant), status, from, to, query.sorting, pageWindow(query));
+    const { total, rows } = this.store.payments.listByStatus(
+      MerchantService.scope(tenant),
+      status,
+      from,
+      to,
+      query.sorting,
+      pageWindow(query),
+    );
     assertPageExists(total, query);
-    return paged(total, query, rows.map((r) => this.view(r)));
+    return paged(
+      total,
+      query,
+      rows.map((r) => this.view(r)),
+    );
   }
 
   /** Payments made with a billing key, newest first, 20 a page; an unknown key has an empty list. */
   byCustomer(tenant: Tenant, customerUid: string, page: number): Paged<Payment> {
     const request = { page, limit: CUSTOMER_PAGE_SIZE };
-    const { total, rows } = this.store.payments.listByCustomer(MerchantService.scope(tenant), customerUid, pageWindow(request));
-    return paged(total, request, rows.map((r) => this.view(r)));
+    const { total, rows } = this.store.payments.listByCustomer(
+      MerchantService.scope(tenant),
+      customerUid,
+      pageWindow(request),
+    );
+    return paged(
+      total,
+      request,
+      rows.map((r) => this.view(r)),
+    );
   }
 
   /** The amount breakdown; like the live API, only for KCP and PAYCO payments that are paid or cancelled. */
@@ -125,9 +177,12 @@ export class PaymentLookupService {
     const row = this.store.payments.findByImpUid(MerchantService.scope(tenant), impUid);
     if (!row) throw notFound();
     const supported = row.pg_provider.startsWith('kcp') || row.pg_provider === 'payco';
-    if (!supported || (row.status !== 'paid' && row.status !== 'cancelled')) throw new IamportError(-1, BALANCE_UNSUPPORTED, 400);
+    if (!supported || (row.status !== 'paid' && row.status !== 'cancelled'))
+      throw new IamportError(-1, BALANCE_UNSUPPORTED, 400);
     const paidPart = breakdown(row.amount, row.tax_free, row.vat_amount);
-    const histories = [{ cash_receipt: ZERO, primary: paidPart, secondary: ZERO, discount: ZERO, created: row.paid_at }];
+    const histories = [
+      { cash_receipt: ZERO, primary: paidPart, secondary: ZERO, discount: ZERO, created: row.paid_at },
+    ];
     let remaining = paidPart;
     for (const c of this.store.cancellations.list(row.id)) {
       const cancelled = breakdown(c.amount, c.tax_free, c.vat_amount);
@@ -137,7 +192,13 @@ export class PaymentLookupService {
         vat: remaining.vat - cancelled.vat,
         service: 0,
       };
-      histories.push({ cash_receipt: ZERO, primary: remaining, secondary: ZERO, discount: ZERO, created: c.cancelled_at });
+      histories.push({
+        cash_receipt: ZERO,
+        primary: remaining,
+        secondary: ZERO,
+        discount: ZERO,
+        created: c.cancelled_at,
+      });
     }
     return { amount: row.amount, cash_receipt: ZERO, primary: remaining, secondary: ZERO, discount: ZERO, histories };
   }

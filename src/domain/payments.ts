@@ -14,7 +14,8 @@ import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
 import type { Secrets } from './secrets.js';
 import type { WebhookService } from './webhooks.js';
 
-export const DUPLICATE_MERCHANT_UID = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+export const DUPLICATE_MERCHANT_UID =
+  '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
 export const UNKNOWN_BUYER = '등록되지 않은 구매자입니다.';
 export const CARD_AUTH_FAILED = '카드정보 인증에 실패하였습니다.';
 /** The fail_reason of a charge on a key whose card has expired on the merchant clock. */
@@ -76,7 +77,10 @@ function customData(value: unknown): string | null {
 }
 
 /** What the card itself says to any charge: a catalogue decline, or expiry on the merchant clock. */
-export function cardDeclineReason(card: { decline_reason: string | null; card_expiry: string }, now: number): string | null {
+export function cardDeclineReason(
+  card: { decline_reason: string | null; card_expiry: string },
+  now: number,
+): string | null {
   if (card.decline_reason) return card.decline_reason;
   const [year, month] = card.card_expiry.split('-').map(Number) as [number, number];
   return expiryEnd(year, month) <= now ? EXPIRED_CARD : null;
@@ -122,7 +126,12 @@ export class PaymentService {
 
   /** A paid charge sends the `paid` webhook; a declined one sends nothing (reference §9). */
   private notifyPaid(tenant: Tenant, row: PaymentRow): void {
-    if (row.status === 'paid') this.webhooks.notify(tenant, row.notice_url, { imp_uid: row.imp_uid, merchant_uid: row.merchant_uid, status: 'paid' });
+    if (row.status === 'paid')
+      this.webhooks.notify(tenant, row.notice_url, {
+        imp_uid: row.imp_uid,
+        merchant_uid: row.merchant_uid,
+        status: 'paid',
+      });
   }
 
   /**
@@ -139,7 +148,13 @@ export class PaymentService {
       if (!auth.ok) throw new IamportError(-1, `${CARD_AUTH_FAILED} ${auth.reason}`);
       const pg = this.merchants.resolvePg(tenant, input.pg);
       const customerUid = input.customer_uid ?? null;
-      const row = this.charge(tenant, input, userAgent, { card: auth.card, pg, customer_uid: customerUid, usage: customerUid ? 'issue' : null, buyer: {} });
+      const row = this.charge(tenant, input, userAgent, {
+        card: auth.card,
+        pg,
+        customer_uid: customerUid,
+        usage: customerUid ? 'issue' : null,
+        buyer: {},
+      });
       if (row.status === 'paid' && customerUid) {
         const fields: CustomerFields = {
           customer_name: input.buyer_name,
@@ -167,7 +182,8 @@ export class PaymentService {
   /** Amount rules the request schema cannot express. */
   checkAmounts(input: OrderInput): void {
     checkWholeAmount('amount', input.amount, input.currency);
-    if ((input.tax_free ?? 0) > input.amount) throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)');
+    if ((input.tax_free ?? 0) > input.amount)
+      throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)');
   }
 
   /** Why the "card company" declines this charge, or null when it approves. */
@@ -190,12 +206,23 @@ export class PaymentService {
    * call inside a transaction. A merchant_uid paid in the meantime makes the charge fail; otherwise a
    * scripted outcome of the billing key (again and schedules only) decides before the card does.
    */
-  charge(tenant: Tenant, input: OrderInput, userAgent: string | null, source: ChargeSource, now = this.merchants.now(tenant)): PaymentRow {
+  charge(
+    tenant: Tenant,
+    input: OrderInput,
+    userAgent: string | null,
+    source: ChargeSource,
+    now = this.merchants.now(tenant),
+  ): PaymentRow {
     const used = this.store.payments.findSucceeded(MerchantService.scope(tenant), input.merchant_uid);
-    const scripted = !used && source.card && source.customer_uid && source.usage !== 'issue'
-      ? this.store.outcomes.shift(MerchantService.scope(tenant), source.customer_uid)
-      : undefined;
-    const decline = used ? DUPLICATE_MERCHANT_UID : scripted ? scripted.fail_reason : this.declineReason(tenant, input, source.card, now);
+    const scripted =
+      !used && source.card && source.customer_uid && source.usage !== 'issue'
+        ? this.store.outcomes.shift(MerchantService.scope(tenant), source.customer_uid)
+        : undefined;
+    const decline = used
+      ? DUPLICATE_MERCHANT_UID
+      : scripted
+        ? scripted.fail_reason
+        : this.declineReason(tenant, input, source.card, now);
     const paid = decline === null;
     const pgTid = newPgTid(source.pg.pg_provider, source.pg.pg_id, now);
     const payment: NewPayment = {

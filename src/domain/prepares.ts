@@ -21,7 +21,11 @@ export interface PrepareInput {
   currency?: string | undefined;
 }
 
-const view = (row: PrepareRow): Prepared => ({ merchant_uid: row.merchant_uid, amount: row.amount, currency: row.currency });
+const view = (row: PrepareRow): Prepared => ({
+  merchant_uid: row.merchant_uid,
+  amount: row.amount,
+  currency: row.currency,
+});
 
 export class PrepareService {
   constructor(

@@ -2,7 +2,15 @@
 
 /** Fields whose values are never kept: card data, birth dates, API secrets and tokens. */
 export const SECRET_FIELDS: ReadonlySet<string> = new Set([
-  'card_number', 'cvc', 'pwd_2digit', 'birth', 'expiry', 'imp_secret', 'access_token', 'authorization', '_token',
+  'card_number',
+  'cvc',
+  'pwd_2digit',
+  'birth',
+  'expiry',
+  'imp_secret',
+  'access_token',
+  'authorization',
+  '_token',
 ]);
 
 export const REDACTED = '[redacted]';

@@ -39,7 +39,12 @@ export class ScheduleRunner {
    * or neither. A schedule caught up by a clock jump is charged at its own time, not at the jump's end;
    * a retry passes `at` = now, since it runs immediately.
    */
-  execute(tenant: Tenant, row: ScheduleRow, now: number, at = Math.min(now, Math.max(row.schedule_at, row.scheduled_at))): PaymentRow {
+  execute(
+    tenant: Tenant,
+    row: ScheduleRow,
+    now: number,
+    at = Math.min(now, Math.max(row.schedule_at, row.scheduled_at)),
+  ): PaymentRow {
     const key = this.store.billingKeys.find(row.merchant_id, row.tier_code, row.customer_uid);
     const source: ChargeSource = {
       card: key ?? null,
@@ -51,7 +56,11 @@ export class ScheduleRunner {
     const payment = this.payments.charge(tenant, row, null, source, at);
     this.store.schedules.markExecuted(row.id, payment.imp_uid, at, payment.fail_reason);
     // A scheduled attempt notifies either way, paid or failed (reference §9).
-    this.webhooks.notify(tenant, row.notice_url, { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: payment.status as 'paid' | 'failed' });
+    this.webhooks.notify(tenant, row.notice_url, {
+      imp_uid: payment.imp_uid,
+      merchant_uid: payment.merchant_uid,
+      status: payment.status as 'paid' | 'failed',
+    });
     return payment;
   }
 

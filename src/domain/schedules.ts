@@ -127,15 +127,20 @@ export class ScheduleService {
     const rows = this.store.transaction(() => {
       const seen = new Set<string>();
       for (const item of input.schedules) {
-        if (seen.has(item.merchant_uid) || this.store.schedules.find(scope, item.merchant_uid) || this.store.payments.findSucceeded(scope, item.merchant_uid)) {
+        if (
+          seen.has(item.merchant_uid) ||
+          this.store.schedules.find(scope, item.merchant_uid) ||
+          this.store.payments.findSucceeded(scope, item.merchant_uid)
+        ) {
           throw new IamportError(1, DUPLICATE_SCHEDULE);
         }
         seen.add(item.merchant_uid);
         checkWholeAmount('schedules.amount', item.amount, item.currency);
       }
-      const key = input.card_number !== undefined
-        ? this.billingKeys.issue(tenant, input.customer_uid, input)
-        : this.billingKeys.find(tenant, input.customer_uid);
+      const key =
+        input.card_number !== undefined
+          ? this.billingKeys.issue(tenant, input.customer_uid, input)
+          : this.billingKeys.find(tenant, input.customer_uid);
       if (!key) throw new IamportError(1, NO_CUSTOMER);
       if (input.checking_amount) {
         // Approve-and-cancel: proves the card can be charged, and leaves no payment behind (reference §15 row 9).
@@ -164,7 +169,12 @@ export class ScheduleService {
           buyer_tel: item.buyer_tel ?? key.customer_tel,
           buyer_addr: item.buyer_addr ?? key.customer_addr,
           buyer_postcode: item.buyer_postcode ?? key.customer_postcode,
-          custom_data: item.custom_data === undefined || item.custom_data === null ? null : typeof item.custom_data === 'string' ? item.custom_data : JSON.stringify(item.custom_data),
+          custom_data:
+            item.custom_data === undefined || item.custom_data === null
+              ? null
+              : typeof item.custom_data === 'string'
+                ? item.custom_data
+                : JSON.stringify(item.custom_data),
           notice_url: item.notice_url ?? null,
           scheduled_at: now,
           schedule_status: 'scheduled',
@@ -183,8 +193,13 @@ export class ScheduleService {
   unschedule(tenant: Tenant, customerUid: string | undefined, merchantUids: string[] | undefined): ScheduleResult[] {
     const scope = MerchantService.scope(tenant);
     return this.store.transaction(() => {
-      if (customerUid === undefined && (merchantUids === undefined || merchantUids.length === 0)) throw new IamportError(1, NOTHING_TO_REVOKE);
-      const pending = this.store.schedules.pending(scope, customerUid ?? null, merchantUids && merchantUids.length > 0 ? merchantUids : null);
+      if (customerUid === undefined && (merchantUids === undefined || merchantUids.length === 0))
+        throw new IamportError(1, NOTHING_TO_REVOKE);
+      const pending = this.store.schedules.pending(
+        scope,
+        customerUid ?? null,
+        merchantUids && merchantUids.length > 0 ? merchantUids : null,
+      );
       if (pending.length === 0) throw new IamportError(1, NOTHING_TO_REVOKE);
       const now = this.merchants.now(tenant);
       for (const row of pending) this.store.schedules.markRevoked(row.id, now);
@@ -199,10 +214,16 @@ export class ScheduleService {
   }
 
   list(tenant: Tenant, customerUid: string | undefined, query: ScheduleListQuery): Paged<ScheduleResult> {
-    if (query.from >= query.to) throw badRequest(`조회 시작시각(${query.from})은 종료시각(${query.to})보다 앞서야 합니다.`);
+    if (query.from >= query.to)
+      throw badRequest(`조회 시작시각(${query.from})은 종료시각(${query.to})보다 앞서야 합니다.`);
     const { total, rows } = this.store.schedules.list(
       MerchantService.scope(tenant),
-      { ...(customerUid !== undefined ? { customer_uid: customerUid } : {}), from: query.from, to: query.to, ...(query.status ? { status: query.status } : {}) },
+      {
+        ...(customerUid !== undefined ? { customer_uid: customerUid } : {}),
+        from: query.from,
+        to: query.to,
+        ...(query.status ? { status: query.status } : {}),
+      },
       query.ascending,
       query.limit,
       (query.page - 1) * query.limit,
@@ -215,7 +236,8 @@ export class ScheduleService {
   move(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
     return this.store.transaction(() => {
       const row = this.get(tenant, merchantUid);
-      if (row.schedule_status !== 'scheduled') throw badRequest(`예약 상태(scheduled)인 결제예약건만 변경할 수 있습니다. (현재: ${row.schedule_status})`);
+      if (row.schedule_status !== 'scheduled')
+        throw badRequest(`예약 상태(scheduled)인 결제예약건만 변경할 수 있습니다. (현재: ${row.schedule_status})`);
       const now = this.merchants.now(tenant);
       if (scheduleAt < now) throw badRequest(`schedule_at(${scheduleAt})이 현재시각(${now})보다 이전입니다.`);
       this.store.schedules.reschedule(row.id, scheduleAt, row.scheduled_at);
@@ -240,7 +262,8 @@ export class ScheduleService {
     return this.store.transaction(() => {
       const row = this.get(tenant, merchantUid);
       this.assertRetryable(row);
-      if (!this.billingKeys.find(tenant, row.customer_uid)) throw new IamportError(1, `${NO_CUSTOMER} (customer_uid: ${row.customer_uid})`, 404);
+      if (!this.billingKeys.find(tenant, row.customer_uid))
+        throw new IamportError(1, `${NO_CUSTOMER} (customer_uid: ${row.customer_uid})`, 404);
       const now = this.merchants.now(tenant);
       return this.runner.execute(tenant, row, now, now);
     });
@@ -252,5 +275,4 @@ export class ScheduleService {
       throw badRequest(`이미 결제된 결제예약건입니다. (payment_status: ${row.payment_status})`);
     }
   }
-
 }

@@ -78,7 +78,14 @@ export class StateService {
     const tierCodes = ['', ...tiers.map((t) => t.tier_code)];
     const pgSettings = (tier: string) =>
       this.store.pgSettings.list(merchant.id, tier).map((s) =>
-        compact({ pg_provider: s.pg_provider, pg_id: s.pg_id, type: s.type as 'api_payment', sandbox: s.sandbox === 1, default: s.is_default === 1, channel_name: s.channel_name }),
+        compact({
+          pg_provider: s.pg_provider,
+          pg_id: s.pg_id,
+          type: s.type as 'api_payment',
+          sandbox: s.sandbox === 1,
+          default: s.is_default === 1,
+          channel_name: s.channel_name,
+        }),
       );
     const withTier = <T extends object>(tier: string, item: T) => (tier === '' ? item : { ...item, tier_code: tier });
     const scope = (tier: string) => ({ merchant_id: merchant.id, tier_code: tier });
@@ -88,15 +95,28 @@ export class StateService {
       agency: merchant.is_agency === 1,
       webhook_url: merchant.webhook_url,
       pg_settings: pgSettings(''),
-      sub_merchants: tiers.length > 0 ? tiers.map((t) => ({ tier_code: t.tier_code, tier_name: t.tier_name, pg_settings: pgSettings(t.tier_code) })) : undefined,
+      sub_merchants:
+        tiers.length > 0
+          ? tiers.map((t) => ({ tier_code: t.tier_code, tier_name: t.tier_name, pg_settings: pgSettings(t.tier_code) }))
+          : undefined,
       clock: { offset: merchant.clock_offset, frozen_at: merchant.clock_frozen_at },
       billing_keys: tierCodes.flatMap((tier) =>
         this.store.billingKeys.all(merchant.id, tier).map((k) => {
           const { id: _id, merchant_id: _m, tier_code: _t, card_fingerprint: _f, card_expiry, sandbox, ...rest } = k;
-          return withTier(tier, compact({ ...rest, expiry: card_expiry, sandbox: sandbox === 1, card_type: rest.card_type as 0 | 1 | null }));
+          return withTier(
+            tier,
+            compact({
+              ...rest,
+              expiry: card_expiry,
+              sandbox: sandbox === 1,
+              card_type: rest.card_type as 0 | 1 | null,
+            }),
+          );
         }),
       ),
-      payments: tierCodes.flatMap((tier) => this.store.payments.all(scope(tier)).map((p) => withTier(tier, this.exportPayment(p)))),
+      payments: tierCodes.flatMap((tier) =>
+        this.store.payments.all(scope(tier)).map((p) => withTier(tier, this.exportPayment(p))),
+      ),
       schedules: tierCodes.flatMap((tier) =>
         this.store.schedules.all(scope(tier)).map((s) => {
           const { id: _id, merchant_id: _m, tier_code: _t, ...rest } = s;
@@ -118,14 +138,24 @@ export class StateService {
       const { id: _i, payment_id: _p, ...cancel } = c;
       return compact(cancel) as NonNullable<PaymentFixture['cancel_history']>[number];
     });
-    return compact({ ...rest, sandbox: sandbox === 1, cancel_history: cancels.length > 0 ? cancels : undefined }) as PaymentFixture;
+    return compact({
+      ...rest,
+      sandbox: sandbox === 1,
+      cancel_history: cancels.length > 0 ? cancels : undefined,
+    }) as PaymentFixture;
   }
 
   /**
    * Writes fixture data into a merchant (call in a transaction, on a merchant without that data). `where`
    * prefixes error messages so they name the item, e.g. `merchants[0].billing_keys[2]`.
    */
-  importData(merchant: MerchantRow, data: MerchantData, now: number, where: string, onItem: () => void = () => {}): ImportSummary {
+  importData(
+    merchant: MerchantRow,
+    data: MerchantData,
+    now: number,
+    where: string,
+    onItem: () => void = () => {},
+  ): ImportSummary {
     if (data.clock) this.store.merchants.setClock(merchant.id, data.clock.offset, data.clock.frozen_at ?? null);
     const each = <T>(name: string, items: readonly T[] | undefined, load: (item: T, at: string) => void) =>
       (items ?? []).forEach((item, i) => {
@@ -135,7 +165,10 @@ export class StateService {
         } catch (e) {
           // A duplicate id or merchant_uid (or a rejected card) names the item it came from, not the store's internals.
           const unique = /UNIQUE constraint failed: (.+)$/.exec((e as Error).message);
-          const fields = unique?.[1]?.split(', ').map((c) => c.split('.').pop()).filter((c) => c !== 'merchant_id' && c !== 'tier_code');
+          const fields = unique?.[1]
+            ?.split(', ')
+            .map((c) => c.split('.').pop())
+            .filter((c) => c !== 'merchant_id' && c !== 'tier_code');
           const message = fields ? `${fields.join(', ')} 값이 이미 사용 중입니다.` : (e as Error).message;
           throw message.startsWith(at) ? e : badRequest(`${at}: ${message}`);
         }
@@ -166,6 +199,7 @@ export class StateService {
   /** A raw number goes through the card checks like an API request; an exported masked one is kept as it is. */
   private importKey(merchant: MerchantRow, k: BillingKeyFixture, now: number, where: string): void {
     const expiry = k.expiry.includes('-') ? k.expiry : `${k.expiry.slice(0, 4)}-${k.expiry.slice(4)}`;
+    // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types it from the two branches below
     let card;
     if (k.card_number.includes('*')) {
       const identity = identifyCard(k.card_number.replace(/\D/g, '').padEnd(16, '0'));
@@ -184,9 +218,10 @@ export class StateService {
       card = { ...auth.card, decline_reason: k.decline_reason ?? auth.card.decline_reason };
     }
     const tenant = { merchant, tier_code: tierOf(k) };
-    const pg = k.pg_provider && k.pg_id
-      ? { pg_provider: k.pg_provider, pg_id: k.pg_id, sandbox: k.sandbox === false ? (0 as const) : (1 as const) }
-      : this.merchants.resolvePg(tenant, k.pg_provider);
+    const pg =
+      k.pg_provider && k.pg_id
+        ? { pg_provider: k.pg_provider, pg_id: k.pg_id, sandbox: k.sandbox === false ? (0 as const) : (1 as const) }
+        : this.merchants.resolvePg(tenant, k.pg_provider);
     const inserted = fixtureTime(k.inserted, now) ?? now;
     this.billingKeys.save(tenant, k.customer_uid, card, pg, k, inserted, fixtureTime(k.updated, now) ?? inserted);
   }

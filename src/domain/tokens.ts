@@ -42,7 +42,13 @@ export class TokenService {
       const nonce = this.secrets.nonce();
       const accessToken = this.secrets.accessToken(nonce);
       const expiredAt = now + this.lifetime;
-      this.store.tokens.insert({ merchant_id: merchant.id, token_hash: tokenHash(accessToken), nonce, issued_at: now, expired_at: expiredAt });
+      this.store.tokens.insert({
+        merchant_id: merchant.id,
+        token_hash: tokenHash(accessToken),
+        nonce,
+        issued_at: now,
+        expired_at: expiredAt,
+      });
       return { access_token: accessToken, now, expired_at: expiredAt };
     });
   }

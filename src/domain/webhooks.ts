@@ -98,7 +98,10 @@ export class WebhookService {
     const started = this.wallMs();
     let status: number | null = null;
     let error: string | null = null;
-    const timeout = setTimeout(() => controller.abort(new Error(`no answer within ${this.config.webhookTimeout} ms`)), this.config.webhookTimeout);
+    const timeout = setTimeout(
+      () => controller.abort(new Error(`no answer within ${this.config.webhookTimeout} ms`)),
+      this.config.webhookTimeout,
+    );
     try {
       const res = await fetch(row.url, {
         method: 'POST',
@@ -111,7 +114,9 @@ export class WebhookService {
       await res.body?.cancel().catch(() => {});
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
-      error = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? 'aborted') : (err.cause?.code ?? err.cause?.message ?? err.message);
+      error = controller.signal.aborted
+        ? String((controller.signal.reason as Error)?.message ?? 'aborted')
+        : (err.cause?.code ?? err.cause?.message ?? err.message);
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(row.id);
@@ -125,7 +130,12 @@ export class WebhookService {
     try {
       this.store.webhooks.recordAttempt(
         { webhook_id: row.id, at: started, url: row.url, status, error, duration_ms: this.wallMs() - started },
-        { id: row.id, attempts, state: ok ? 'delivered' : failedFor ? 'failed' : 'pending', next_attempt_at: ok || failedFor ? row.next_attempt_at : this.wallMs() + backoff },
+        {
+          id: row.id,
+          attempts,
+          state: ok ? 'delivered' : failedFor ? 'failed' : 'pending',
+          next_attempt_at: ok || failedFor ? row.next_attempt_at : this.wallMs() + backoff,
+        },
       );
     } catch {
       // The merchant was reset (or the database closed) while the request was out: nothing left to record.

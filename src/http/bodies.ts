@@ -13,9 +13,13 @@ export function parseQueryString(query: string): Record<string, unknown> {
 
 async function bodiesPlugin(app: FastifyInstance): Promise<void> {
   // Fixture documents for POST /__mock/state.
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
-    done(null, body);
-  });
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   // Only JSON and form bodies are API input; fastify's built-in text/plain parser would hand routes a bare string.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

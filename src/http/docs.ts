@@ -15,15 +15,33 @@ const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 export const TAGS = [
   { name: 'authenticate', description: 'Access tokens: POST /users/getToken with imp_key and imp_secret' },
   { name: 'users', description: 'Settings of the calling merchant (or of its sub-merchant with the Tier header)' },
-  { name: 'subscribe.customer', description: 'Billing keys: issue, read, delete, and what was paid or scheduled with them' },
+  {
+    name: 'subscribe.customer',
+    description: 'Billing keys: issue, read, delete, and what was paid or scheduled with them',
+  },
   { name: 'subscribe', description: 'Key-in and billing-key payments, and scheduled payments' },
   { name: 'payments', description: 'Payment look-ups, cancels, amount breakdown and prepared amounts' },
   { name: 'codes', description: 'Card company and bank standard codes (금융결제원)' },
-  { name: 'mock-control', description: "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API" },
-  { name: 'mock-webhooks', description: "Mock only: the webhooks sent for the caller's merchant, its webhook URL, resending and waiting for deliveries" },
+  {
+    name: 'mock-control',
+    description:
+      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API",
+  },
+  {
+    name: 'mock-webhooks',
+    description:
+      "Mock only: the webhooks sent for the caller's merchant, its webhook URL, resending and waiting for deliveries",
+  },
   { name: 'mock-journal', description: "Mock only: the journal of the requests the caller's merchant made" },
-  { name: 'mock-faults', description: "Mock only: injected faults (errors, delays) and scripted card outcomes for the caller's merchant" },
-  { name: 'mock-admin', description: 'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header' },
+  {
+    name: 'mock-faults',
+    description: "Mock only: injected faults (errors, delays) and scripted card outcomes for the caller's merchant",
+  },
+  {
+    name: 'mock-admin',
+    description:
+      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header',
+  },
 ];
 
 export const SECURITY_SCHEMES = {
@@ -82,7 +100,8 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
       tags: TAGS,
     },
     transform: ({ schema, url }) => ({ schema: schema && documented(schema, url), url }),
-    transformObject: (doc) => ('openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject),
+    transformObject: (doc) =>
+      'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
   });
 
   await app.register(swaggerUi, {
@@ -97,7 +116,9 @@ export default fp(docsPlugin, { name: 'iamport-docs' });
 /** The OpenAPI document of a ready app that registered the docs plugin. */
 export function openapiDocument(app: FastifyInstance): Record<string, unknown> {
   if (typeof app.swagger !== 'function') {
-    throw new Error('the docs plugin is not registered: add `await app.register(docs)` near the top of buildApp (src/app.ts)');
+    throw new Error(
+      'the docs plugin is not registered: add `await app.register(docs)` near the top of buildApp (src/app.ts)',
+    );
   }
   return app.swagger() as unknown as Record<string, unknown>;
 }

@@ -48,7 +48,8 @@ function validationMessage(error: FastifyError, request: FastifyRequest): string
 const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => '요청 본문이 올바른 JSON이 아닙니다.',
   FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Content-Type이 application/json인 요청의 본문이 비어 있습니다.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 요청하세요.`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 요청하세요.`,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '요청 본문의 길이가 Content-Length와 다릅니다.',
   FST_ERR_CTP_BODY_TOO_LARGE: () => '요청 본문이 허용된 크기를 넘습니다.',
   FST_ERR_CTP_INVALID_TYPE: () => 'Content-Type 헤더가 올바르지 않습니다.',
@@ -56,7 +57,10 @@ const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_ASYNC_CONSTRAINT: () => '요청을 처리할 수 없습니다.',
 };
 
-export function toEnvelope(error: FastifyError | IamportError, request: FastifyRequest): { status: number; code: number; message: string } {
+export function toEnvelope(
+  error: FastifyError | IamportError,
+  request: FastifyRequest,
+): { status: number; code: number; message: string } {
   if (error instanceof IamportError) return { status: error.statusCode, code: error.code, message: error.message };
   if (error.validation) return { status: 400, code: -1, message: validationMessage(error, request) };
   const status = error.statusCode;
@@ -92,7 +96,12 @@ export function clientErrors(error: Error & { code?: string }, socket: Socket): 
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message = status === 431 ? '요청 헤더가 너무 큽니다.' : status === 408 ? '요청이 시간 안에 끝나지 않았습니다.' : '요청을 HTTP로 해석할 수 없습니다.';
+  const message =
+    status === 431
+      ? '요청 헤더가 너무 큽니다.'
+      : status === 408
+        ? '요청이 시간 안에 끝나지 않았습니다.'
+        : '요청을 HTTP로 해석할 수 없습니다.';
   const body = JSON.stringify(failure(-1, message));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +

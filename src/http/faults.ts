@@ -20,7 +20,11 @@ const SILENCE_MS = 10 * 60_000;
 async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRules }): Promise<void> {
   app.addHook('preHandler', async (request, reply) => {
     if (request.url.startsWith(CONTROL_PREFIX) || faults.list(tenantKey(request.tenant)).length === 0) return;
-    const fields = { ...(request.params as object), ...(request.query as object), ...(typeof request.body === 'object' ? (request.body as object) : {}) };
+    const fields = {
+      ...(request.params as object),
+      ...(request.query as object),
+      ...(typeof request.body === 'object' ? (request.body as object) : {}),
+    };
     const rule = faults.fire(tenantKey(request.tenant), {
       method: request.method,
       path: (request.url.split('?')[0] ?? '').replace(/(.)\/$/, '$1'),
@@ -32,7 +36,9 @@ async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRul
         await new Promise((resolve) => setTimeout(resolve, faults.delayOf(rule)));
         return;
       case 'error':
-        return reply.status(rule.status ?? 500).send(failure(rule.code ?? -1, rule.message ?? '일시적인 오류가 발생했습니다. (injected fault)'));
+        return reply
+          .status(rule.status ?? 500)
+          .send(failure(rule.code ?? -1, rule.message ?? '일시적인 오류가 발생했습니다. (injected fault)'));
       case 'reset':
         reply.hijack();
         request.raw.socket.resetAndDestroy();

@@ -24,10 +24,18 @@ interface Problem {
  */
 export function saneValue(value: unknown, path = '', depth = 0): Problem | null {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? null : { keyword: 'finite', instancePath: path, params: {}, message: 'must be a finite number' };
+    return Number.isFinite(value)
+      ? null
+      : { keyword: 'finite', instancePath: path, params: {}, message: 'must be a finite number' };
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth >= MAX_DEPTH) return { keyword: 'depth', instancePath: path, params: {}, message: `must not nest deeper than ${MAX_DEPTH} levels` };
+  if (depth >= MAX_DEPTH)
+    return {
+      keyword: 'depth',
+      instancePath: path,
+      params: {},
+      message: `must not nest deeper than ${MAX_DEPTH} levels`,
+    };
   for (const [k, v] of Object.entries(value)) {
     const problem = saneValue(v, `${path}/${k}`, depth + 1);
     if (problem) return problem;

@@ -6,7 +6,16 @@ import type { LogLevel } from '../config.js';
 
 /** Field names never logged in the clear, wherever they appear in a logged object. */
 export const SECRET_FIELDS = [
-  'imp_secret', 'access_token', 'card_number', 'cvc', 'pwd_2digit', 'birth', 'expiry', 'authorization', 'x-imptokenheader', '_token',
+  'imp_secret',
+  'access_token',
+  'card_number',
+  'cvc',
+  'pwd_2digit',
+  'birth',
+  'expiry',
+  'authorization',
+  'x-imptokenheader',
+  '_token',
 ] as const;
 
 const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `req.headers["${f}"]`]);
@@ -23,7 +32,11 @@ export function loggerOptions(level: LogLevel, stream?: DestinationStream): Fast
     ...(stream ? { stream } : {}),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.ip,
+      }),
     },
   };
 }

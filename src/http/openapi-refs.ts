@@ -6,10 +6,15 @@ type Json = unknown;
 const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `type: ['object', 'null']` (how Nullable writes a nullable object) */
-const nullableObject = (node: Record<string, Json>) => Array.isArray(node.type) && node.type.includes('object') && node.type.includes('null');
+const nullableObject = (node: Record<string, Json>) =>
+  Array.isArray(node.type) && node.type.includes('object') && node.type.includes('null');
 
 function titled(node: Json): string | undefined {
-  return isRecord(node) && typeof node.title === 'string' && (node.type === 'object' || nullableObject(node) || node.properties !== undefined) ? node.title : undefined;
+  return isRecord(node) &&
+    typeof node.title === 'string' &&
+    (node.type === 'object' || nullableObject(node) || node.properties !== undefined)
+    ? node.title
+    : undefined;
 }
 
 /** The object itself, without the null a use site may allow. */
@@ -18,10 +23,11 @@ function nonNull(node: Record<string, Json>): Record<string, Json> {
 }
 
 function visit(node: Json, fn: (n: Record<string, Json>) => void): void {
-  if (Array.isArray(node)) node.forEach((n) => visit(n, fn));
-  else if (isRecord(node)) {
+  if (Array.isArray(node)) {
+    for (const n of node) visit(n, fn);
+  } else if (isRecord(node)) {
     fn(node);
-    Object.values(node).forEach((n) => visit(n, fn));
+    for (const n of Object.values(node)) visit(n, fn);
   }
 }
 

@@ -10,7 +10,14 @@ import type { RunSummary } from '../domain/schedule-runner.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import {
-  adminMerchantsSchema, adminResetSchema, clockSchema, exportStateSchema, healthSchema, importStateSchema, resetSchema, testCardsSchema,
+  adminMerchantsSchema,
+  adminResetSchema,
+  clockSchema,
+  exportStateSchema,
+  healthSchema,
+  importStateSchema,
+  resetSchema,
+  testCardsSchema,
   type ClockBody,
 } from '../schemas/mock-control.js';
 import { stringify } from 'yaml';
@@ -39,7 +46,9 @@ export async function publicControlRoutes(
     if (!expected) throw new IamportError(-1, '관리자 API가 꺼져 있습니다. (--admin-token으로 켤 수 있습니다)', 404);
     if (request.headers['x-admin-token'] !== expected) throw new IamportError(-1, 'Unauthorized', 401);
   };
-  app.get(`${CONTROL_PREFIX}/admin/merchants`, { schema: adminMerchantsSchema, preHandler: admin }, async () => ok(services.control.merchants()));
+  app.get(`${CONTROL_PREFIX}/admin/merchants`, { schema: adminMerchantsSchema, preHandler: admin }, async () =>
+    ok(services.control.merchants()),
+  );
   app.post(`${CONTROL_PREFIX}/admin/reset`, { schema: adminResetSchema, preHandler: admin }, async () => {
     services.control.resetAll();
     if (startupFixtures) applyFixtures(services, startupFixtures);
@@ -50,24 +59,33 @@ export async function publicControlRoutes(
 export async function controlRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { merchants, clock, runner } = services;
   const clockView = (merchant: MerchantRow, executed: RunSummary) =>
-    ok({ now: clock.now(merchant), offset: merchant.clock_offset, frozen: merchant.clock_frozen_at !== null, executed });
+    ok({
+      now: clock.now(merchant),
+      offset: merchant.clock_offset,
+      frozen: merchant.clock_frozen_at !== null,
+      executed,
+    });
 
   app.get(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.get }, async (request) =>
     clockView(request.tenant.merchant, { ran: 0, paid: 0, failed: 0 }),
   );
 
-  app.post<{ Body: Static<typeof ClockBody> }>(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.post }, async (request) => {
-    const { advance, set, frozen } = request.body;
-    let merchant = request.tenant.merchant;
-    if (set !== undefined) {
-      const now = clock.now(merchant);
-      if (set < now) throw badRequest(`시계를 과거로 되돌릴 수 없습니다. (현재 ${now}, 요청 ${set})`);
-      merchant = merchants.advanceClock(merchant, set - now);
-    }
-    if (advance !== undefined) merchant = merchants.advanceClock(merchant, advance);
-    if (frozen !== undefined) merchant = merchants.freezeClock(merchant, frozen);
-    return clockView(merchant, runner.runMerchant(merchant.id));
-  });
+  app.post<{ Body: Static<typeof ClockBody> }>(
+    `${CONTROL_PREFIX}/clock`,
+    { schema: clockSchema.post },
+    async (request) => {
+      const { advance, set, frozen } = request.body;
+      let merchant = request.tenant.merchant;
+      if (set !== undefined) {
+        const now = clock.now(merchant);
+        if (set < now) throw badRequest(`시계를 과거로 되돌릴 수 없습니다. (현재 ${now}, 요청 ${set})`);
+        merchant = merchants.advanceClock(merchant, set - now);
+      }
+      if (advance !== undefined) merchant = merchants.advanceClock(merchant, advance);
+      if (frozen !== undefined) merchant = merchants.freezeClock(merchant, frozen);
+      return clockView(merchant, runner.runMerchant(merchant.id));
+    },
+  );
 
   app.post(`${CONTROL_PREFIX}/reset`, { schema: resetSchema }, async (request) => {
     services.control.reset(request.tenant);
@@ -75,13 +93,15 @@ export async function controlRoutes(app: FastifyInstance, { services }: { servic
   });
 
   app.get(`${CONTROL_PREFIX}/state`, { schema: exportStateSchema }, async (request, reply) => {
-    if (request.tenant.tier_code !== '') throw badRequest('상태 내보내기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
+    if (request.tenant.tier_code !== '')
+      throw badRequest('상태 내보내기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
     const document: Fixtures = { merchants: [services.state.exportMerchant(request.tenant.merchant)] };
     return reply.type('application/yaml; charset=utf-8').send(stringify(document));
   });
 
   app.post<{ Body: unknown }>(`${CONTROL_PREFIX}/state`, { schema: importStateSchema }, async (request) => {
-    if (request.tenant.tier_code !== '') throw badRequest('상태 가져오기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
+    if (request.tenant.tier_code !== '')
+      throw badRequest('상태 가져오기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
     const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {});
     let document: Fixtures;
     try {

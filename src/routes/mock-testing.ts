@@ -8,33 +8,62 @@ import { tenantKey } from '../domain/journal.js';
 import type { Services } from '../services.js';
 import { CONTROL_PREFIX } from './mock-control.js';
 import {
-  addFaultSchema, clearFaultsSchema, clearJournalSchema, deleteFaultSchema, journalCountSchema, journalSchema, listFaultsSchema,
-  listWebhooksSchema, outcomesSchemas, resendWebhookSchema, waitWebhooksSchema, webhookUrlSchema,
-  type FaultBody, type FaultIdParams, type JournalQuery, type OutcomeParams, type OutcomesBody, type WaitBody,
-  type WebhookIdParams, type WebhookUrlBody, type WebhooksQuery,
+  addFaultSchema,
+  clearFaultsSchema,
+  clearJournalSchema,
+  deleteFaultSchema,
+  journalCountSchema,
+  journalSchema,
+  listFaultsSchema,
+  listWebhooksSchema,
+  outcomesSchemas,
+  resendWebhookSchema,
+  waitWebhooksSchema,
+  webhookUrlSchema,
+  type FaultBody,
+  type FaultIdParams,
+  type JournalQuery,
+  type OutcomeParams,
+  type OutcomesBody,
+  type WaitBody,
+  type WebhookIdParams,
+  type WebhookUrlBody,
+  type WebhooksQuery,
 } from '../schemas/mock-control.js';
 
 export async function testingRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { webhooks, journal, faults, control } = services;
 
   // Webhooks
-  app.put<{ Body: Static<typeof WebhookUrlBody> }>(`${CONTROL_PREFIX}/webhook-url`, { schema: webhookUrlSchema }, async (request) => {
-    control.setWebhookUrl(request.tenant.merchant, request.body.url);
-    return ok({ url: request.body.url });
-  });
-  app.get<{ Querystring: Static<typeof WebhooksQuery> }>(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async (request) =>
-    ok(webhooks.list(request.tenant, request.query.limit ?? 100)),
+  app.put<{ Body: Static<typeof WebhookUrlBody> }>(
+    `${CONTROL_PREFIX}/webhook-url`,
+    { schema: webhookUrlSchema },
+    async (request) => {
+      control.setWebhookUrl(request.tenant.merchant, request.body.url);
+      return ok({ url: request.body.url });
+    },
   );
-  app.post<{ Params: Static<typeof WebhookIdParams> }>(`${CONTROL_PREFIX}/webhooks/:id/resend`, { schema: resendWebhookSchema }, async (request) =>
-    ok(webhooks.resend(request.tenant, request.params.id)),
+  app.get<{ Querystring: Static<typeof WebhooksQuery> }>(
+    `${CONTROL_PREFIX}/webhooks`,
+    { schema: listWebhooksSchema },
+    async (request) => ok(webhooks.list(request.tenant, request.query.limit ?? 100)),
   );
-  app.post<{ Body: Static<typeof WaitBody> | undefined }>(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema }, async (request) =>
-    ok(await webhooks.waitIdle(request.tenant, request.body?.timeout_ms ?? 10_000)),
+  app.post<{ Params: Static<typeof WebhookIdParams> }>(
+    `${CONTROL_PREFIX}/webhooks/:id/resend`,
+    { schema: resendWebhookSchema },
+    async (request) => ok(webhooks.resend(request.tenant, request.params.id)),
+  );
+  app.post<{ Body: Static<typeof WaitBody> | undefined }>(
+    `${CONTROL_PREFIX}/webhooks/wait`,
+    { schema: waitWebhooksSchema },
+    async (request) => ok(await webhooks.waitIdle(request.tenant, request.body?.timeout_ms ?? 10_000)),
   );
 
   // Journal
   type JQ = { Querystring: Static<typeof JournalQuery> };
-  app.get<JQ>(`${CONTROL_PREFIX}/journal`, { schema: journalSchema }, async (request) => ok(journal.query(tenantKey(request.tenant), request.query)));
+  app.get<JQ>(`${CONTROL_PREFIX}/journal`, { schema: journalSchema }, async (request) =>
+    ok(journal.query(tenantKey(request.tenant), request.query)),
+  );
   app.get<JQ>(`${CONTROL_PREFIX}/journal/count`, { schema: journalCountSchema }, async (request) =>
     ok({ count: journal.count(tenantKey(request.tenant), request.query) }),
   );
@@ -45,16 +74,24 @@ export async function testingRoutes(app: FastifyInstance, { services }: { servic
   });
 
   // Fault rules
-  app.post<{ Body: Static<typeof FaultBody> }>(`${CONTROL_PREFIX}/faults`, { schema: addFaultSchema }, async (request) =>
-    ok(faults.add(tenantKey(request.tenant), request.body)),
+  app.post<{ Body: Static<typeof FaultBody> }>(
+    `${CONTROL_PREFIX}/faults`,
+    { schema: addFaultSchema },
+    async (request) => ok(faults.add(tenantKey(request.tenant), request.body)),
   );
-  app.get(`${CONTROL_PREFIX}/faults`, { schema: listFaultsSchema }, async (request) => ok(faults.list(tenantKey(request.tenant))));
-  app.delete<{ Params: Static<typeof FaultIdParams> }>(`${CONTROL_PREFIX}/faults/:id`, { schema: deleteFaultSchema }, async (request) => {
-    if (!faults.remove(tenantKey(request.tenant), request.params.id)) {
-      throw new IamportError(1, `장애 주입 규칙이 존재하지 않습니다. (id: ${request.params.id})`, 404);
-    }
-    return ok({ id: request.params.id });
-  });
+  app.get(`${CONTROL_PREFIX}/faults`, { schema: listFaultsSchema }, async (request) =>
+    ok(faults.list(tenantKey(request.tenant))),
+  );
+  app.delete<{ Params: Static<typeof FaultIdParams> }>(
+    `${CONTROL_PREFIX}/faults/:id`,
+    { schema: deleteFaultSchema },
+    async (request) => {
+      if (!faults.remove(tenantKey(request.tenant), request.params.id)) {
+        throw new IamportError(1, `장애 주입 규칙이 존재하지 않습니다. (id: ${request.params.id})`, 404);
+      }
+      return ok({ id: request.params.id });
+    },
+  );
   app.delete(`${CONTROL_PREFIX}/faults`, { schema: clearFaultsSchema }, async (request) => {
     const deleted = faults.list(tenantKey(request.tenant)).length;
     faults.clear(tenantKey(request.tenant));
@@ -67,7 +104,9 @@ export async function testingRoutes(app: FastifyInstance, { services }: { servic
   app.put<O & { Body: Static<typeof OutcomesBody> }>(outcomesPath, { schema: outcomesSchemas.put }, async (request) =>
     ok(control.setOutcomes(request.tenant, request.params.customer_uid, request.body.outcomes)),
   );
-  app.get<O>(outcomesPath, { schema: outcomesSchemas.get }, async (request) => ok(control.outcomes(request.tenant, request.params.customer_uid)));
+  app.get<O>(outcomesPath, { schema: outcomesSchemas.get }, async (request) =>
+    ok(control.outcomes(request.tenant, request.params.customer_uid)),
+  );
   app.delete<O>(outcomesPath, { schema: outcomesSchemas.delete }, async (request) =>
     ok(control.setOutcomes(request.tenant, request.params.customer_uid, [])),
   );

@@ -7,9 +7,23 @@ import { parseStatus } from '../domain/payment-lookups.js';
 import type { PaymentStatus } from '../store/payments.js';
 import type { Services } from '../services.js';
 import {
-  balanceSchema, cancelSchema, findAllSchema, findSchema, getPaymentSchema, getPaymentsSchema, prepareSchemas, statusSchema,
-  type CancelBody, type FindAllQuery, type FindQuery, type ImpUidParams, type ManyPaymentsQuery, type MerchantUidParams,
-  type PrepareBody, type StatusParams, type StatusQuery,
+  balanceSchema,
+  cancelSchema,
+  findAllSchema,
+  findSchema,
+  getPaymentSchema,
+  getPaymentsSchema,
+  prepareSchemas,
+  statusSchema,
+  type CancelBody,
+  type FindAllQuery,
+  type FindQuery,
+  type ImpUidParams,
+  type ManyPaymentsQuery,
+  type MerchantUidParams,
+  type PrepareBody,
+  type StatusParams,
+  type StatusQuery,
 } from '../schemas/payments.js';
 
 type ImpUid = { Params: Static<typeof ImpUidParams> };
@@ -22,15 +36,30 @@ export async function paymentRoutes(app: FastifyInstance, { services }: { servic
     ok(lookups.get(request.tenant, request.params.imp_uid)),
   );
 
-  app.get<{ Querystring: Static<typeof ManyPaymentsQuery> }>('/payments', { schema: getPaymentsSchema }, async (request, reply) => {
-    const { status, payments } = lookups.getMany(request.tenant, request.query.imp_uid ?? [], request.query.merchant_uid ?? []);
-    return reply.status(status).send(ok(payments));
-  });
+  app.get<{ Querystring: Static<typeof ManyPaymentsQuery> }>(
+    '/payments',
+    { schema: getPaymentsSchema },
+    async (request, reply) => {
+      const { status, payments } = lookups.getMany(
+        request.tenant,
+        request.query.imp_uid ?? [],
+        request.query.merchant_uid ?? [],
+      );
+      return reply.status(status).send(ok(payments));
+    },
+  );
 
   const find = { schema: findSchema };
   type Find = { Params: Static<typeof MerchantUidParams>; Querystring: Static<typeof FindQuery> };
   const findHandler = async (request: FastifyRequest<Find>) =>
-    ok(lookups.find(request.tenant, request.params.merchant_uid, optionalStatus(request.params.payment_status), request.query.sorting ?? '-started'));
+    ok(
+      lookups.find(
+        request.tenant,
+        request.params.merchant_uid,
+        optionalStatus(request.params.payment_status),
+        request.query.sorting ?? '-started',
+      ),
+    );
   app.get<Find>('/payments/find/:merchant_uid', find, findHandler);
   app.get<Find>('/payments/find/:merchant_uid/:payment_status', find, findHandler);
 
@@ -38,7 +67,15 @@ export async function paymentRoutes(app: FastifyInstance, { services }: { servic
   const findAll = { schema: findAllSchema };
   const findAllHandler = async (request: FastifyRequest<FindAll>) => {
     const { page = 1, limit = 20, sorting = '-started' } = request.query;
-    return ok(lookups.findAll(request.tenant, request.params.merchant_uid, optionalStatus(request.params.payment_status), { page, limit }, sorting));
+    return ok(
+      lookups.findAll(
+        request.tenant,
+        request.params.merchant_uid,
+        optionalStatus(request.params.payment_status),
+        { page, limit },
+        sorting,
+      ),
+    );
   };
   app.get<FindAll>('/payments/findAll/:merchant_uid', findAll, findAllHandler);
   app.get<FindAll>('/payments/findAll/:merchant_uid/:payment_status', findAll, findAllHandler);
@@ -49,7 +86,14 @@ export async function paymentRoutes(app: FastifyInstance, { services }: { servic
     async (request) => {
       const { page = 1, limit = 20, sorting = '-started', from, to } = request.query;
       const status = parseStatus(request.params.payment_status, true);
-      return ok(lookups.byStatus(request.tenant, status, { page, limit, sorting, from, to }, services.merchants.now(request.tenant)));
+      return ok(
+        lookups.byStatus(
+          request.tenant,
+          status,
+          { page, limit, sorting, from, to },
+          services.merchants.now(request.tenant),
+        ),
+      );
     },
   );
 
@@ -61,13 +105,17 @@ export async function paymentRoutes(app: FastifyInstance, { services }: { servic
     ok(lookups.view(cancels.cancel(request.tenant, request.body))),
   );
 
-  app.post<{ Body: Static<typeof PrepareBody> }>('/payments/prepare', { schema: prepareSchemas.post }, async (request) =>
-    ok(prepares.register(request.tenant, request.body)),
+  app.post<{ Body: Static<typeof PrepareBody> }>(
+    '/payments/prepare',
+    { schema: prepareSchemas.post },
+    async (request) => ok(prepares.register(request.tenant, request.body)),
   );
   app.put<{ Body: Static<typeof PrepareBody> }>('/payments/prepare', { schema: prepareSchemas.put }, async (request) =>
     ok(prepares.change(request.tenant, request.body)),
   );
-  app.get<{ Params: { merchant_uid: string } }>('/payments/prepare/:merchant_uid', { schema: prepareSchemas.get }, async (request) =>
-    ok(prepares.get(request.tenant, request.params.merchant_uid)),
+  app.get<{ Params: { merchant_uid: string } }>(
+    '/payments/prepare/:merchant_uid',
+    { schema: prepareSchemas.get },
+    async (request) => ok(prepares.get(request.tenant, request.params.merchant_uid)),
   );
 }

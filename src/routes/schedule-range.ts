@@ -12,6 +12,7 @@ export interface RangeQuery {
 export function scheduleRange(q: RangeQuery): { from: number; to: number } {
   const from = q.schedule_from ?? q.from;
   const to = q.schedule_to ?? q.to;
-  if (from === undefined || to === undefined) throw badRequest('schedule_from, schedule_to 파라메터가 누락되었습니다. (from, to로 보내도 됩니다)');
+  if (from === undefined || to === undefined)
+    throw badRequest('schedule_from, schedule_to 파라메터가 누락되었습니다. (from, to로 보내도 됩니다)');
   return { from, to };
 }

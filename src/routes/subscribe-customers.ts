@@ -7,8 +7,13 @@ import { ok } from '../http/envelope.js';
 import { toCustomer } from '../domain/billing-keys.js';
 import type { Services } from '../services.js';
 import {
-  deleteCustomerSchema, getCustomerSchema, getCustomersSchema, issueCustomerSchema,
-  type CustomerUidParams, type IssueBody, type ManyQuery,
+  deleteCustomerSchema,
+  getCustomerSchema,
+  getCustomersSchema,
+  issueCustomerSchema,
+  type CustomerUidParams,
+  type IssueBody,
+  type ManyQuery,
 } from '../schemas/customers.js';
 import { customerPaymentsSchema, type CustomerPaymentsQuery } from '../schemas/payments.js';
 import { customerSchedulesSchema, type CustomerSchedulesQuery } from '../schemas/schedules.js';
@@ -17,7 +22,10 @@ import { scheduleRange } from './schedule-range.js';
 
 type Params = Static<typeof CustomerUidParams>;
 
-export async function subscribeCustomerRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+export async function subscribeCustomerRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
   const keys = services.billingKeys;
 
   app.post<{ Params: Params; Body: Static<typeof IssueBody> }>(
@@ -30,19 +38,26 @@ export async function subscribeCustomerRoutes(app: FastifyInstance, { services }
     ok(toCustomer(keys.get(request.tenant, request.params.customer_uid))),
   );
 
-  app.delete<{ Params: Params }>('/subscribe/customers/:customer_uid', { schema: deleteCustomerSchema }, async (request) =>
-    ok(toCustomer(keys.delete(request.tenant, request.params.customer_uid))),
+  app.delete<{ Params: Params }>(
+    '/subscribe/customers/:customer_uid',
+    { schema: deleteCustomerSchema },
+    async (request) => ok(toCustomer(keys.delete(request.tenant, request.params.customer_uid))),
   );
 
-  app.get<{ Querystring: Static<typeof ManyQuery> }>('/subscribe/customers', { schema: getCustomersSchema }, async (request, reply) => {
-    const { status, rows } = keys.getMany(request.tenant, request.query.customer_uid);
-    return reply.status(status).send(ok(rows.map(toCustomer)));
-  });
+  app.get<{ Querystring: Static<typeof ManyQuery> }>(
+    '/subscribe/customers',
+    { schema: getCustomersSchema },
+    async (request, reply) => {
+      const { status, rows } = keys.getMany(request.tenant, request.query.customer_uid);
+      return reply.status(status).send(ok(rows.map(toCustomer)));
+    },
+  );
 
   app.get<{ Params: Params; Querystring: Static<typeof CustomerPaymentsQuery> }>(
     '/subscribe/customers/:customer_uid/payments',
     { schema: customerPaymentsSchema },
-    async (request) => ok(services.lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
+    async (request) =>
+      ok(services.lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
   );
 
   type CustomerSchedules = { Params: Params; Querystring: Static<typeof CustomerSchedulesQuery> };
@@ -51,10 +66,22 @@ export async function subscribeCustomerRoutes(app: FastifyInstance, { services }
     const status = q['schedule-status'] ?? q.schedule_status;
     return ok(
       services.schedules.list(request.tenant, request.params.customer_uid, {
-        ...scheduleRange(q), status, page: q.page ?? 1, limit: CUSTOMER_SCHEDULE_PAGE, ascending: false,
+        ...scheduleRange(q),
+        status,
+        page: q.page ?? 1,
+        limit: CUSTOMER_SCHEDULE_PAGE,
+        ascending: false,
       }),
     );
   };
-  app.get<CustomerSchedules>('/subscribe/customers/:customer_uid/schedules', { schema: customerSchedulesSchema }, customerSchedules);
-  app.get<CustomerSchedules>('/subscribe/payments/schedule/customers/:customer_uid', { schema: customerSchedulesSchema }, customerSchedules);
+  app.get<CustomerSchedules>(
+    '/subscribe/customers/:customer_uid/schedules',
+    { schema: customerSchedulesSchema },
+    customerSchedules,
+  );
+  app.get<CustomerSchedules>(
+    '/subscribe/payments/schedule/customers/:customer_uid',
+    { schema: customerSchedulesSchema },
+    customerSchedules,
+  );
 }

@@ -25,5 +25,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
 }
 
 export async function userRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  app.get('/users/pg', { schema: getPgSchema }, async (request) => ok(services.merchants.pgSettingList(request.tenant)));
+  app.get('/users/pg', { schema: getPgSchema }, async (request) =>
+    ok(services.merchants.pgSettingList(request.tenant)),
+  );
 }

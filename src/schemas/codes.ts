@@ -13,11 +13,21 @@ export const StandardCodeAnnotation = Type.Object(
 );
 
 export const CardCodeParams = Type.Object({
-  card_standard_code: Type.String({ minLength: 1, maxLength: 10, description: 'card company code, e.g. 361, 381, VIS', examples: ['361'] }),
+  card_standard_code: Type.String({
+    minLength: 1,
+    maxLength: 10,
+    description: 'card company code, e.g. 361, 381, VIS',
+    examples: ['361'],
+  }),
 });
 
 export const BankCodeParams = Type.Object({
-  bank_standard_code: Type.String({ minLength: 1, maxLength: 10, description: 'three-digit bank code, e.g. 004, 088', examples: ['004'] }),
+  bank_standard_code: Type.String({
+    minLength: 1,
+    maxLength: 10,
+    description: 'three-digit bank code, e.g. 004, 088',
+    examples: ['004'],
+  }),
 });
 
 const ListEnvelope = (what: string) => Envelope(Type.Array(StandardCodeAnnotation), `every ${what}`);

@@ -12,7 +12,8 @@ import type {} from '@fastify/swagger';
 export const Nullable = <T extends TSchema>(schema: T): TUnsafe<Static<T> | null> => {
   const type = (schema as { type?: unknown }).type;
   // A plain copy: TypeBox's own markers would make its checker treat the result as plain T.
-  if (typeof type === 'string') return Type.Unsafe<Static<T> | null>({ ...JSON.parse(JSON.stringify(schema)), type: [type, 'null'] });
+  if (typeof type === 'string')
+    return Type.Unsafe<Static<T> | null>({ ...JSON.parse(JSON.stringify(schema)), type: [type, 'null'] });
   return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]));
 };
 
@@ -29,7 +30,9 @@ export const Envelope = <T extends TSchema>(response: T, description: string) =>
 
 export const ErrorEnvelope = Type.Object(
   {
-    code: Type.Integer({ description: 'non-zero: -1 for authentication, validation and card-company failures; 1 for "nothing to act on"' }),
+    code: Type.Integer({
+      description: 'non-zero: -1 for authentication, validation and card-company failures; 1 for "nothing to act on"',
+    }),
     message: Type.String(),
     response: Type.Null(),
   },

@@ -38,9 +38,14 @@ export const CustomerUidParams = Type.Object({
 
 /** Card fields of every request that carries a card (billing key, onetime, schedule with a new key). */
 export const CardFields = {
-  card_number: Type.String({ description: 'dddd-dddd-dddd-dddd (15 digits for AMEX); see the test-card catalogue', examples: ['4330-1200-1234-5678'] }),
+  card_number: Type.String({
+    description: 'dddd-dddd-dddd-dddd (15 digits for AMEX); see the test-card catalogue',
+    examples: ['4330-1200-1234-5678'],
+  }),
   expiry: Type.String({ description: 'YYYY-MM or YYYYMM', examples: ['2030-12'] }),
-  birth: Type.Optional(Type.String({ description: 'YYMMDD, or a 10-digit business registration number', examples: ['900101'] })),
+  birth: Type.Optional(
+    Type.String({ description: 'YYMMDD, or a 10-digit business registration number', examples: ['900101'] }),
+  ),
   pwd_2digit: Type.Optional(Type.String({ description: 'first two digits of the card PIN', examples: ['12'] })),
   cvc: Type.Optional(Type.String({ description: '3 or 4 digits' })),
 };
@@ -55,7 +60,13 @@ export const CustomerFields = {
 };
 
 export const PgField = {
-  pg: Type.Optional(Type.String({ maxLength: 80, description: '{pg} or {pg}.{MID}; the default PG when absent or unknown', examples: ['kcp.IPXC'] })),
+  pg: Type.Optional(
+    Type.String({
+      maxLength: 80,
+      description: '{pg} or {pg}.{MID}; the default PG when absent or unknown',
+      examples: ['kcp.IPXC'],
+    }),
+  ),
 };
 
 export const IssueBody = Type.Object(
@@ -67,22 +78,34 @@ export const IssueBody = Type.Object(
   },
   {
     examples: [
-      { card_number: '4330-1200-1234-5678', expiry: '2030-12', birth: '900101', pwd_2digit: '12', customer_name: '홍길동', customer_email: 'gd@example.com' },
+      {
+        card_number: '4330-1200-1234-5678',
+        expiry: '2030-12',
+        birth: '900101',
+        pwd_2digit: '12',
+        customer_name: '홍길동',
+        customer_email: 'gd@example.com',
+      },
     ],
   },
 );
 
 export const DeleteQuery = Type.Object({
   reason: Type.Optional(Type.String({ description: 'why the key is deleted' })),
-  extra: Type.Optional(Type.Object({ requester: Type.Optional(Type.String({ description: 'NaverPay: customer or admin' })) })),
+  extra: Type.Optional(
+    Type.Object({ requester: Type.Optional(Type.String({ description: 'NaverPay: customer or admin' })) }),
+  ),
 });
 
 export const ManyQuery = Type.Object({
-  customer_uid: Type.Array(Type.String({ maxLength: 80 }), { minItems: 1, maxItems: 100, description: 'repeat as customer_uid[]=…' }),
+  customer_uid: Type.Array(Type.String({ maxLength: 80 }), {
+    minItems: 1,
+    maxItems: 100,
+    description: 'repeat as customer_uid[]=…',
+  }),
 });
 
 const CustomerEnvelope = Envelope(CustomerAnnotation, 'the billing key; code 1 and null when it does not exist');
-
 
 export const issueCustomerSchema: FastifySchema = {
   tags: ['subscribe.customer'],
@@ -100,7 +123,11 @@ export const getCustomerSchema: FastifySchema = {
   summary: 'Read a billing key',
   security: SECURITY,
   params: CustomerUidParams,
-  response: { 200: CustomerEnvelope, 404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' }, ...AUTH_ERRORS },
+  response: {
+    200: CustomerEnvelope,
+    404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' },
+    ...AUTH_ERRORS,
+  },
 };
 
 export const deleteCustomerSchema: FastifySchema = {
@@ -110,7 +137,11 @@ export const deleteCustomerSchema: FastifySchema = {
   security: SECURITY,
   params: CustomerUidParams,
   querystring: DeleteQuery,
-  response: { 200: CustomerEnvelope, 404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' }, ...AUTH_ERRORS },
+  response: {
+    200: CustomerEnvelope,
+    404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' },
+    ...AUTH_ERRORS,
+  },
 };
 
 const ManyEnvelope = Envelope(Type.Array(CustomerAnnotation), 'the keys found, in request order');

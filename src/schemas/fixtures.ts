@@ -6,7 +6,9 @@ export const PgSettingFixture = Type.Object(
   {
     pg_provider: Type.String({ minLength: 1, maxLength: 16 }),
     pg_id: Type.String({ minLength: 1, maxLength: 80 }),
-    type: Type.Optional(Type.Union([Type.Literal('api_payment'), Type.Literal('payment'), Type.Literal('certification')])),
+    type: Type.Optional(
+      Type.Union([Type.Literal('api_payment'), Type.Literal('payment'), Type.Literal('certification')]),
+    ),
     sandbox: Type.Optional(Type.Boolean()),
     default: Type.Optional(Type.Boolean({ description: 'the PG used when a request names none' })),
     channel_name: Type.Optional(Type.String()),
@@ -27,15 +29,25 @@ const OptStr = (options: object = {}) => Type.Optional(Type.Union([Type.String(o
 const OptNum = () => Type.Optional(Type.Union([Type.Number(), Type.Null()]));
 /** UNIX seconds, or a time relative to loading: `now`, `now+1d`, `now-3h` (units s, m, h, d). */
 export const RELATIVE_TIME = '^now([+-][0-9]+[smhd])?$';
-const At = () => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: RELATIVE_TIME })], { description: 'UNIX seconds, or now / now+1d / now-3h' });
+const At = () =>
+  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: RELATIVE_TIME })], {
+    description: 'UNIX seconds, or now / now+1d / now-3h',
+  });
 const Time = () => Type.Optional(At());
-const Tier = Type.Optional(Type.String({ pattern: '^([A-Z0-9]{3})?$', description: "the tier the item belongs to ('' or absent: the merchant itself)" }));
+const Tier = Type.Optional(
+  Type.String({
+    pattern: '^([A-Z0-9]{3})?$',
+    description: "the tier the item belongs to ('' or absent: the merchant itself)",
+  }),
+);
 
 export const BillingKeyFixture = Type.Object(
   {
     customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
     tier_code: Tier,
-    card_number: Type.String({ description: 'a raw card number (seeded through the card checks) or an exported masked one' }),
+    card_number: Type.String({
+      description: 'a raw card number (seeded through the card checks) or an exported masked one',
+    }),
     expiry: Type.String({ pattern: '^\\d{4}-?\\d{2}$', description: 'YYYY-MM' }),
     pg_provider: Type.Optional(Type.String()),
     pg_id: Type.Optional(Type.String()),
@@ -75,7 +87,12 @@ export const PaymentFixture = Type.Object(
     imp_uid: Type.String({ minLength: 1, maxLength: 32 }),
     merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
     tier_code: Tier,
-    status: Type.Union([Type.Literal('ready'), Type.Literal('paid'), Type.Literal('cancelled'), Type.Literal('failed')]),
+    status: Type.Union([
+      Type.Literal('ready'),
+      Type.Literal('paid'),
+      Type.Literal('cancelled'),
+      Type.Literal('failed'),
+    ]),
     amount: Type.Number({ exclusiveMinimum: 0 }),
     cancel_amount: Type.Optional(Type.Number({ minimum: 0 })),
     tax_free: Type.Optional(Type.Number({ minimum: 0 })),
@@ -139,7 +156,9 @@ export const ScheduleFixture = Type.Object(
     buyer_postcode: OptStr(),
     custom_data: OptStr(),
     notice_url: OptStr(),
-    schedule_status: Type.Optional(Type.Union([Type.Literal('scheduled'), Type.Literal('executed'), Type.Literal('revoked')])),
+    schedule_status: Type.Optional(
+      Type.Union([Type.Literal('scheduled'), Type.Literal('executed'), Type.Literal('revoked')]),
+    ),
     imp_uid: OptStr(),
     executed_at: Time(),
     revoked_at: Time(),
@@ -164,15 +183,22 @@ export const PrepareFixture = Type.Object(
 export const MerchantFixture = Type.Object(
   {
     imp_key: Type.String({ minLength: 1, maxLength: 100 }),
-    imp_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'absent: the secret of the first getToken is bound' })),
+    imp_secret: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'absent: the secret of the first getToken is bound' }),
+    ),
     name: Type.Optional(Type.String()),
-    agency: Type.Optional(Type.Boolean({ description: 'an agency merchant may act for its sub-merchants with the Tier header' })),
+    agency: Type.Optional(
+      Type.Boolean({ description: 'an agency merchant may act for its sub-merchants with the Tier header' }),
+    ),
     webhook_url: Type.Optional(Type.String({ description: 'where webhooks go when a request names no notice_url' })),
     pg_settings: Type.Array(PgSettingFixture, { minItems: 1 }),
     sub_merchants: Type.Optional(Type.Array(SubMerchantFixture)),
     clock: Type.Optional(
       Type.Object(
-        { offset: Type.Integer({ description: 'seconds ahead of real time' }), frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])) },
+        {
+          offset: Type.Integer({ description: 'seconds ahead of real time' }),
+          frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -24,9 +24,19 @@ export const healthSchema: FastifySchema = {
 
 export const ClockBody = Type.Object(
   {
-    advance: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_155_760_000, description: 'seconds to move the clock forward' })),
-    set: Type.Optional(Type.Integer({ minimum: 0, maximum: 253_402_300_799, description: 'UNIX seconds the clock should read now (not earlier than now)' })),
-    frozen: Type.Optional(Type.Boolean({ description: 'true stops the clock at its current time; false lets it run on from there' })),
+    advance: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3_155_760_000, description: 'seconds to move the clock forward' }),
+    ),
+    set: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 253_402_300_799,
+        description: 'UNIX seconds the clock should read now (not earlier than now)',
+      }),
+    ),
+    frozen: Type.Optional(
+      Type.Boolean({ description: 'true stops the clock at its current time; false lets it run on from there' }),
+    ),
   },
   { minProperties: 1, examples: [{ advance: 2_592_000 }] },
 );
@@ -89,7 +99,8 @@ export const testCardsSchema: FastifySchema = {
 };
 
 const controlTags = (tag: string) => ({ tags: [tag], security: SECURITY });
-const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) => Envelope(response, description);
+const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) =>
+  Envelope(response, description);
 
 export const resetSchema: FastifySchema = {
   ...controlTags('mock-control'),
@@ -100,14 +111,21 @@ export const resetSchema: FastifySchema = {
 };
 
 export const WebhookUrlBody = Type.Object({
-  url: Type.Union([Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\x00-\\x20/$.?#][^\\x00-\\x20]*$' }), Type.Null()], {
-    description: 'an absolute http(s) URL; null removes it',
-  }),
+  url: Type.Union(
+    [
+      Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\x00-\\x20/$.?#][^\\x00-\\x20]*$' }),
+      Type.Null(),
+    ],
+    {
+      description: 'an absolute http(s) URL; null removes it',
+    },
+  ),
 });
 export const webhookUrlSchema: FastifySchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
-  description: 'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
+  description:
+    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
   body: WebhookUrlBody,
   response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
 };
@@ -134,7 +152,9 @@ const WebhookDelivery = Type.Object({
   ),
 });
 
-export const WebhooksQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) });
+export const WebhooksQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
 export const listWebhooksSchema: FastifySchema = {
   ...controlTags('mock-webhooks'),
   summary: 'The webhook delivery log (newest first), every attempt included',
@@ -150,18 +170,23 @@ export const resendWebhookSchema: FastifySchema = {
   response: { 200: Envelope(WebhookDelivery, 'the delivery'), 404: ErrorEnvelope, ...AUTH_ERRORS },
 };
 
-export const WaitBody = Type.Object({ timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })) });
+export const WaitBody = Type.Object({
+  timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })),
+});
 export const waitWebhooksSchema: FastifySchema = {
   ...controlTags('mock-webhooks'),
   summary: 'Wait until none of the merchant’s deliveries is pending',
-  description: 'Answers as soon as every delivery was delivered or finally failed, or when timeout_ms passes (then pending > 0).',
+  description:
+    'Answers as soon as every delivery was delivered or finally failed, or when timeout_ms passes (then pending > 0).',
   body: WaitBody,
   response: { 200: Done('idle', Type.Object({ pending: Type.Integer() })), ...AUTH_ERRORS },
 };
 
 export const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),
-  path: Type.Optional(Type.String({ maxLength: 500, description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' })),
+  path: Type.Optional(
+    Type.String({ maxLength: 500, description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' }),
+  ),
   since_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   until_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'the newest N matches' })),
@@ -183,7 +208,10 @@ export const journalSchema: FastifySchema = {
   ...controlTags('mock-journal'),
   summary: 'Requests the merchant made to the iamport routes (oldest first)',
   querystring: JournalQuery,
-  response: { 200: Envelope(Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) }), 'matching requests'), ...AUTH_ERRORS },
+  response: {
+    200: Envelope(Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) }), 'matching requests'),
+    ...AUTH_ERRORS,
+  },
 };
 export const journalCountSchema: FastifySchema = {
   ...controlTags('mock-journal'),
@@ -199,13 +227,28 @@ export const clearJournalSchema: FastifySchema = {
 
 export const FaultBody = Type.Object({
   method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
-  path: Type.String({ minLength: 1, maxLength: 500, description: 'exact path or a pattern with *', examples: ['/subscribe/payments/again'] }),
+  path: Type.String({
+    minLength: 1,
+    maxLength: 500,
+    description: 'exact path or a pattern with *',
+    examples: ['/subscribe/payments/again'],
+  }),
   customer_uid: Type.Optional(Type.String()),
   merchant_uid: Type.Optional(Type.String()),
   amount: Type.Optional(Type.Number()),
-  action: Type.Union([Type.Literal('error'), Type.Literal('delay'), Type.Literal('reset'), Type.Literal('timeout'), Type.Literal('commit_then_drop')], {
-    description: 'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
-  }),
+  action: Type.Union(
+    [
+      Type.Literal('error'),
+      Type.Literal('delay'),
+      Type.Literal('reset'),
+      Type.Literal('timeout'),
+      Type.Literal('commit_then_drop'),
+    ],
+    {
+      description:
+        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
+    },
+  ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
   code: Type.Optional(Type.Integer()),
   message: Type.Optional(Type.String()),
@@ -241,7 +284,9 @@ export const clearFaultsSchema: FastifySchema = {
 
 const Outcome = Type.Object({
   status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
-  fail_reason: Type.Optional(Nullable(Type.String({ description: 'the fail_reason of a failed charge', examples: ['[8330] 잔액부족'] }))),
+  fail_reason: Type.Optional(
+    Nullable(Type.String({ description: 'the fail_reason of a failed charge', examples: ['[8330] 잔액부족'] })),
+  ),
 });
 export const OutcomesBody = Type.Object({ outcomes: Type.Array(Outcome, { maxItems: 1000 }) });
 export const OutcomeParams = Type.Object({ customer_uid: Type.String({ minLength: 1, maxLength: 80 }) });
@@ -256,31 +301,54 @@ export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = 
     body: OutcomesBody,
     response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
   },
-  get: { ...controlTags('mock-faults'), summary: 'The scripted outcomes left for a billing key', params: OutcomeParams, response: { 200: OutcomesEnvelope, ...AUTH_ERRORS } },
-  delete: { ...controlTags('mock-faults'), summary: 'Drop the scripted outcomes of a billing key', params: OutcomeParams, response: { 200: OutcomesEnvelope, ...AUTH_ERRORS } },
+  get: {
+    ...controlTags('mock-faults'),
+    summary: 'The scripted outcomes left for a billing key',
+    params: OutcomeParams,
+    response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
+  },
+  delete: {
+    ...controlTags('mock-faults'),
+    summary: 'Drop the scripted outcomes of a billing key',
+    params: OutcomeParams,
+    response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
+  },
 };
 
 export const exportStateSchema: FastifySchema = {
   ...controlTags('mock-control'),
   summary: "Export the caller's merchant as a fixtures YAML document",
-  description: 'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
+  description:
+    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
   produces: ['application/yaml'],
   response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
 };
 export const importStateSchema: FastifySchema = {
   ...controlTags('mock-control'),
   summary: "Replace the caller's merchant with a fixtures document",
-  description: 'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+  description:
+    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
   consumes: ['application/yaml', 'application/json'],
   response: {
-    200: Done('imported', Type.Object({ billing_keys: Type.Integer(), payments: Type.Integer(), schedules: Type.Integer(), prepares: Type.Integer() })),
+    200: Done(
+      'imported',
+      Type.Object({
+        billing_keys: Type.Integer(),
+        payments: Type.Integer(),
+        schedules: Type.Integer(),
+        prepares: Type.Integer(),
+      }),
+    ),
     400: ErrorEnvelope,
     ...AUTH_ERRORS,
   },
 };
 
 const adminSecurity = { tags: ['mock-admin'], security: [{ admin: [] }] };
-const AdminErrors = { 401: { ...ErrorEnvelope, description: 'wrong or missing X-Admin-Token' }, 404: { ...ErrorEnvelope, description: 'the admin API is off (no --admin-token)' } };
+const AdminErrors = {
+  401: { ...ErrorEnvelope, description: 'wrong or missing X-Admin-Token' },
+  404: { ...ErrorEnvelope, description: 'the admin API is off (no --admin-token)' },
+};
 export const adminMerchantsSchema: FastifySchema = {
   ...adminSecurity,
   summary: 'List every merchant',

@@ -6,7 +6,8 @@ import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './comm
 import { CardFields, CustomerUidParams, PgField } from './customers.js';
 
 const str = (description: string) => Nullable(Type.String({ description }));
-const time = (description: string) => Type.Integer({ description: `${description}, UNIX seconds; 0 when it did not happen` });
+const time = (description: string) =>
+  Type.Integer({ description: `${description}, UNIX seconds; 0 when it did not happen` });
 
 export const CancelHistoryItem = Type.Object(
   {
@@ -65,11 +66,21 @@ export const PaymentAnnotation = Type.Object(
     pg_id: Type.String(),
     pg_provider: Type.String(),
     pg_tid: str('PG transaction id'),
-    promotion: Nullable(Type.Object({ id: Type.String(), discount: Type.Number() }, { description: 'promotion applied; always null in the mock' })),
+    promotion: Nullable(
+      Type.Object(
+        { id: Type.String(), discount: Type.Number() },
+        { description: 'promotion applied; always null in the mock' },
+      ),
+    ),
     receipt_url: str('PG receipt'),
     sandbox: Type.Boolean(),
     started_at: Type.Integer({ description: 'request time, UNIX seconds' }),
-    status: Type.Union([Type.Literal('ready'), Type.Literal('paid'), Type.Literal('cancelled'), Type.Literal('failed')]),
+    status: Type.Union([
+      Type.Literal('ready'),
+      Type.Literal('paid'),
+      Type.Literal('cancelled'),
+      Type.Literal('failed'),
+    ]),
     user_agent: str('User-Agent of the request; null for scheduled payments'),
     vbank_code: str('virtual accounts only'),
     vbank_date: Type.Integer(),
@@ -110,7 +121,9 @@ export const OrderFields = {
   vat_amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'default KRW' })),
   name: Type.Optional(Type.String({ maxLength: 40, description: 'order name' })),
-  card_quota: Type.Optional(Type.Integer({ minimum: 0, maximum: 36, description: '0 lump sum; 2 or more only from 50,000' })),
+  card_quota: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 36, description: '0 lump sum; 2 or more only from 50,000' }),
+  ),
   interest_free_by_merchant: Type.Optional(Type.Boolean()),
   use_card_point: Type.Optional(Type.Boolean()),
   ...buyer,
@@ -131,7 +144,11 @@ export const AgainBody = Type.Object(
     customer_uid: Type.String({ minLength: 1, maxLength: 80 }),
     ...OrderFields,
   },
-  { examples: [{ customer_uid: 'user_77_card_1', merchant_uid: 'ord_20250201_0001', amount: 9900, name: '월간 구독 2월' }] },
+  {
+    examples: [
+      { customer_uid: 'user_77_card_1', merchant_uid: 'ord_20250201_0001', amount: 9900, name: '월간 구독 2월' },
+    ],
+  },
 );
 
 export const OnetimeBody = Type.Object(
@@ -139,13 +156,27 @@ export const OnetimeBody = Type.Object(
     ...OrderFields,
     ...CardFields,
     ...PgField,
-    customer_uid: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'save the card under this key when the payment succeeds' })),
+    customer_uid: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 80,
+        description: 'save the card under this key when the payment succeeds',
+      }),
+    ),
   },
   {
     examples: [
       {
-        merchant_uid: 'ord_20250101_0001', amount: 9900, card_number: '4330-1200-1234-5678', expiry: '2030-12', birth: '900101',
-        pwd_2digit: '12', customer_uid: 'user_77_card_1', name: '월간 구독', buyer_name: '홍길동', buyer_email: 'gd@example.com',
+        merchant_uid: 'ord_20250101_0001',
+        amount: 9900,
+        card_number: '4330-1200-1234-5678',
+        expiry: '2030-12',
+        birth: '900101',
+        pwd_2digit: '12',
+        customer_uid: 'user_77_card_1',
+        name: '월간 구독',
+        buyer_name: '홍길동',
+        buyer_email: 'gd@example.com',
       },
     ],
   },
@@ -177,16 +208,28 @@ export const MerchantUidParams = Type.Object({
 });
 
 const Sorting = Type.Optional(
-  Type.Union([Type.Literal('-started'), Type.Literal('started'), Type.Literal('-paid'), Type.Literal('paid'), Type.Literal('-updated'), Type.Literal('updated')], {
-    default: '-started',
-  }),
+  Type.Union(
+    [
+      Type.Literal('-started'),
+      Type.Literal('started'),
+      Type.Literal('-paid'),
+      Type.Literal('paid'),
+      Type.Literal('-updated'),
+      Type.Literal('updated'),
+    ],
+    {
+      default: '-started',
+    },
+  ),
 );
 const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
 };
 
-export const GetPaymentQuery = Type.Object({ include_sandbox: Type.Optional(Type.Boolean({ description: 'accepted; every mock payment is visible' })) });
+export const GetPaymentQuery = Type.Object({
+  include_sandbox: Type.Optional(Type.Boolean({ description: 'accepted; every mock payment is visible' })),
+});
 
 export const getPaymentSchema: FastifySchema = {
   tags: ['payments'],
@@ -232,7 +275,9 @@ export const findAllSchema: FastifySchema = {
   response: { 200: PagedPaymentEnvelope, 400: BadRequest, 404: NotFound, ...AUTH_ERRORS },
 };
 
-export const StatusParams = Type.Object({ payment_status: Type.String({ description: 'all | ready | paid | cancelled | failed' }) });
+export const StatusParams = Type.Object({
+  payment_status: Type.String({ description: 'all | ready | paid | cancelled | failed' }),
+});
 export const StatusQuery = Type.Object({
   ...PageQuery,
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'default: to minus 90 days' })),
@@ -242,14 +287,20 @@ export const StatusQuery = Type.Object({
 export const statusSchema: FastifySchema = {
   tags: ['payments'],
   summary: 'Payments in a status within a time range (paged)',
-  description: 'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, started_at for all and ready.',
+  description:
+    'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, started_at for all and ready.',
   security: SECURITY,
   params: StatusParams,
   querystring: StatusQuery,
   response: { 200: PagedPaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
 };
 
-const BalanceDetail = Type.Object({ tax_free: Type.Number(), supply: Type.Number(), vat: Type.Number(), service: Type.Number() });
+const BalanceDetail = Type.Object({
+  tax_free: Type.Number(),
+  supply: Type.Number(),
+  vat: Type.Number(),
+  service: Type.Number(),
+});
 export const balanceSchema: FastifySchema = {
   tags: ['payments'],
   summary: 'Amount breakdown of a KCP or PAYCO payment',
@@ -264,7 +315,13 @@ export const balanceSchema: FastifySchema = {
         secondary: BalanceDetail,
         discount: BalanceDetail,
         histories: Type.Array(
-          Type.Object({ cash_receipt: BalanceDetail, primary: BalanceDetail, secondary: BalanceDetail, discount: BalanceDetail, created: Type.Integer() }),
+          Type.Object({
+            cash_receipt: BalanceDetail,
+            primary: BalanceDetail,
+            secondary: BalanceDetail,
+            discount: BalanceDetail,
+            created: Type.Integer(),
+          }),
         ),
       }),
       'the breakdown',
@@ -279,10 +336,14 @@ export const CancelBody = Type.Object(
   {
     imp_uid: Type.Optional(Type.String({ maxLength: 100 })),
     merchant_uid: Type.Optional(Type.String({ maxLength: 100 })),
-    amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'omitted or 0: the whole remaining amount' })),
+    amount: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e12, description: 'omitted or 0: the whole remaining amount' }),
+    ),
     tax_free: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
     vat_amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
-    checksum: Type.Optional(Nullable(Type.Number({ minimum: 0, description: 'the cancellable balance as the caller sees it' }))),
+    checksum: Type.Optional(
+      Nullable(Type.Number({ minimum: 0, description: 'the cancellable balance as the caller sees it' })),
+    ),
     reason: Type.Optional(Type.String({ maxLength: 1000 })),
     refund_holder: Type.Optional(Type.String()),
     refund_bank: Type.Optional(Type.String()),
@@ -312,7 +373,10 @@ export const PrepareBody = Type.Object(
   },
   { examples: [{ merchant_uid: 'ord_20250301_0001', amount: 9900, currency: 'KRW' }] },
 );
-const PrepareEnvelope = Envelope(Type.Object({ merchant_uid: Type.String(), amount: Type.Number(), currency: Type.String() }), 'the prepared amount');
+const PrepareEnvelope = Envelope(
+  Type.Object({ merchant_uid: Type.String(), amount: Type.Number(), currency: Type.String() }),
+  'the prepared amount',
+);
 export const prepareSchemas: Record<'post' | 'put' | 'get', FastifySchema> = {
   post: {
     tags: ['payments'],
@@ -337,7 +401,9 @@ export const prepareSchemas: Record<'post' | 'put' | 'get', FastifySchema> = {
   },
 };
 
-export const CustomerPaymentsQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })) });
+export const CustomerPaymentsQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+});
 export const customerPaymentsSchema: FastifySchema = {
   tags: ['subscribe.customer'],
   summary: 'Payments made with a billing key (20 a page, newest first)',

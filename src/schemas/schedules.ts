@@ -39,7 +39,11 @@ export const ScheduleResultAnnotation = Type.Object(
 
 export const ScheduleItem = Type.Object({
   ...OrderFields,
-  schedule_at: Type.Integer({ minimum: 0, maximum: 1e13, description: 'UNIX seconds (a past time runs at the next tick)' }),
+  schedule_at: Type.Integer({
+    minimum: 0,
+    maximum: 1e13,
+    description: 'UNIX seconds (a past time runs at the next tick)',
+  }),
 });
 
 /** Card fields are needed only when the customer has no key yet. */
@@ -54,7 +58,9 @@ export const ScheduleBody = Type.Object(
     ...optionalCard,
     ...PgField,
     ...CustomerFields,
-    checking_amount: Type.Optional(Type.Integer({ minimum: 0, description: 'approve and cancel at once to check the card; leaves no payment' })),
+    checking_amount: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'approve and cancel at once to check the card; leaves no payment' }),
+    ),
     channel_key: Type.Optional(Type.String()),
     schedules: Type.Array(ScheduleItem, { minItems: 1, maxItems: 20_000 }),
   },
@@ -62,7 +68,15 @@ export const ScheduleBody = Type.Object(
     examples: [
       {
         customer_uid: 'user_77_card_1',
-        schedules: [{ merchant_uid: 'sub_77_2030_01', schedule_at: EXAMPLE_AT, amount: 9900, currency: 'KRW', name: '월간 구독 1월' }],
+        schedules: [
+          {
+            merchant_uid: 'sub_77_2030_01',
+            schedule_at: EXAMPLE_AT,
+            amount: 9900,
+            currency: 'KRW',
+            name: '월간 구독 1월',
+          },
+        ],
       },
     ],
   },
@@ -71,7 +85,11 @@ export const ScheduleBody = Type.Object(
 export const UnscheduleBody = Type.Object(
   {
     customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
-    merchant_uid: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { description: 'one string or an array; absent: all of the customer' })),
+    merchant_uid: Type.Optional(
+      Type.Array(Type.String({ maxLength: 40 }), {
+        description: 'one string or an array; absent: all of the customer',
+      }),
+    ),
     reason: Type.Optional(Type.String({ description: 'accepted and ignored' })),
   },
   { examples: [{ customer_uid: 'user_77_card_1', merchant_uid: ['sub_77_2030_01'] }] },
@@ -112,8 +130,12 @@ export const getScheduleSchema: FastifySchema = {
 
 const range = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  schedule_from: Type.Optional(Type.Integer({ minimum: 0, description: 'from this time (inclusive); `from` is accepted too' })),
-  schedule_to: Type.Optional(Type.Integer({ minimum: 0, description: 'to this time (exclusive); `to` is accepted too' })),
+  schedule_from: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'from this time (inclusive); `from` is accepted too' }),
+  ),
+  schedule_to: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'to this time (exclusive); `to` is accepted too' }),
+  ),
   from: Type.Optional(Type.Integer({ minimum: 0 })),
   to: Type.Optional(Type.Integer({ minimum: 0 })),
   schedule_status: Type.Optional(ScheduleStatus),
@@ -122,7 +144,9 @@ const range = {
 export const ListSchedulesQuery = Type.Object({
   ...range,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
-  sorting: Type.Optional(Type.String({ description: 'newest schedule_at first by default; "scheduled" or "schedule_at" for oldest first' })),
+  sorting: Type.Optional(
+    Type.String({ description: 'newest schedule_at first by default; "scheduled" or "schedule_at" for oldest first' }),
+  ),
 });
 
 export const listSchedulesSchema: FastifySchema = {
@@ -176,5 +200,10 @@ export const retrySchema: FastifySchema = {
   description: 'Answers the new Payment: check its status.',
   security: SECURITY,
   params: ScheduleUidParams,
-  response: { 200: PaymentEnvelope, 400: ErrorEnvelope, 404: { ...ErrorEnvelope, description: 'schedule or billing key not found' }, ...AUTH_ERRORS },
+  response: {
+    200: PaymentEnvelope,
+    400: ErrorEnvelope,
+    404: { ...ErrorEnvelope, description: 'schedule or billing key not found' },
+    ...AUTH_ERRORS,
+  },
 };

@@ -23,7 +23,9 @@ export const AuthAnnotation = Type.Object(
   {
     access_token: Type.String({ description: '40 lowercase hex characters', pattern: '^[a-f0-9]{40}$' }),
     now: Type.Integer({ description: 'the merchant clock, UNIX seconds' }),
-    expired_at: Type.Integer({ description: 'UNIX seconds; 30 minutes after issue, extended by 5 minutes when reused in its last minute' }),
+    expired_at: Type.Integer({
+      description: 'UNIX seconds; 30 minutes after issue, extended by 5 minutes when reused in its last minute',
+    }),
   },
   { title: 'AuthAnnotation', description: 'an access token' },
 );

@@ -31,7 +31,6 @@ export interface BillingKeyRow {
 
 export type BillingKeyWrite = Omit<BillingKeyRow, 'id'>;
 
-
 export class BillingKeysRepository {
   private readonly findStmt;
   private readonly upsertStmt;
@@ -60,7 +59,9 @@ export class BillingKeysRepository {
          customer_postcode = excluded.customer_postcode, updated = excluded.updated`,
     );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM billing_keys WHERE id = ?');
-    this.allStmt = db.prepare<[number, string], BillingKeyRow>('SELECT * FROM billing_keys WHERE merchant_id = ? AND tier_code = ? ORDER BY id');
+    this.allStmt = db.prepare<[number, string], BillingKeyRow>(
+      'SELECT * FROM billing_keys WHERE merchant_id = ? AND tier_code = ? ORDER BY id',
+    );
   }
 
   find(merchantId: number, tierCode: string, customerUid: string): BillingKeyRow | undefined {

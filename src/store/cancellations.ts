@@ -24,7 +24,9 @@ export class CancellationsRepository {
       `INSERT INTO cancellations (payment_id, cancellation_id, pg_tid, amount, tax_free, vat_amount, reason, receipt_url, cancelled_at)
        VALUES (@payment_id, @cancellation_id, @pg_tid, @amount, @tax_free, @vat_amount, @reason, @receipt_url, @cancelled_at)`,
     );
-    this.listStmt = db.prepare<[number], CancellationRow>('SELECT * FROM cancellations WHERE payment_id = ? ORDER BY id');
+    this.listStmt = db.prepare<[number], CancellationRow>(
+      'SELECT * FROM cancellations WHERE payment_id = ? ORDER BY id',
+    );
   }
 
   insert(row: Omit<CancellationRow, 'id'>): void {

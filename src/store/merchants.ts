@@ -39,11 +39,15 @@ export class MerchantsRepository {
       `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
          webhook_url = @webhook_url, origin = 'fixture' WHERE id = @id`,
     );
-    this.setClockStmt = db.prepare<[number, number | null, number]>('UPDATE merchants SET clock_offset = ?, clock_frozen_at = ? WHERE id = ?');
+    this.setClockStmt = db.prepare<[number, number | null, number]>(
+      'UPDATE merchants SET clock_offset = ?, clock_frozen_at = ? WHERE id = ?',
+    );
     this.allStmt = db.prepare<[], MerchantRow>('SELECT * FROM merchants ORDER BY id');
     this.setWebhookStmt = db.prepare<[string | null, number]>('UPDATE merchants SET webhook_url = ? WHERE id = ?');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM merchants WHERE id = ?');
-    this.bindSecretStmt = db.prepare<[string, number]>(`UPDATE merchants SET secret_hash = ? WHERE id = ? AND secret_hash = ''`);
+    this.bindSecretStmt = db.prepare<[string, number]>(
+      `UPDATE merchants SET secret_hash = ? WHERE id = ? AND secret_hash = ''`,
+    );
   }
 
   findByKey(impKey: string): MerchantRow | undefined {

@@ -22,7 +22,9 @@ export class OutcomeScriptsRepository {
     this.insertStmt = db.prepare<[number, string, string, string | null]>(
       'INSERT INTO outcome_scripts (merchant_id, tier_code, customer_uid, fail_reason) VALUES (?, ?, ?, ?)',
     );
-    this.clearStmt = db.prepare<[number, string, string]>('DELETE FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?');
+    this.clearStmt = db.prepare<[number, string, string]>(
+      'DELETE FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?',
+    );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM outcome_scripts WHERE id = ?');
   }
 

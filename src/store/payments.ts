@@ -86,11 +86,44 @@ export interface Scope {
 
 /** The columns an insert writes (the cancel state starts empty). */
 export const PAYMENT_COLUMNS = [
-  'merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'tax_free', 'vat_amount', 'currency', 'name',
-  'pay_method', 'channel', 'pg_provider', 'pg_id', 'pg_tid', 'apply_num', 'sandbox', 'card_code', 'card_name', 'card_number',
-  'card_type', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr', 'buyer_postcode', 'custom_data',
-  'user_agent', 'customer_uid', 'customer_uid_usage', 'notice_url', 'receipt_url', 'fail_reason', 'started_at', 'paid_at',
-  'failed_at', 'updated_at',
+  'merchant_id',
+  'tier_code',
+  'imp_uid',
+  'merchant_uid',
+  'status',
+  'amount',
+  'tax_free',
+  'vat_amount',
+  'currency',
+  'name',
+  'pay_method',
+  'channel',
+  'pg_provider',
+  'pg_id',
+  'pg_tid',
+  'apply_num',
+  'sandbox',
+  'card_code',
+  'card_name',
+  'card_number',
+  'card_type',
+  'card_quota',
+  'buyer_name',
+  'buyer_email',
+  'buyer_tel',
+  'buyer_addr',
+  'buyer_postcode',
+  'custom_data',
+  'user_agent',
+  'customer_uid',
+  'customer_uid_usage',
+  'notice_url',
+  'receipt_url',
+  'fail_reason',
+  'started_at',
+  'paid_at',
+  'failed_at',
+  'updated_at',
 ] as const satisfies readonly (keyof NewPayment)[];
 
 export class PaymentsRepository {
@@ -134,21 +167,42 @@ export class PaymentsRepository {
   }
 
   /** Payments of a merchant_uid (optionally in one status), in the given order. */
-  listByMerchantUid(scope: Scope, merchantUid: string, status: PaymentStatus | null, sort: PaymentSort, page: Page): { total: number; rows: PaymentRow[] } {
+  listByMerchantUid(
+    scope: Scope,
+    merchantUid: string,
+    status: PaymentStatus | null,
+    sort: PaymentSort,
+    page: Page,
+  ): { total: number; rows: PaymentRow[] } {
     const filter = this.merchantUidFilter(status);
     const args: unknown[] = [scope.merchant_id, scope.tier_code, merchantUid, ...(status ? [status] : [])];
     const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(
+      ...args,
+      page.limit,
+      page.offset,
+    ) as PaymentRow[];
     return { total, rows };
   }
 
   /** Payments in a status (or all) whose status time lies in [from, to]. */
-  listByStatus(scope: Scope, status: PaymentStatus | 'all', from: number, to: number, sort: PaymentSort, page: Page): { total: number; rows: PaymentRow[] } {
+  listByStatus(
+    scope: Scope,
+    status: PaymentStatus | 'all',
+    from: number,
+    to: number,
+    sort: PaymentSort,
+    page: Page,
+  ): { total: number; rows: PaymentRow[] } {
     const time = TIME_COLUMN[status];
     const filter = `FROM payments WHERE merchant_id = ? AND tier_code = ?${status === 'all' ? '' : ' AND status = ?'} AND ${time} BETWEEN ? AND ?`;
     const args: unknown[] = [scope.merchant_id, scope.tier_code, ...(status === 'all' ? [] : [status]), from, to];
     const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(
+      ...args,
+      page.limit,
+      page.offset,
+    ) as PaymentRow[];
     return { total, rows };
   }
 
@@ -157,18 +211,29 @@ export class PaymentsRepository {
     const filter = 'FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?';
     const args = [scope.merchant_id, scope.tier_code, customerUid];
     const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset) as PaymentRow[];
+    const rows = this.stmt(`SELECT * ${filter} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(
+      ...args,
+      page.limit,
+      page.offset,
+    ) as PaymentRow[];
     return { total, rows };
   }
 
   /** Every payment of a tenant, oldest first, for export. */
   all(scope: Scope): PaymentRow[] {
-    return this.stmt('SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(scope.merchant_id, scope.tier_code) as PaymentRow[];
+    return this.stmt('SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(
+      scope.merchant_id,
+      scope.tier_code,
+    ) as PaymentRow[];
   }
 
   /** Inserts an imported payment with its cancel state as it was. */
   insertStored(payment: StoredPayment): PaymentRow {
-    const id = Number(this.stmt(insertSql('payments', [...PAYMENT_COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(payment).lastInsertRowid);
+    const id = Number(
+      this.stmt(insertSql('payments', [...PAYMENT_COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(
+        payment,
+      ).lastInsertRowid,
+    );
     return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 

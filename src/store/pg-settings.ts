@@ -38,7 +38,11 @@ export class PgSettingsRepository {
   }
 
   /** Replaces a tenant's settings (used when fixtures are (re)loaded). */
-  replace(merchantId: number, tierCode: string, settings: readonly Omit<NewPgSetting, 'merchant_id' | 'tier_code'>[]): void {
+  replace(
+    merchantId: number,
+    tierCode: string,
+    settings: readonly Omit<NewPgSetting, 'merchant_id' | 'tier_code'>[],
+  ): void {
     this.clearStmt.run(merchantId, tierCode);
     for (const s of settings) this.insertStmt.run({ ...s, merchant_id: merchantId, tier_code: tierCode });
   }

@@ -26,8 +26,12 @@ export class PreparesRepository {
       `INSERT INTO prepares (merchant_id, tier_code, merchant_uid, amount, currency, created_at, updated_at)
        VALUES (@merchant_id, @tier_code, @merchant_uid, @amount, @currency, @created_at, @updated_at)`,
     );
-    this.allStmt = db.prepare<[number, string], PrepareRow>('SELECT * FROM prepares WHERE merchant_id = ? AND tier_code = ? ORDER BY rowid');
-    this.updateStmt = db.prepare<Pick<PrepareRow, 'merchant_id' | 'tier_code' | 'merchant_uid' | 'amount' | 'currency' | 'updated_at'>>(
+    this.allStmt = db.prepare<[number, string], PrepareRow>(
+      'SELECT * FROM prepares WHERE merchant_id = ? AND tier_code = ? ORDER BY rowid',
+    );
+    this.updateStmt = db.prepare<
+      Pick<PrepareRow, 'merchant_id' | 'tier_code' | 'merchant_uid' | 'amount' | 'currency' | 'updated_at'>
+    >(
       `UPDATE prepares SET amount = @amount, currency = @currency, updated_at = @updated_at
        WHERE merchant_id = @merchant_id AND tier_code = @tier_code AND merchant_uid = @merchant_uid`,
     );
@@ -45,7 +49,9 @@ export class PreparesRepository {
     this.insertStmt.run(row);
   }
 
-  update(row: Pick<PrepareRow, 'merchant_id' | 'tier_code' | 'merchant_uid' | 'amount' | 'currency' | 'updated_at'>): void {
+  update(
+    row: Pick<PrepareRow, 'merchant_id' | 'tier_code' | 'merchant_uid' | 'amount' | 'currency' | 'updated_at'>,
+  ): void {
     this.updateStmt.run(row);
   }
 }

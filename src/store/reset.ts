@@ -11,7 +11,9 @@ export class ResetRepository {
 
   constructor(db: Db) {
     this.merchantStmts = DATA_TABLES.map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE merchant_id = ?`));
-    this.tierStmts = DATA_TABLES.map((t) => db.prepare<[number, string]>(`DELETE FROM ${t} WHERE merchant_id = ? AND tier_code = ?`));
+    this.tierStmts = DATA_TABLES.map((t) =>
+      db.prepare<[number, string]>(`DELETE FROM ${t} WHERE merchant_id = ? AND tier_code = ?`),
+    );
   }
 
   /** Deletes the data of a whole merchant (all its tiers), or of one tier when `tierCode` is given. */

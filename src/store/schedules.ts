@@ -45,9 +45,32 @@ export interface ScheduleWithPayment extends ScheduleRow {
 export type NewSchedule = Omit<ScheduleRow, 'id'>;
 
 const COLUMNS = [
-  'merchant_id', 'tier_code', 'customer_uid', 'merchant_uid', 'customer_id', 'pg_provider', 'pg_id', 'schedule_at', 'amount',
-  'currency', 'tax_free', 'vat_amount', 'name', 'card_quota', 'buyer_name', 'buyer_email', 'buyer_tel', 'buyer_addr',
-  'buyer_postcode', 'custom_data', 'notice_url', 'scheduled_at', 'schedule_status', 'imp_uid', 'executed_at', 'revoked_at',
+  'merchant_id',
+  'tier_code',
+  'customer_uid',
+  'merchant_uid',
+  'customer_id',
+  'pg_provider',
+  'pg_id',
+  'schedule_at',
+  'amount',
+  'currency',
+  'tax_free',
+  'vat_amount',
+  'name',
+  'card_quota',
+  'buyer_name',
+  'buyer_email',
+  'buyer_tel',
+  'buyer_addr',
+  'buyer_postcode',
+  'custom_data',
+  'notice_url',
+  'scheduled_at',
+  'schedule_status',
+  'imp_uid',
+  'executed_at',
+  'revoked_at',
   'fail_reason',
 ] as const satisfies readonly (keyof NewSchedule)[];
 
@@ -104,7 +127,10 @@ export class SchedulesRepository {
 
   /** Every schedule of a merchant's tenant, for export. */
   all(scope: Scope): ScheduleRow[] {
-    return this.stmt('SELECT * FROM schedules WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(scope.merchant_id, scope.tier_code) as ScheduleRow[];
+    return this.stmt('SELECT * FROM schedules WHERE merchant_id = ? AND tier_code = ? ORDER BY id').all(
+      scope.merchant_id,
+      scope.tier_code,
+    ) as ScheduleRow[];
   }
 
   /** Pending schedules of a customer (optionally only some merchant_uids). */
@@ -119,11 +145,19 @@ export class SchedulesRepository {
       where.push(`merchant_uid IN (${merchantUids.map(() => '?').join(', ')})`);
       args.push(...merchantUids);
     }
-    return this.stmt(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY schedule_at, id`).all(...args) as ScheduleRow[];
+    return this.stmt(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY schedule_at, id`).all(
+      ...args,
+    ) as ScheduleRow[];
   }
 
   /** A page of schedules in [from, to), newest schedule_at first unless `ascending`. */
-  list(scope: Scope, filter: ScheduleFilter, ascending: boolean, limit: number, offset: number): { total: number; rows: ScheduleWithPayment[] } {
+  list(
+    scope: Scope,
+    filter: ScheduleFilter,
+    ascending: boolean,
+    limit: number,
+    offset: number,
+  ): { total: number; rows: ScheduleWithPayment[] } {
     const where = ['s.merchant_id = ?', 's.tier_code = ?', 's.schedule_at >= ?', 's.schedule_at < ?'];
     const args: unknown[] = [scope.merchant_id, scope.tier_code, filter.from, filter.to];
     if (filter.customer_uid !== undefined) {
@@ -137,14 +171,18 @@ export class SchedulesRepository {
     const clause = where.join(' AND ');
     const total = (this.stmt(`SELECT COUNT(*) AS n FROM schedules s WHERE ${clause}`).get(...args) as { n: number }).n;
     const order = ascending ? 's.schedule_at ASC, s.id ASC' : 's.schedule_at DESC, s.id DESC';
-    const rows = this.stmt(`${SELECT_WITH_PAYMENT} WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as ScheduleWithPayment[];
+    const rows = this.stmt(`${SELECT_WITH_PAYMENT} WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+      ...args,
+      limit,
+      offset,
+    ) as ScheduleWithPayment[];
     return { total, rows };
   }
 
   markExecuted(id: number, impUid: string, executedAt: number, failReason: string | null): void {
-    this.stmt(`UPDATE schedules SET schedule_status = 'executed', imp_uid = ?, executed_at = ?, fail_reason = ? WHERE id = ?`).run(
-      impUid, executedAt, failReason, id,
-    );
+    this.stmt(
+      `UPDATE schedules SET schedule_status = 'executed', imp_uid = ?, executed_at = ?, fail_reason = ? WHERE id = ?`,
+    ).run(impUid, executedAt, failReason, id);
   }
 
   markRevoked(id: number, revokedAt: number): void {

@@ -48,22 +48,30 @@ export class WebhooksRepository {
     this.dueStmt = db.prepare<[number, number], WebhookRow>(
       `SELECT * FROM webhooks WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
     );
-    this.byIdStmt = db.prepare<[number, string, number], WebhookRow>('SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?');
+    this.byIdStmt = db.prepare<[number, string, number], WebhookRow>(
+      'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
+    );
     this.listStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? ORDER BY id DESC LIMIT ?',
     );
-    this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>('SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id');
+    this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
+      'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
+    );
     this.recordStmt = db.prepare<Omit<WebhookAttemptRow, 'id'>>(
       `INSERT INTO webhook_attempts (webhook_id, at, url, status, error, duration_ms) VALUES (@webhook_id, @at, @url, @status, @error, @duration_ms)`,
     );
     this.updateStmt = db.prepare<Pick<WebhookRow, 'id' | 'state' | 'attempts' | 'next_attempt_at'>>(
       'UPDATE webhooks SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at WHERE id = @id',
     );
-    this.resendStmt = db.prepare<[number, number]>(`UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`);
+    this.resendStmt = db.prepare<[number, number]>(
+      `UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`,
+    );
     this.pendingCountStmt = db.prepare<[number, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND state = 'pending'`,
     );
-    this.nextAtStmt = db.prepare<[], { next_at: number | null }>(`SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`);
+    this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
+      `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
+    );
   }
 
   insert(row: Omit<WebhookRow, 'id' | 'state' | 'attempts'>): number {
@@ -92,7 +100,10 @@ export class WebhooksRepository {
     return this.attemptsStmt.all(webhookId);
   }
 
-  recordAttempt(attempt: Omit<WebhookAttemptRow, 'id'>, next: Pick<WebhookRow, 'id' | 'state' | 'attempts' | 'next_attempt_at'>): void {
+  recordAttempt(
+    attempt: Omit<WebhookAttemptRow, 'id'>,
+    next: Pick<WebhookRow, 'id' | 'state' | 'attempts' | 'next_attempt_at'>,
+  ): void {
     this.recordStmt.run(attempt);
     this.updateStmt.run(next);
   }

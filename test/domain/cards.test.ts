@@ -20,8 +20,36 @@ t.test('card companies', async (t) => {
   const codes = CARD_COMPANIES.map((c) => c.code);
   t.same(
     codes,
-    ['361', '364', '365', '366', '367', '368', '369', '370', '371', '372', '373', '374', '381', '041', '071', '045',
-      '048', '002', '089', '090', '050', 'VIS', 'MAS', 'DIN', 'AMX', 'JCB', 'UNI', 'DIS'],
+    [
+      '361',
+      '364',
+      '365',
+      '366',
+      '367',
+      '368',
+      '369',
+      '370',
+      '371',
+      '372',
+      '373',
+      '374',
+      '381',
+      '041',
+      '071',
+      '045',
+      '048',
+      '002',
+      '089',
+      '090',
+      '050',
+      'VIS',
+      'MAS',
+      'DIN',
+      'AMX',
+      'JCB',
+      'UNI',
+      'DIS',
+    ],
     'every code of reference §11, in table order',
   );
   t.equal(new Set(codes).size, codes.length, 'codes are unique');
@@ -42,19 +70,36 @@ t.test('BIN table', async (t) => {
   for (const row of BIN_TABLE) {
     t.ok(findCardCompany(row.card_code), `${row.prefix} points at a known company`);
     t.ok(row.card_type === 0 || row.card_type === 1, `${row.prefix} has card_type 0 or 1`);
-    t.notOk(TEST_CARD_PREFIX.startsWith(row.prefix) || row.prefix.startsWith('4000'), `${row.prefix} misses the test range`);
+    t.notOk(
+      TEST_CARD_PREFIX.startsWith(row.prefix) || row.prefix.startsWith('4000'),
+      `${row.prefix} misses the test range`,
+    );
   }
   for (const code of ['361', '365', '366', '367', '368', '371', '374', '381', '041']) {
-    t.ok(BIN_TABLE.some((r) => r.card_code === code), `major issuer ${code} has a BIN row`);
+    t.ok(
+      BIN_TABLE.some((r) => r.card_code === code),
+      `major issuer ${code} has a BIN row`,
+    );
   }
-  t.ok(BIN_TABLE.some((r) => r.card_type === 1), 'some check cards');
+  t.ok(
+    BIN_TABLE.some((r) => r.card_type === 1),
+    'some check cards',
+  );
 });
 
 t.test('identifyCard: known BINs, longest prefix wins', async (t) => {
   t.same(identifyCard('4330120012345678'), { card_code: '361', card_name: 'BC카드', card_type: 0 }, 'reference §3.2');
-  t.same(identifyCard('4330-1200-1234-5678'), { card_code: '361', card_name: 'BC카드', card_type: 0 }, 'dashes ignored');
+  t.same(
+    identifyCard('4330-1200-1234-5678'),
+    { card_code: '361', card_name: 'BC카드', card_type: 0 },
+    'dashes ignored',
+  );
   t.same(identifyCard('4518990000000000'), { card_code: '365', card_name: '삼성카드', card_type: 0 }, '4-digit row');
-  t.same(identifyCard('4518420000000000'), { card_code: '365', card_name: '삼성카드', card_type: 1 }, '6-digit row beats it');
+  t.same(
+    identifyCard('4518420000000000'),
+    { card_code: '365', card_name: '삼성카드', card_type: 1 },
+    '6-digit row beats it',
+  );
   t.same(identifyCard('9409150000000000').card_type, 1, 'BC check prefix beats BC 9409');
   t.same(identifyCard('9409990000000000').card_type, 0);
   t.equal(identifyCard('4579730000000000').card_code, '381');
@@ -191,10 +236,19 @@ t.test('test-card catalogue', async (t) => {
     }
   }
   for (const word of ['잔액부족', '한도초과', '분실/도난', '유효기간 경과', '거래정지', '카드사 시스템 오류']) {
-    t.ok(TEST_CARDS.some((c) => c.kind === 'charge_fail' && c.reason.includes(word)), `charge_fail covers ${word}`);
+    t.ok(
+      TEST_CARDS.some((c) => c.kind === 'charge_fail' && c.reason.includes(word)),
+      `charge_fail covers ${word}`,
+    );
   }
-  t.ok(TEST_CARDS.some((c) => c.kind === 'issue_fail' && c.reason.includes('KB카드')), 'KB test-mode style entry');
-  t.ok(TEST_CARDS.some((c) => c.kind === 'issue_fail' && c.reason.includes('분실')), 'lost/stolen at issue');
+  t.ok(
+    TEST_CARDS.some((c) => c.kind === 'issue_fail' && c.reason.includes('KB카드')),
+    'KB test-mode style entry',
+  );
+  t.ok(
+    TEST_CARDS.some((c) => c.kind === 'issue_fail' && c.reason.includes('분실')),
+    'lost/stolen at issue',
+  );
   t.equal(findTestCard('4000000000000000'), undefined, 'unlisted reserved numbers are good cards');
   t.equal(findTestCard('4000-0000-0000-0002'), undefined, 'expects digits without dashes');
   t.equal(findTestCard('4330120012345678'), undefined);

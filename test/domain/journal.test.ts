@@ -5,7 +5,16 @@ import t from 'tap';
 import { Journal, MAX_PATTERN, wildcardMatcher } from '../../src/domain/journal.js';
 
 const entry = (path: string, responseText: string | null = '{"code":0}') => ({
-  at_ms: 0, tier_code: '', method: 'GET', path, query: null, status: 200, code: 0, duration_ms: 0, request: null, responseText,
+  at_ms: 0,
+  tier_code: '',
+  method: 'GET',
+  path,
+  query: null,
+  status: 200,
+  code: 0,
+  duration_ms: 0,
+  request: null,
+  responseText,
 });
 
 t.test('the journal keeps the newest `limit` entries of each tenant, in order, through many compactions', async (t) => {
@@ -14,7 +23,11 @@ t.test('the journal keeps the newest `limit` entries of each tenant, in order, t
   journal.record('2:', entry('/other'));
   const { total, list } = journal.query('1:', {});
   t.equal(total, 100);
-  t.same(list.map((e) => e.path), Array.from({ length: 100 }, (_, i) => `/p/${4900 + i}`), 'the last 100, oldest first');
+  t.same(
+    list.map((e) => e.path),
+    Array.from({ length: 100 }, (_, i) => `/p/${4900 + i}`),
+    'the last 100, oldest first',
+  );
   t.same(list[99]!.response, { code: 0 }, 'answers are parsed when read');
   t.equal(journal.count('1:', { path: '/p/49*' }), 100, 'filters see only live entries');
   t.equal(journal.count('2:'), 1, 'another tenant keeps its own');
@@ -32,9 +45,17 @@ t.test('the journal drops its oldest entries beyond ~4 MiB of answer text, keepi
   t.equal(list.at(-1)!.path, '/big/19');
   const huge = `{"code":0,"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`;
   journal.record('1:', entry('/huge', huge));
-  t.same(journal.query('1:', {}).list.map((e) => e.path), ['/huge'], 'one answer over the cap is still kept alone');
+  t.same(
+    journal.query('1:', {}).list.map((e) => e.path),
+    ['/huge'],
+    'one answer over the cap is still kept alone',
+  );
   journal.record('1:', entry('/small'));
-  t.same(journal.query('1:', {}).list.map((e) => e.path), ['/small'], 'and goes as soon as a newer one comes');
+  t.same(
+    journal.query('1:', {}).list.map((e) => e.path),
+    ['/small'],
+    'and goes as soon as a newer one comes',
+  );
 });
 
 t.test('* matches any run of characters, and only *', async (t) => {
@@ -57,5 +78,8 @@ t.test('a pattern built to backtrack is answered at once, and patterns are cappe
   const started = performance.now();
   t.notOk(wildcardMatcher(`${'*a'.repeat(200)}!`)('a'.repeat(5000)));
   t.ok(performance.now() - started < 200, 'no catastrophic backtracking');
-  t.ok(wildcardMatcher(`${'x'.repeat(MAX_PATTERN)}ignored`)('x'.repeat(MAX_PATTERN)), 'only the first MAX_PATTERN characters count');
+  t.ok(
+    wildcardMatcher(`${'x'.repeat(MAX_PATTERN)}ignored`)('x'.repeat(MAX_PATTERN)),
+    'only the first MAX_PATTERN characters count',
+  );
 });

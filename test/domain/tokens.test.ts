@@ -18,7 +18,15 @@ function setup(t: Test, lifetime = 1800) {
   const secrets = new Secrets(store.meta.serverKey());
   const tokens = new TokenService(store, secrets, clock, lifetime);
   const addMerchant = (imp_key: string): MerchantRow =>
-    store.merchants.insert({ imp_key, secret_hash: 'x', name: null, is_agency: 0, origin: 'open', webhook_url: null, created_at: T0 });
+    store.merchants.insert({
+      imp_key,
+      secret_hash: 'x',
+      name: null,
+      is_agency: 0,
+      origin: 'open',
+      webhook_url: null,
+      created_at: T0,
+    });
   return {
     store,
     tokens,
@@ -139,7 +147,7 @@ t.test('unknown tokens are refused', async (t) => {
   assertUnauthorized(t, () => tokens.verify(''), 'an empty token');
 });
 
-t.test("each merchant has its own token and clock", async (t) => {
+t.test('each merchant has its own token and clock', async (t) => {
   const { tokens, merchant, addMerchant, store, at } = setup(t);
   const other = addMerchant('m2');
   at(0);

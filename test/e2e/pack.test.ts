@@ -36,7 +36,8 @@ interface Result {
  * npm settings a user gave in the environment (registry, cache, proxy, headers) are kept.
  */
 function childEnv(): NodeJS.ProcessEnv {
-  const keep = /^npm_config_(registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig)$/i;
+  const keep =
+    /^npm_config_(registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig)$/i;
   return Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_') && (!/^npm_/i.test(k) || keep.test(k))),
   );
@@ -45,7 +46,12 @@ function childEnv(): NodeJS.ProcessEnv {
 /** Runs a command to its end (its whole process group is killed after timeoutMs) and collects its output. */
 function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -77,122 +83,183 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-lines).join('\n');
 
 /** npm's words for "the registry could not be reached" (as opposed to a broken package). */
-const OFFLINE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
+const OFFLINE =
+  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
 
-t.test('npm pack -> install in an empty folder -> import, bin and types work', {
-  skip: BUILT ? false : `dist/ is missing: run "npm run build" first (npm test does) — packaging not checked`,
-}, async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iamport-mock-pack-'));
-  t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+t.test(
+  'npm pack -> install in an empty folder -> import, bin and types work',
+  {
+    skip: BUILT ? false : `dist/ is missing: run "npm run build" first (npm test does) — packaging not checked`,
+  },
+  async (t) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iamport-mock-pack-'));
+    t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  // npm pack: the tarball holds what an installed package needs, and none of the sources or tests.
-  const packed = await run(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, timeoutMs: 120_000 });
-  t.equal(packed.code, 0, `npm pack exits 0${packed.code === 0 ? '' : `\n${tail(packed.stderr)}`}`);
-  if (packed.code !== 0) return;
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-  const tarball = path.join(tmp, info!.filename);
-  t.ok(fs.existsSync(tarball), `the tarball ${info!.filename} was written`);
-  const files = info!.files.map((f) => f.path);
-  for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/server.d.ts', 'fixtures/default.yaml']) {
-    t.ok(files.includes(f), `the tarball has ${f}`);
-  }
-  t.same(files.filter((f) => /^(src|test|bench|scripts|docker|node_modules|\.ci)\//.test(f) || f.endsWith('.db')), [], 'no sources, tests, local state or node_modules');
+    // npm pack: the tarball holds what an installed package needs, and none of the sources or tests.
+    const packed = await run(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, timeoutMs: 120_000 });
+    t.equal(packed.code, 0, `npm pack exits 0${packed.code === 0 ? '' : `\n${tail(packed.stderr)}`}`);
+    if (packed.code !== 0) return;
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    const tarball = path.join(tmp, info!.filename);
+    t.ok(fs.existsSync(tarball), `the tarball ${info!.filename} was written`);
+    const files = info!.files.map((f) => f.path);
+    for (const f of [
+      'package.json',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'dist/server.d.ts',
+      'fixtures/default.yaml',
+    ]) {
+      t.ok(files.includes(f), `the tarball has ${f}`);
+    }
+    t.same(
+      files.filter((f) => /^(src|test|bench|scripts|docker|node_modules|\.ci)\//.test(f) || f.endsWith('.db')),
+      [],
+      'no sources, tests, local state or node_modules',
+    );
 
-  // An empty consumer project. allowScripts: npm 11's install-script policy must let better-sqlite3 build.
-  const consumer = path.join(tmp, 'consumer');
-  fs.mkdirSync(consumer);
-  fs.writeFileSync(
-    path.join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } }, null, 2),
-  );
-  const started = Date.now();
-  const npmInstall = (mode: '--offline' | '--prefer-offline') =>
-    run(NPM, ['install', tarball, mode, '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd: consumer, timeoutMs: INSTALL_TIMEOUT_MS });
-  // First from the npm cache alone (this repository's own install filled it); only what is missing from the registry.
-  let install = await npmInstall('--offline');
-  if (install.code !== 0 && /ENOTCACHED/.test(install.stdout + install.stderr)) {
-    // npm retries every package for minutes when the registry is down: ask once whether it answers at all.
-    const ping = await run(NPM, ['ping', '--fetch-retries=0', '--fetch-timeout=20000'], { cwd: consumer, timeoutMs: 60_000 });
-    if (ping.code !== 0) {
-      const pingOut = ping.stdout + ping.stderr;
-      const why = pingOut.split('\n').find((l) => /\bE[A-Z]{4,}\b/.test(l))?.trim() ?? tail(pingOut, 1);
-      t.comment(`the npm cache lacks packages and the registry does not answer, so the tarball cannot be installed here`);
-      await t.test('install, import, bin and types', { skip: `npm registry unreachable and the cache incomplete (${why})` }, () => {});
+    // An empty consumer project. allowScripts: npm 11's install-script policy must let better-sqlite3 build.
+    const consumer = path.join(tmp, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify(
+        { name: 'consumer', version: '1.0.0', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } },
+        null,
+        2,
+      ),
+    );
+    const started = Date.now();
+    const npmInstall = (mode: '--offline' | '--prefer-offline') =>
+      run(NPM, ['install', tarball, mode, '--no-audit', '--no-fund', '--loglevel', 'error'], {
+        cwd: consumer,
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      });
+    // First from the npm cache alone (this repository's own install filled it); only what is missing from the registry.
+    let install = await npmInstall('--offline');
+    if (install.code !== 0 && /ENOTCACHED/.test(install.stdout + install.stderr)) {
+      // npm retries every package for minutes when the registry is down: ask once whether it answers at all.
+      const ping = await run(NPM, ['ping', '--fetch-retries=0', '--fetch-timeout=20000'], {
+        cwd: consumer,
+        timeoutMs: 60_000,
+      });
+      if (ping.code !== 0) {
+        const pingOut = ping.stdout + ping.stderr;
+        const why =
+          pingOut
+            .split('\n')
+            .find((l) => /\bE[A-Z]{4,}\b/.test(l))
+            ?.trim() ?? tail(pingOut, 1);
+        t.comment(
+          `the npm cache lacks packages and the registry does not answer, so the tarball cannot be installed here`,
+        );
+        await t.test(
+          'install, import, bin and types',
+          { skip: `npm registry unreachable and the cache incomplete (${why})` },
+          () => {},
+        );
+        return;
+      }
+      install = await npmInstall('--prefer-offline');
+    }
+    const installOut = `${install.stdout}\n${install.stderr}`;
+    if (install.code !== 0 && !install.timedOut && OFFLINE.test(installOut)) {
+      t.comment(
+        `the registry is unreachable, so the tarball cannot be installed here: ${OFFLINE.exec(installOut)![0]}`,
+      );
+      await t.test(
+        'install, import, bin and types',
+        { skip: `the npm registry is unreachable:\n${tail(installOut, 8)}` },
+        () => {},
+      );
       return;
     }
-    install = await npmInstall('--prefer-offline');
-  }
-  const installOut = `${install.stdout}\n${install.stderr}`;
-  if (install.code !== 0 && !install.timedOut && OFFLINE.test(installOut)) {
-    t.comment(`the registry is unreachable, so the tarball cannot be installed here: ${OFFLINE.exec(installOut)![0]}`);
-    await t.test('install, import, bin and types', { skip: `the npm registry is unreachable:\n${tail(installOut, 8)}` }, () => {});
-    return;
-  }
-  t.equal(install.code, 0, `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`);
-  if (install.code !== 0) return;
-  const installed = path.join(consumer, 'node_modules', PKG.name);
-  t.equal((JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { version: string }).version, PKG.version, 'the installed version is this one');
+    t.equal(
+      install.code,
+      0,
+      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
+    );
+    if (install.code !== 0) return;
+    const installed = path.join(consumer, 'node_modules', PKG.name);
+    t.equal(
+      (JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { version: string }).version,
+      PKG.version,
+      'the installed version is this one',
+    );
 
-  await t.test('import("iamport-mock") starts a server whose health answers 200', async (t) => {
-    const script = `import('iamport-mock').then(async (m) => {
+    await t.test('import("iamport-mock") starts a server whose health answers 200', async (t) => {
+      const script = `import('iamport-mock').then(async (m) => {
       const s = await m.createMockServer({ port: 0 });
       const r = await fetch(s.url + '/__mock/health');
       const body = await r.json();
       console.log(r.status, body.response.version, body.response.status);
       await s.close();
     })`;
-    const r = await run(process.execPath, ['-e', script], { cwd: consumer, timeoutMs: 60_000 });
-    t.equal(r.code, 0, `node exits 0${r.code === 0 ? '' : `\n${tail(r.stderr)}`}`);
-    t.equal(r.stdout.trim(), `200 ${PKG.version} ok`, 'prints the health status, the version and "ok"');
-  });
-
-  await t.test('the iamport-mock bin serves getToken and exits 0 on SIGTERM', async (t) => {
-    const bin = path.join(consumer, 'node_modules', '.bin', 'iamport-mock');
-    t.ok(fs.existsSync(bin), 'node_modules/.bin/iamport-mock is installed');
-    const child = spawn(bin, ['--port', '0', '--db', ':memory:', '--log-level', 'silent'], { cwd: consumer, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    t.teardown(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      const r = await run(process.execPath, ['-e', script], { cwd: consumer, timeoutMs: 60_000 });
+      t.equal(r.code, 0, `node exits 0${r.code === 0 ? '' : `\n${tail(r.stderr)}`}`);
+      t.equal(r.stdout.trim(), `200 ${PKG.version} ok`, 'prints the health status, the version and "ok"');
     });
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stdout: ${out} stderr: ${err}`)), 20_000);
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) {
+
+    await t.test('the iamport-mock bin serves getToken and exits 0 on SIGTERM', async (t) => {
+      const bin = path.join(consumer, 'node_modules', '.bin', 'iamport-mock');
+      t.ok(fs.existsSync(bin), 'node_modules/.bin/iamport-mock is installed');
+      const child = spawn(bin, ['--port', '0', '--db', ':memory:', '--log-level', 'silent'], {
+        cwd: consumer,
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      t.teardown(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
+      let out = '';
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no "listening on" line within 20 s; stdout: ${out} stderr: ${err}`)),
+          20_000,
+        );
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        void exited.then(({ code }) => {
           clearTimeout(timer);
-          resolve(m[1]!);
-        }
+          reject(new Error(`the bin exited (${code}) before listening: ${err}`));
+        });
       });
-      void exited.then(({ code }) => {
-        clearTimeout(timer);
-        reject(new Error(`the bin exited (${code}) before listening: ${err}`));
+      t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, `prints its URL (${url})`);
+
+      const res = await fetch(`${url}/users/getToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(DEMO),
       });
+      const body = (await res.json()) as { code: number; response: { access_token: string; expired_at: number } };
+      t.equal(res.status, 200, 'getToken answers 200');
+      t.equal(body.code, 0, 'getToken answers code 0');
+      t.match(body.response.access_token, /^[0-9a-f]{40}$/, 'with a 40-hex access token for the bundled demo merchant');
+
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      t.same({ code, signal }, { code: 0, signal: null }, `exits 0 on SIGTERM${code === 0 ? '' : `; stderr: ${err}`}`);
     });
-    t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, `prints its URL (${url})`);
 
-    const res = await fetch(`${url}/users/getToken`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(DEMO),
-    });
-    const body = (await res.json()) as { code: number; response: { access_token: string; expired_at: number } };
-    t.equal(res.status, 200, 'getToken answers 200');
-    t.equal(body.code, 0, 'getToken answers code 0');
-    t.match(body.response.access_token, /^[0-9a-f]{40}$/, 'with a 40-hex access token for the bundled demo merchant');
-
-    child.kill('SIGTERM');
-    const { code, signal } = await exited;
-    t.same({ code, signal }, { code: 0, signal: null }, `exits 0 on SIGTERM${code === 0 ? '' : `; stderr: ${err}`}`);
-  });
-
-  await t.test('a strict TypeScript consumer type-checks against the shipped types', async (t) => {
-    fs.writeFileSync(
-      path.join(consumer, 'consumer.ts'),
-      `import { createMockServer, ConfigError, type MockServer, type MockServerOptions } from 'iamport-mock';
+    await t.test('a strict TypeScript consumer type-checks against the shipped types', async (t) => {
+      fs.writeFileSync(
+        path.join(consumer, 'consumer.ts'),
+        `import { createMockServer, ConfigError, type MockServer, type MockServerOptions } from 'iamport-mock';
 
 const options: MockServerOptions = { port: 0, logLevel: 'silent' };
 const server: MockServer = await createMockServer(options);
@@ -204,15 +271,31 @@ console.log(url, port, ConfigError.name);
 // @ts-expect-error unknown options are rejected, which proves the declarations were found and read
 await createMockServer({ no_such_option: true });
 `,
-    );
-    const args = [TSC, '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--types', 'node', '--typeRoots', TYPE_ROOTS, 'consumer.ts'];
-    const r = await run(process.execPath, args, { cwd: consumer, timeoutMs: 120_000 });
-    const out = r.stdout + r.stderr;
-    // The declarations of MockServer reach the store's better-sqlite3 Database type: a consumer without
-    // skipLibCheck needs @types/better-sqlite3, so it must come with the package (a dependency, not a dev one).
-    const hint = /TS7016[^\n]*'better-sqlite3'/.test(out)
-      ? '\nhint: the shipped .d.ts files import better-sqlite3, whose types are only a devDependency here'
-      : '';
-    t.equal(r.code, 0, `tsc --noEmit --strict consumer.ts passes${r.code === 0 ? '' : `\n${tail(out, 40)}${hint}`}`);
-  });
-});
+      );
+      const args = [
+        TSC,
+        '--noEmit',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--strict',
+        '--types',
+        'node',
+        '--typeRoots',
+        TYPE_ROOTS,
+        'consumer.ts',
+      ];
+      const r = await run(process.execPath, args, { cwd: consumer, timeoutMs: 120_000 });
+      const out = r.stdout + r.stderr;
+      // The declarations of MockServer reach the store's better-sqlite3 Database type: a consumer without
+      // skipLibCheck needs @types/better-sqlite3, so it must come with the package (a dependency, not a dev one).
+      const hint = /TS7016[^\n]*'better-sqlite3'/.test(out)
+        ? '\nhint: the shipped .d.ts files import better-sqlite3, whose types are only a devDependency here'
+        : '';
+      t.equal(r.code, 0, `tsc --noEmit --strict consumer.ts passes${r.code === 0 ? '' : `\n${tail(out, 40)}${hint}`}`);
+    });
+  },
+);

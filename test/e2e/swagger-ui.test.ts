@@ -14,11 +14,16 @@ const TIMEOUT = 30_000;
 
 /** The operation block of one method and path. */
 function operation(page: Page, method: string, urlPath: string): Locator {
-  return page.locator(`.opblock.opblock-${method}`, { has: page.locator(`.opblock-summary-path[data-path="${urlPath}"]`) });
+  return page.locator(`.opblock.opblock-${method}`, {
+    has: page.locator(`.opblock-summary-path[data-path="${urlPath}"]`),
+  });
 }
 
 /** Expands an operation, presses "Try it out", lets `fill` set its inputs, executes it and answers the shown status and body. */
-async function tryItOut(op: Locator, fill: (op: Locator) => Promise<void> = async () => {}): Promise<{ status: string; body: string; url: string }> {
+async function tryItOut(
+  op: Locator,
+  fill: (op: Locator) => Promise<void> = async () => {},
+): Promise<{ status: string; body: string; url: string }> {
   await op.locator('.opblock-summary').first().click();
   await op.locator('button.try-out__btn').click();
   await fill(op);
@@ -32,7 +37,9 @@ async function tryItOut(op: Locator, fill: (op: Locator) => Promise<void> = asyn
 }
 
 if (!existsSync(CHROMIUM)) {
-  t.comment(`skipping the Swagger UI test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  t.comment(
+    `skipping the Swagger UI test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
   t.pass('skipped: Chromium is not installed');
 } else {
   t.test('Swagger UI: getToken from Try it out, Authorize, then read a billing key from the page', async (t) => {
@@ -44,7 +51,15 @@ if (!existsSync(CHROMIUM)) {
       executablePath: CHROMIUM,
       headless: true,
       // Playwright starts Chromium with a fresh temporary --user-data-dir of its own.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     t.teardown(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
@@ -73,7 +88,11 @@ if (!existsSync(CHROMIUM)) {
     await bearer.locator('#auth-bearer-value').fill(accessToken);
     await bearer.locator('button.authorize').click();
     await bearer.locator('button[aria-label="Remove authorization"]').waitFor();
-    t.equal((await bearer.locator('h6').innerText()).trim(), 'Authorized', 'the page shows the bearer scheme authorized');
+    t.equal(
+      (await bearer.locator('h6').innerText()).trim(),
+      'Authorized',
+      'the page shows the bearer scheme authorized',
+    );
     await bearer.locator('button.btn-done').click();
     await page.locator('.modal-ux').waitFor({ state: 'detached' });
 
@@ -88,7 +107,9 @@ if (!existsSync(CHROMIUM)) {
     t.equal(shown.response.customer_uid, 'e2e_user_1', 'the page shows the customer_uid');
     t.equal(shown.response.card_number, '43301200****5678', 'and the masked card number');
     t.equal(shown.response.customer_name, '홍길동');
-    const curl = await operation(page, 'get', '/subscribe/customers/{customer_uid}').locator('.curl-command').innerText();
+    const curl = await operation(page, 'get', '/subscribe/customers/{customer_uid}')
+      .locator('.curl-command')
+      .innerText();
     t.match(curl, `Authorization: Bearer ${accessToken}`, 'the request carried the token from Authorize');
 
     mkdirSync(ARTIFACTS, { recursive: true });

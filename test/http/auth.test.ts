@@ -65,7 +65,11 @@ t.test("merchant A's token never authenticates as merchant B", async (t) => {
   const b = await call(server, 'GET', '/users/pg', undefined, { token: open });
   t.same(pgs(a.body.response), ['nice.nictest04m', 'kcp.IPXC'], "A's token sees A's settings");
   t.same(pgs(b.body.response), ['nice.nictest04m'], "B's token sees B's settings");
-  t.not(a.body.response[0].channel_key, b.body.response[0].channel_key, 'even the shared NICE setting is a different channel');
+  t.not(
+    a.body.response[0].channel_key,
+    b.body.response[0].channel_key,
+    'even the shared NICE setting is a different channel',
+  );
 
   await advanceClock(server, demo, 900);
   const clockA = await call(server, 'GET', '/__mock/clock', undefined, { token: demo });

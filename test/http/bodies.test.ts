@@ -7,11 +7,17 @@ import { DEMO, call, startServer, tokenFor } from '../helpers.js';
 t.test('parseQueryString nests PHP-style brackets into objects and arrays', async (t) => {
   t.same(parseQueryString('a[0][b]=1&c[]=x&c[]=y'), { a: [{ b: '1' }], c: ['x', 'y'] });
   t.same(
-    parseQueryString('schedules[0][merchant_uid]=m1&schedules[0][extra][naverUseCfm]=20201001&schedules[1][merchant_uid]=m2'),
+    parseQueryString(
+      'schedules[0][merchant_uid]=m1&schedules[0][extra][naverUseCfm]=20201001&schedules[1][merchant_uid]=m2',
+    ),
     { schedules: [{ merchant_uid: 'm1', extra: { naverUseCfm: '20201001' } }, { merchant_uid: 'm2' }] },
   );
   t.same(parseQueryString('customer_uid[]=a&customer_uid[]=b'), { customer_uid: ['a', 'b'] }, 'bracketed repeats');
-  t.same(parseQueryString('name=%ED%99%8D%EA%B8%B8%EB%8F%99&sp=a+b'), { name: '홍길동', sp: 'a b' }, 'percent and plus decoding');
+  t.same(
+    parseQueryString('name=%ED%99%8D%EA%B8%B8%EB%8F%99&sp=a+b'),
+    { name: '홍길동', sp: 'a b' },
+    'percent and plus decoding',
+  );
   t.same(parseQueryString(''), {});
 });
 
@@ -20,12 +26,14 @@ t.test('parseQueryString refuses prototype keys', async (t) => {
   t.equal(parsed.a, '2');
   t.equal(Object.getPrototypeOf(parsed), Object.prototype, 'the prototype is untouched');
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is not polluted');
-  t.notOk(Object.prototype.hasOwnProperty.call(parsed, '__proto__'), 'no own __proto__ key');
+  t.notOk(Object.hasOwn(parsed, '__proto__'), 'no own __proto__ key');
 });
 
 t.test('a form-encoded body reaches getToken', async (t) => {
   const server = await startServer(t);
-  const res = await call(server, 'POST', '/users/getToken', undefined, { form: `imp_key=${encodeURIComponent(DEMO.imp_key)}&imp_secret=${encodeURIComponent(DEMO.imp_secret)}` });
+  const res = await call(server, 'POST', '/users/getToken', undefined, {
+    form: `imp_key=${encodeURIComponent(DEMO.imp_key)}&imp_secret=${encodeURIComponent(DEMO.imp_secret)}`,
+  });
   t.equal(res.status, 200);
   t.equal(res.body.code, 0);
   t.match(res.body.response.access_token, /^[a-f0-9]{40}$/);

@@ -11,7 +11,12 @@ interface Raw {
   body: { code: number; message: string | null; response: unknown };
 }
 
-async function raw(server: MockServer, method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Raw> {
+async function raw(
+  server: MockServer,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Raw> {
   const res = await fetch(server.url + path, { method, headers: init.headers, body: init.body });
   const text = await res.text();
   let body: Raw['body'];
@@ -50,7 +55,12 @@ async function assertHealthy(t: Test, server: MockServer): Promise<void> {
 
 t.test('an unknown route answers 404 with the envelope', async (t) => {
   const server = await startServer(t);
-  for (const [method, path] of [['GET', '/nope'], ['POST', '/users/nope'], ['GET', '/payments/imp_1/extra/deep'], ['DELETE', '/users/getToken']]) {
+  for (const [method, path] of [
+    ['GET', '/nope'],
+    ['POST', '/users/nope'],
+    ['GET', '/payments/imp_1/extra/deep'],
+    ['DELETE', '/users/getToken'],
+  ]) {
     const res = await raw(server, method!, path!);
     assertFailure(t, res, 404, `${method} ${path}`);
     t.match(res.body.message, path!, `${method} ${path}: the message names the path`);
@@ -76,7 +86,10 @@ t.test('an unsupported content type answers 415', async (t) => {
     body: `<xml><imp_key>${DEMO.imp_key}</imp_key></xml>`,
   });
   assertFailure(t, xml, 415, 'text/xml');
-  const plain = await raw(server, 'POST', '/users/getToken', { headers: { 'content-type': 'text/plain' }, body: 'hello' });
+  const plain = await raw(server, 'POST', '/users/getToken', {
+    headers: { 'content-type': 'text/plain' },
+    body: 'hello',
+  });
   assertFailure(t, plain, 415, 'text/plain');
   await assertHealthy(t, server);
 });
@@ -84,7 +97,10 @@ t.test('an unsupported content type answers 415', async (t) => {
 t.test('a body over 1 MiB answers 413', async (t) => {
   const server = await startServer(t);
   const big = JSON.stringify({ imp_key: DEMO.imp_key, imp_secret: DEMO.imp_secret, pad: 'x'.repeat(1024 * 1024) });
-  const json = await raw(server, 'POST', '/users/getToken', { headers: { 'content-type': 'application/json' }, body: big });
+  const json = await raw(server, 'POST', '/users/getToken', {
+    headers: { 'content-type': 'application/json' },
+    body: big,
+  });
   assertFailure(t, json, 413, 'JSON over the limit');
   const form = await raw(server, 'POST', '/users/getToken', {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -93,7 +109,10 @@ t.test('a body over 1 MiB answers 413', async (t) => {
   assertFailure(t, form, 413, 'form over the limit');
   // Just under the limit is still accepted.
   const small = JSON.stringify({ ...DEMO, pad: 'x'.repeat(1000) });
-  const ok = await raw(server, 'POST', '/users/getToken', { headers: { 'content-type': 'application/json' }, body: small });
+  const ok = await raw(server, 'POST', '/users/getToken', {
+    headers: { 'content-type': 'application/json' },
+    body: small,
+  });
   t.equal(ok.status, 200, 'a normal body is accepted');
   await assertHealthy(t, server);
 });
@@ -113,7 +132,11 @@ t.test('a validation failure answers 400 naming the field', async (t) => {
   });
   assertFailure(t, set, 400, 'set -5');
   t.match(set.body.message, /set/, 'the message names the field');
-  t.equal(server.services.store.merchants.findByKey(DEMO.imp_key)?.clock_offset, 0, 'the refused requests did not move the clock');
+  t.equal(
+    server.services.store.merchants.findByKey(DEMO.imp_key)?.clock_offset,
+    0,
+    'the refused requests did not move the clock',
+  );
   await assertHealthy(t, server);
 });
 
@@ -129,7 +152,10 @@ t.test('__proto__ in a body answers a 4xx envelope and pollutes nothing', async 
     headers: { 'content-type': 'application/json' },
     body: '{"constructor":{"prototype":{"polluted":true}}}',
   });
-  t.ok(constructor.status >= 400 && constructor.status < 500, `JSON constructor.prototype: 4xx (${constructor.status})`);
+  t.ok(
+    constructor.status >= 400 && constructor.status < 500,
+    `JSON constructor.prototype: 4xx (${constructor.status})`,
+  );
   assertFailure(t, constructor, constructor.status, 'JSON constructor.prototype');
   // Form bodies drop prototype keys: what remains is a body without the credentials.
   const form = await raw(server, 'POST', '/users/getToken', {
@@ -148,9 +174,24 @@ t.test('after every kind of bad input the server is still healthy', async (t) =>
     ['GET', '/nope', {}, 404],
     ['POST', '/users/getToken', { headers: { 'content-type': 'application/json' }, body: '{' }, 400],
     ['POST', '/users/getToken', { headers: { 'content-type': 'text/xml' }, body: '<a/>' }, 415],
-    ['POST', '/users/getToken', { headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) }, 413],
-    ['POST', '/__mock/clock', { headers: { authorization: token, 'content-type': 'application/json' }, body: '{"advance":"abc"}' }, 400],
-    ['POST', '/__mock/clock', { headers: { authorization: token, 'content-type': 'application/json' }, body: '{}' }, 400],
+    [
+      'POST',
+      '/users/getToken',
+      { headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) },
+      413,
+    ],
+    [
+      'POST',
+      '/__mock/clock',
+      { headers: { authorization: token, 'content-type': 'application/json' }, body: '{"advance":"abc"}' },
+      400,
+    ],
+    [
+      'POST',
+      '/__mock/clock',
+      { headers: { authorization: token, 'content-type': 'application/json' }, body: '{}' },
+      400,
+    ],
     ['GET', '/users/pg', { headers: { authorization: 'Bearer nope' } }, 401],
   ];
   for (const [method, path, init, status] of bad) {

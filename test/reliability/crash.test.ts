@@ -29,7 +29,11 @@ class Client {
   private token: string | null = null;
 
   async getToken(): Promise<string> {
-    const res = await fetch(`${this.url}/users/getToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREDS) });
+    const res = await fetch(`${this.url}/users/getToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(CREDS),
+    });
     const body = (await res.json()) as Reply['body'];
     if (body.code !== 0) throw new Error(`getToken: ${JSON.stringify(body)}`);
     this.token = body.response.access_token as string;
@@ -42,7 +46,10 @@ class Client {
       const token = this.token ?? (await this.getToken());
       const res = await fetch(`${this.url}${urlPath}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const reply = { status: res.status, body: (await res.json()) as Reply['body'] };
@@ -78,8 +85,13 @@ function drive(client: Client, ledger: Ledger, rng: Rng): { stop: () => void; do
     while (!stopped) {
       const merchantUid = `again_${w}_${ledger.againSeq++}`;
       try {
-        const res = await client.req('POST', '/subscribe/payments/again', { customer_uid: 'crash_key', merchant_uid: merchantUid, amount: 1000 + (ledger.againSeq % 500) });
-        if (res.status === 200 && res.body.code === 0 && res.body.response?.status === 'paid') ledger.paid.set(res.body.response.imp_uid, res.body.response);
+        const res = await client.req('POST', '/subscribe/payments/again', {
+          customer_uid: 'crash_key',
+          merchant_uid: merchantUid,
+          amount: 1000 + (ledger.againSeq % 500),
+        });
+        if (res.status === 200 && res.body.code === 0 && res.body.response?.status === 'paid')
+          ledger.paid.set(res.body.response.imp_uid, res.body.response);
         else ledger.bad.push(`again ${merchantUid}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       } catch {
         ledger.unknown++;
@@ -96,8 +108,12 @@ function drive(client: Client, ledger: Ledger, rng: Rng): { stop: () => void; do
         amount: 2000,
       }));
       try {
-        const res = await client.req('POST', '/subscribe/payments/schedule', { customer_uid: 'crash_key', schedules: items });
-        if (res.status === 200 && res.body.code === 0) for (const it of items) ledger.scheduled.set(it.merchant_uid, it.schedule_at);
+        const res = await client.req('POST', '/subscribe/payments/schedule', {
+          customer_uid: 'crash_key',
+          schedules: items,
+        });
+        if (res.status === 200 && res.body.code === 0)
+          for (const it of items) ledger.scheduled.set(it.merchant_uid, it.schedule_at);
         else ledger.bad.push(`schedule: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         if (++round % 3 === 0) {
           const moved = await client.req('POST', '/__mock/clock', { advance: ADVANCE });
@@ -112,7 +128,9 @@ function drive(client: Client, ledger: Ledger, rng: Rng): { stop: () => void; do
       }
     }
   };
-  const done = Promise.all([...Array.from({ length: AGAIN_CLIENTS }, (_, w) => againWorker(w)), scheduleWorker()]).then(() => undefined);
+  const done = Promise.all([...Array.from({ length: AGAIN_CLIENTS }, (_, w) => againWorker(w)), scheduleWorker()]).then(
+    () => undefined,
+  );
   return { stop: () => (stopped = true), done };
 }
 
@@ -122,119 +140,171 @@ async function startOn(t: Test, db: string, client: Client): Promise<CliRun> {
   return run;
 }
 
-t.test('SIGKILL at random moments under write load loses no answered payment and runs no schedule twice', BUILT ? {} : { skip: 'no build' }, async (t) => {
-  const seed = seedFrom(Date.now() % 1_000_000);
-  t.comment(`seed ${seed} (RELIABILITY_SEED=${seed} replays the kill moments)`);
-  const rng = prng(seed);
-  const db = path.join(tempDir(t, 'crash'), 'crash.db');
-  const client = new Client();
-  const ledger: Ledger = { paid: new Map(), scheduled: new Map(), unknown: 0, bad: [], againSeq: 0, scheduleSeq: 0, advances: 0, lastNow: 0 };
+t.test(
+  'SIGKILL at random moments under write load loses no answered payment and runs no schedule twice',
+  BUILT ? {} : { skip: 'no build' },
+  async (t) => {
+    const seed = seedFrom(Date.now() % 1_000_000);
+    t.comment(`seed ${seed} (RELIABILITY_SEED=${seed} replays the kill moments)`);
+    const rng = prng(seed);
+    const db = path.join(tempDir(t, 'crash'), 'crash.db');
+    const client = new Client();
+    const ledger: Ledger = {
+      paid: new Map(),
+      scheduled: new Map(),
+      unknown: 0,
+      bad: [],
+      againSeq: 0,
+      scheduleSeq: 0,
+      advances: 0,
+      lastNow: 0,
+    };
 
-  let run = await startOn(t, db, client);
-  ledger.lastNow = (await client.req('GET', '/__mock/clock')).body.response.now;
-  const key = await client.req('POST', '/subscribe/customers/crash_key', { card_number: '4330-1200-1234-5678', expiry: '2099-12' });
-  t.equal(key.body.code, 0, 'billing key issued');
+    let run = await startOn(t, db, client);
+    ledger.lastNow = (await client.req('GET', '/__mock/clock')).body.response.now;
+    const key = await client.req('POST', '/subscribe/customers/crash_key', {
+      card_number: '4330-1200-1234-5678',
+      expiry: '2099-12',
+    });
+    t.equal(key.body.code, 0, 'billing key issued');
 
-  for (let life = 0; life < KILLS; life++) {
+    for (let life = 0; life < KILLS; life++) {
+      const load = drive(client, ledger, rng);
+      // A random moment once this life is busy (a slow machine must not make the kill land before any write):
+      // after a random number of answered payments and a schedule registration, plus a random delay.
+      const started = Date.now();
+      const [paidBefore, schedBefore] = [ledger.paid.size, ledger.scheduled.size];
+      const target = rng.int(5, 60);
+      await waitFor(
+        () => (ledger.paid.size - paidBefore >= target && ledger.scheduled.size > schedBefore ? true : undefined),
+        15_000,
+        5,
+      );
+      await sleep(rng.int(0, 300));
+      const killAfter = Date.now() - started;
+      run.child.kill('SIGKILL');
+      const exit = await within(run.exit, 5000, 'death by SIGKILL');
+      load.stop();
+      await within(load.done, 10_000, 'the clients to notice');
+      t.equal(
+        exit.signal,
+        'SIGKILL',
+        `life ${life}: killed after ${killAfter} ms (${ledger.paid.size} payments answered so far)`,
+      );
+      run = await startOn(t, db, client);
+      // A kill between a clock move's commit and its schedule run leaves due schedules: the runner must catch up.
+      const clock = (await client.req('GET', '/__mock/clock')).body.response;
+      ledger.lastNow = clock.now;
+      const overdue = await waitFor(
+        async () => {
+          const q = `/subscribe/payments/schedule?schedule_from=0&schedule_to=${clock.now - 1}&schedule_status=scheduled&limit=1000`;
+          const res = await client.req('GET', q);
+          return res.body.code === 0 && res.body.response.total === 0 ? 0 : undefined;
+        },
+        5000,
+        100,
+      );
+      t.equal(overdue, 0, `life ${life + 1}: every schedule due before the restart is executed within 5 s`);
+    }
+
+    t.strictSame(ledger.bad, [], 'no 5xx or unexpected answer during the load');
+    t.ok(
+      ledger.paid.size > 0 && ledger.scheduled.size > 0 && ledger.advances > 0,
+      `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock moves, ${ledger.unknown} requests cut off`,
+    );
+
+    // Every answered payment is there, exactly as answered.
+    const differing: string[] = [];
+    const paid = [...ledger.paid];
+    for (let i = 0; i < paid.length; i += 16) {
+      await Promise.all(
+        paid.slice(i, i + 16).map(async ([impUid, answered]) => {
+          const res = await client.req('GET', `/payments/${impUid}`);
+          if (res.status !== 200 || JSON.stringify(res.body.response) !== JSON.stringify(answered)) {
+            differing.push(`${impUid}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          }
+        }),
+      );
+    }
+    t.strictSame(differing, [], `all ${paid.length} answered payments are present and identical`);
+
+    // Nothing lost: move the clock past the last schedule, everything registered must have run.
+    const latest = Math.max(...ledger.scheduled.values());
+    const now = (await client.req('GET', '/__mock/clock')).body.response.now as number;
+    const final = await client.req('POST', '/__mock/clock', { advance: Math.max(0, latest - now) + 60 });
+    t.equal(final.body.code, 0, `final clock move ran ${JSON.stringify(final.body.response?.executed)}`);
+    // Schedules registered from here on lie after `latest`: the checks below only look at those due before it.
+    ledger.lastNow = final.body.response.now;
+
+    // The last stop: SIGTERM under load. The process must exit 0 within 5 s; answers received meanwhile count too.
     const load = drive(client, ledger, rng);
-    // A random moment once this life is busy (a slow machine must not make the kill land before any write):
-    // after a random number of answered payments and a schedule registration, plus a random delay.
-    const started = Date.now();
-    const [paidBefore, schedBefore] = [ledger.paid.size, ledger.scheduled.size];
-    const target = rng.int(5, 60);
-    await waitFor(() => (ledger.paid.size - paidBefore >= target && ledger.scheduled.size > schedBefore ? true : undefined), 15_000, 5);
-    await sleep(rng.int(0, 300));
-    const killAfter = Date.now() - started;
-    run.child.kill('SIGKILL');
-    const exit = await within(run.exit, 5000, 'death by SIGKILL');
+    await sleep(rng.int(200, 600));
+    const answeredBefore = ledger.paid.size;
+    const stopping = Date.now();
+    run.child.kill('SIGTERM');
+    const exit = await within(run.exit, 5000, 'exit after SIGTERM').catch((e: Error) => ({
+      code: null,
+      signal: null,
+      error: e.message,
+    }));
+    const stopMs = Date.now() - stopping;
     load.stop();
     await within(load.done, 10_000, 'the clients to notice');
-    t.equal(exit.signal, 'SIGKILL', `life ${life}: killed after ${killAfter} ms (${ledger.paid.size} payments answered so far)`);
-    run = await startOn(t, db, client);
-    // A kill between a clock move's commit and its schedule run leaves due schedules: the runner must catch up.
-    const clock = (await client.req('GET', '/__mock/clock')).body.response;
-    ledger.lastNow = clock.now;
-    const overdue = await waitFor(async () => {
-      const q = `/subscribe/payments/schedule?schedule_from=0&schedule_to=${clock.now - 1}&schedule_status=scheduled&limit=1000`;
-      const res = await client.req('GET', q);
-      return res.body.code === 0 && res.body.response.total === 0 ? 0 : undefined;
-    }, 5000, 100);
-    t.equal(overdue, 0, `life ${life + 1}: every schedule due before the restart is executed within 5 s`);
-  }
+    t.strictSame(exit, { code: 0, signal: null }, `SIGTERM under load: exit 0 in ${stopMs} ms`);
+    t.ok(stopMs < 5000, 'within 5 s');
+    t.comment(`${ledger.paid.size - answeredBefore} payments answered after the SIGTERM was sent`);
 
-  t.strictSame(ledger.bad, [], 'no 5xx or unexpected answer during the load');
-  t.ok(ledger.paid.size > 0 && ledger.scheduled.size > 0 && ledger.advances > 0, `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock moves, ${ledger.unknown} requests cut off`);
+    // The file itself.
+    const file = new Database(db, { readonly: true, fileMustExist: true });
+    t.teardown(() => file.close());
+    t.equal(file.pragma('integrity_check', { simple: true }), 'ok', 'PRAGMA integrity_check is ok');
+    t.strictSame(file.pragma('foreign_key_check'), [], 'no dangling foreign keys');
 
-  // Every answered payment is there, exactly as answered.
-  const differing: string[] = [];
-  const paid = [...ledger.paid];
-  for (let i = 0; i < paid.length; i += 16) {
-    await Promise.all(
-      paid.slice(i, i + 16).map(async ([impUid, answered]) => {
-        const res = await client.req('GET', `/payments/${impUid}`);
-        if (res.status !== 200 || JSON.stringify(res.body.response) !== JSON.stringify(answered)) {
-          differing.push(`${impUid}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-        }
-      }),
+    const rows = new Map(
+      (
+        file
+          .prepare(`SELECT imp_uid, status, amount, merchant_uid FROM payments WHERE customer_uid_usage = 'payment'`)
+          .all() as { imp_uid: string; status: string; amount: number; merchant_uid: string }[]
+      ).map((r) => [r.imp_uid, r]),
     );
-  }
-  t.strictSame(differing, [], `all ${paid.length} answered payments are present and identical`);
+    const missing = [...ledger.paid].filter(([impUid, p]) => {
+      const r = rows.get(impUid);
+      const a = p as { status: string; amount: number; merchant_uid: string };
+      return !r || r.status !== a.status || r.amount !== a.amount || r.merchant_uid !== a.merchant_uid;
+    });
+    t.strictSame(
+      missing.map(([u]) => u),
+      [],
+      `all ${ledger.paid.size} answered payments (including those answered during the SIGTERM) are in the file`,
+    );
 
-  // Nothing lost: move the clock past the last schedule, everything registered must have run.
-  const latest = Math.max(...ledger.scheduled.values());
-  const now = (await client.req('GET', '/__mock/clock')).body.response.now as number;
-  const final = await client.req('POST', '/__mock/clock', { advance: Math.max(0, latest - now) + 60 });
-  t.equal(final.body.code, 0, `final clock move ran ${JSON.stringify(final.body.response?.executed)}`);
-  // Schedules registered from here on lie after `latest`: the checks below only look at those due before it.
-  ledger.lastNow = final.body.response.now;
-
-  // The last stop: SIGTERM under load. The process must exit 0 within 5 s; answers received meanwhile count too.
-  const load = drive(client, ledger, rng);
-  await sleep(rng.int(200, 600));
-  const answeredBefore = ledger.paid.size;
-  const stopping = Date.now();
-  run.child.kill('SIGTERM');
-  const exit = await within(run.exit, 5000, 'exit after SIGTERM').catch((e: Error) => ({ code: null, signal: null, error: e.message }));
-  const stopMs = Date.now() - stopping;
-  load.stop();
-  await within(load.done, 10_000, 'the clients to notice');
-  t.strictSame(exit, { code: 0, signal: null }, `SIGTERM under load: exit 0 in ${stopMs} ms`);
-  t.ok(stopMs < 5000, 'within 5 s');
-  t.comment(`${ledger.paid.size - answeredBefore} payments answered after the SIGTERM was sent`);
-
-  // The file itself.
-  const file = new Database(db, { readonly: true, fileMustExist: true });
-  t.teardown(() => file.close());
-  t.equal(file.pragma('integrity_check', { simple: true }), 'ok', 'PRAGMA integrity_check is ok');
-  t.strictSame(file.pragma('foreign_key_check'), [], 'no dangling foreign keys');
-
-  const rows = new Map(
-    (file.prepare(`SELECT imp_uid, status, amount, merchant_uid FROM payments WHERE customer_uid_usage = 'payment'`).all() as { imp_uid: string; status: string; amount: number; merchant_uid: string }[]).map((r) => [r.imp_uid, r]),
-  );
-  const missing = [...ledger.paid].filter(([impUid, p]) => {
-    const r = rows.get(impUid);
-    const a = p as { status: string; amount: number; merchant_uid: string };
-    return !r || r.status !== a.status || r.amount !== a.amount || r.merchant_uid !== a.merchant_uid;
-  });
-  t.strictSame(missing.map(([u]) => u), [], `all ${ledger.paid.size} answered payments (including those answered during the SIGTERM) are in the file`);
-
-  const schedules = file
-    .prepare(
-      `SELECT s.merchant_uid, s.schedule_status, s.imp_uid, s.schedule_at,
+    const schedules = file
+      .prepare(
+        `SELECT s.merchant_uid, s.schedule_status, s.imp_uid, s.schedule_at,
          (SELECT COUNT(*) FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid AND p.customer_uid_usage = 'payment.scheduled') AS runs,
          (SELECT p.imp_uid FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid AND p.customer_uid_usage = 'payment.scheduled') AS paid_by
        FROM schedules s`,
-    )
-    .all() as { merchant_uid: string; schedule_status: string; imp_uid: string | null; schedule_at: number; runs: number; paid_by: string | null }[];
-  const byUid = new Map(schedules.map((s) => [s.merchant_uid, s]));
-  const lost = [...ledger.scheduled.keys()].filter((uid) => !byUid.has(uid));
-  t.strictSame(lost, [], `all ${ledger.scheduled.size} schedules whose registration was answered are in the file`);
-  const twice = schedules.filter((s) => s.runs > 1).map((s) => `${s.merchant_uid} ran ${s.runs}×`);
-  t.strictSame(twice, [], `no schedule ran twice (${schedules.length} schedules in the file)`);
-  const notRun = schedules.filter((s) => s.schedule_at <= latest && (s.schedule_status !== 'executed' || s.runs !== 1 || s.imp_uid !== s.paid_by));
-  t.strictSame(
-    notRun.map((s) => `${s.merchant_uid}: ${s.schedule_status}, ${s.runs} runs`),
-    [],
-    'every schedule due before the final clock move was executed exactly once, by the payment it names',
-  );
-});
+      )
+      .all() as {
+      merchant_uid: string;
+      schedule_status: string;
+      imp_uid: string | null;
+      schedule_at: number;
+      runs: number;
+      paid_by: string | null;
+    }[];
+    const byUid = new Map(schedules.map((s) => [s.merchant_uid, s]));
+    const lost = [...ledger.scheduled.keys()].filter((uid) => !byUid.has(uid));
+    t.strictSame(lost, [], `all ${ledger.scheduled.size} schedules whose registration was answered are in the file`);
+    const twice = schedules.filter((s) => s.runs > 1).map((s) => `${s.merchant_uid} ran ${s.runs}×`);
+    t.strictSame(twice, [], `no schedule ran twice (${schedules.length} schedules in the file)`);
+    const notRun = schedules.filter(
+      (s) => s.schedule_at <= latest && (s.schedule_status !== 'executed' || s.runs !== 1 || s.imp_uid !== s.paid_by),
+    );
+    t.strictSame(
+      notRun.map((s) => `${s.merchant_uid}: ${s.schedule_status}, ${s.runs} runs`),
+      [],
+      'every schedule due before the final clock move was executed exactly once, by the payment it names',
+    );
+  },
+);

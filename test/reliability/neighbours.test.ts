@@ -35,11 +35,18 @@ async function hangingReceiver(t: Test): Promise<{ url: string; requests: () => 
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(() => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hang`, requests: () => requests, open: () => open };
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hang`,
+    requests: () => requests,
+    open: () => open,
+  };
 }
 
 /** A loopback port with nothing listening (taken, then released). */
@@ -63,76 +70,101 @@ async function merchant(server: MockServer, url: string | null): Promise<string>
 }
 
 /** Latencies (ms) of `count` sequential paid `again` calls; `probe` runs after each answer. */
-async function againLatencies(server: MockServer, token: string, tag: string, count: number, probe?: () => void): Promise<number[]> {
+async function againLatencies(
+  server: MockServer,
+  token: string,
+  tag: string,
+  count: number,
+  probe?: () => void,
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     const res = await payAgain(server, token, { customer_uid: 'nb_key', merchant_uid: `${tag}_${i}`, amount: 1000 });
     out.push(performance.now() - started);
     probe?.();
-    if (res.body.code !== 0 || res.body.response.status !== 'paid') throw new Error(`${tag}_${i}: ${JSON.stringify(res.body)}`);
+    if (res.body.code !== 0 || res.body.response.status !== 'paid')
+      throw new Error(`${tag}_${i}: ${JSON.stringify(res.body)}`);
   }
   return out;
 }
 
-const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+const fmt = (xs: number[]) =>
+  `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
 
-t.test(`a hanging or refusing webhook receiver does not slow API answers (p99 within 2× + ${SLACK_MS} ms)`, async (t) => {
-  const server = await startServer(t, { webhookTimeout: TIMEOUT_MS, webhookRetryInterval: 50, webhookRetries: 2 });
-  const hanging = await hangingReceiver(t);
-  const quiet = await merchant(server, null);
-  const slow = await merchant(server, hanging.url);
-  const refused = await merchant(server, await refusingUrl());
+t.test(
+  `a hanging or refusing webhook receiver does not slow API answers (p99 within 2× + ${SLACK_MS} ms)`,
+  async (t) => {
+    const server = await startServer(t, { webhookTimeout: TIMEOUT_MS, webhookRetryInterval: 50, webhookRetries: 2 });
+    const hanging = await hangingReceiver(t);
+    const quiet = await merchant(server, null);
+    const slow = await merchant(server, hanging.url);
+    const refused = await merchant(server, await refusingUrl());
 
-  // Warm up every merchant (route compilation, statement caches, JIT) before measuring anything.
-  await againLatencies(server, quiet, 'warm_q', WARMUP);
-  await againLatencies(server, slow, 'warm_s', WARMUP / 4);
-  await againLatencies(server, refused, 'warm_r', WARMUP / 4);
+    // Warm up every merchant (route compilation, statement caches, JIT) before measuring anything.
+    await againLatencies(server, quiet, 'warm_q', WARMUP);
+    await againLatencies(server, slow, 'warm_s', WARMUP / 4);
+    await againLatencies(server, refused, 'warm_r', WARMUP / 4);
 
-  const normal = await againLatencies(server, quiet, 'quiet', N);
-  const bound0 = 2 * percentile(normal, 99) + SLACK_MS;
-  // A phase over the bound is measured up to twice more and the best run kept: a burst of noise from the machine
-  // does not repeat on cue, a real coupling does.
-  // While the hanging receiver's merchant is measured, count (per run, fewest kept) the answers given while a delivery
-  // hung at the receiver.
-  let answersWhileHanging = 0;
-  let measuredAnswers = N;
-  const probe = () => { if (hanging.open() > 0) answersWhileHanging++; };
-  const run = async (token: string, tag: string, after?: () => void) => {
-    answersWhileHanging = 0;
-    const latencies = await againLatencies(server, token, tag, N, after);
-    if (after) measuredAnswers = Math.min(measuredAnswers, answersWhileHanging);
-    return latencies;
-  };
-  const measure = async (token: string, tag: string, after?: () => void) => {
-    let best = await run(token, tag, after);
-    for (let i = 1; i < 3 && percentile(best, 99) > bound0; i++) {
-      const next = await run(token, `${tag}_${i}`, after);
-      if (percentile(next, 99) < percentile(best, 99)) best = next;
-    }
-    return best;
-  };
-  const withHanging = await measure(slow, 'hanging', probe);
-  const withRefused = await measure(refused, 'refused');
-  // Measured again at the end: on a machine that got busier during the run, the busier normal is the fair one.
-  // A real coupling waits for a delivery timeout (seconds), far past either bound.
-  const normalAfter = await againLatencies(server, quiet, 'quiet_after', N);
-  const baseline = Math.max(percentile(normal, 99), percentile(normalAfter, 99));
-  t.comment(`no receiver: ${fmt(normal)}; again at the end: ${fmt(normalAfter)}`);
-  t.comment(`hanging receiver: ${fmt(withHanging)}; ${hanging.requests()} deliveries reached it`);
-  t.comment(`refused connections: ${fmt(withRefused)}`);
+    const normal = await againLatencies(server, quiet, 'quiet', N);
+    const bound0 = 2 * percentile(normal, 99) + SLACK_MS;
+    // A phase over the bound is measured up to twice more and the best run kept: a burst of noise from the machine
+    // does not repeat on cue, a real coupling does.
+    // While the hanging receiver's merchant is measured, count (per run, fewest kept) the answers given while a delivery
+    // hung at the receiver.
+    let answersWhileHanging = 0;
+    let measuredAnswers = N;
+    const probe = () => {
+      if (hanging.open() > 0) answersWhileHanging++;
+    };
+    const run = async (token: string, tag: string, after?: () => void) => {
+      answersWhileHanging = 0;
+      const latencies = await againLatencies(server, token, tag, N, after);
+      if (after) measuredAnswers = Math.min(measuredAnswers, answersWhileHanging);
+      return latencies;
+    };
+    const measure = async (token: string, tag: string, after?: () => void) => {
+      let best = await run(token, tag, after);
+      for (let i = 1; i < 3 && percentile(best, 99) > bound0; i++) {
+        const next = await run(token, `${tag}_${i}`, after);
+        if (percentile(next, 99) < percentile(best, 99)) best = next;
+      }
+      return best;
+    };
+    const withHanging = await measure(slow, 'hanging', probe);
+    const withRefused = await measure(refused, 'refused');
+    // Measured again at the end: on a machine that got busier during the run, the busier normal is the fair one.
+    // A real coupling waits for a delivery timeout (seconds), far past either bound.
+    const normalAfter = await againLatencies(server, quiet, 'quiet_after', N);
+    const baseline = Math.max(percentile(normal, 99), percentile(normalAfter, 99));
+    t.comment(`no receiver: ${fmt(normal)}; again at the end: ${fmt(normalAfter)}`);
+    t.comment(`hanging receiver: ${fmt(withHanging)}; ${hanging.requests()} deliveries reached it`);
+    t.comment(`refused connections: ${fmt(withRefused)}`);
 
-  // Deliveries are limited per merchant (two in flight), so how many reach the receiver depends on the timeout, not on N;
-  // what matters is that one was hanging there while nearly every measured answer was given.
-  t.ok(measuredAnswers >= 0.9 * N, `a delivery was hanging at the receiver during ${measuredAnswers} measured answers (≥ ${0.9 * N})`);
-  const bound = 2 * baseline + SLACK_MS;
-  t.ok(percentile(withHanging, 99) <= bound, `hanging receiver: p99 ${percentile(withHanging, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`);
-  t.ok(percentile(withRefused, 99) <= bound, `refusing receiver: p99 ${percentile(withRefused, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`);
-  t.ok(Math.max(...withHanging) < TIMEOUT_MS / 2, `no answer waited for a delivery timeout (max ${Math.max(...withHanging).toFixed(1)} ms)`);
+    // Deliveries are limited per merchant (two in flight), so how many reach the receiver depends on the timeout, not on N;
+    // what matters is that one was hanging there while nearly every measured answer was given.
+    t.ok(
+      measuredAnswers >= 0.9 * N,
+      `a delivery was hanging at the receiver during ${measuredAnswers} measured answers (≥ ${0.9 * N})`,
+    );
+    const bound = 2 * baseline + SLACK_MS;
+    t.ok(
+      percentile(withHanging, 99) <= bound,
+      `hanging receiver: p99 ${percentile(withHanging, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`,
+    );
+    t.ok(
+      percentile(withRefused, 99) <= bound,
+      `refusing receiver: p99 ${percentile(withRefused, 99).toFixed(1)} ms ≤ ${bound.toFixed(1)} ms`,
+    );
+    t.ok(
+      Math.max(...withHanging) < TIMEOUT_MS / 2,
+      `no answer waited for a delivery timeout (max ${Math.max(...withHanging).toFixed(1)} ms)`,
+    );
 
-  const health = await call(server, 'GET', '/__mock/health');
-  t.equal(health.status, 200, 'healthy with deliveries in flight');
-});
+    const health = await call(server, 'GET', '/__mock/health');
+    t.equal(health.status, 200, 'healthy with deliveries in flight');
+  },
+);
 
 interface Delivery {
   id: number;
@@ -140,38 +172,68 @@ interface Delivery {
   attempts: { status: number | null; error: string | null; duration_ms: number }[];
 }
 
-t.test('deliveries to a hanging or refusing receiver are retried with backoff and every attempt is logged', async (t) => {
-  const RETRIES = 2;
-  const server = await startServer(t, { webhookTimeout: TIMEOUT_MS, webhookRetryInterval: 50, webhookRetries: RETRIES });
-  const hanging = await hangingReceiver(t);
-  const cases = [
-    { name: 'hanging', token: await merchant(server, hanging.url), error: new RegExp(`no answer within ${TIMEOUT_MS} ms`) },
-    { name: 'refusing', token: await merchant(server, await refusingUrl()), error: /ECONNREFUSED/ },
-  ];
-  for (const c of cases) {
-    for (let i = 0; i < 2; i++) {
-      const started = performance.now();
-      await payAgain(server, c.token, { customer_uid: 'nb_key', merchant_uid: `${c.name}_${i}`, amount: 1000 });
-      t.ok(performance.now() - started < TIMEOUT_MS / 2, `${c.name}: the payment answered without waiting for its webhook`);
+t.test(
+  'deliveries to a hanging or refusing receiver are retried with backoff and every attempt is logged',
+  async (t) => {
+    const RETRIES = 2;
+    const server = await startServer(t, {
+      webhookTimeout: TIMEOUT_MS,
+      webhookRetryInterval: 50,
+      webhookRetries: RETRIES,
+    });
+    const hanging = await hangingReceiver(t);
+    const cases = [
+      {
+        name: 'hanging',
+        token: await merchant(server, hanging.url),
+        error: new RegExp(`no answer within ${TIMEOUT_MS} ms`),
+      },
+      { name: 'refusing', token: await merchant(server, await refusingUrl()), error: /ECONNREFUSED/ },
+    ];
+    for (const c of cases) {
+      for (let i = 0; i < 2; i++) {
+        const started = performance.now();
+        await payAgain(server, c.token, { customer_uid: 'nb_key', merchant_uid: `${c.name}_${i}`, amount: 1000 });
+        t.ok(
+          performance.now() - started < TIMEOUT_MS / 2,
+          `${c.name}: the payment answered without waiting for its webhook`,
+        );
+      }
     }
-  }
-  // Three attempts each (the first and two retries): about 3 × 2 s for the hanging receiver.
-  for (const c of cases) {
-    const done = await waitFor(async () => {
-      const res = await call(server, 'GET', '/__mock/webhooks', undefined, { token: c.token });
-      const list = res.body.response as Delivery[];
-      return list.length === 2 && list.every((d) => d.state === 'failed') ? list : undefined;
-    }, 3 * (TIMEOUT_MS + 1000) + 5000, 100);
-    const list = done ?? ((await call(server, 'GET', '/__mock/webhooks', undefined, { token: c.token })).body.response as Delivery[]);
-    t.ok(done, `${c.name}: both deliveries ended as failed after their retries (${JSON.stringify(list.map((d) => `${d.state}/${d.attempts.length}`))})`);
-    for (const d of list) {
-      t.equal(d.attempts.length, RETRIES + 1, `${c.name} delivery ${d.id}: ${RETRIES + 1} attempts logged`);
-      t.ok(d.attempts.every((a) => a.status === null && c.error.test(String(a.error))), `${c.name} delivery ${d.id}: every attempt logs the error (${JSON.stringify(d.attempts.map((a) => a.error))})`);
-      if (c.name === 'hanging') t.ok(d.attempts.every((a) => a.duration_ms >= TIMEOUT_MS - 50 && a.duration_ms < TIMEOUT_MS + 1500), `hanging delivery ${d.id}: each attempt gave up at the timeout (${d.attempts.map((a) => a.duration_ms).join(', ')} ms)`);
+    // Three attempts each (the first and two retries): about 3 × 2 s for the hanging receiver.
+    for (const c of cases) {
+      const done = await waitFor(
+        async () => {
+          const res = await call(server, 'GET', '/__mock/webhooks', undefined, { token: c.token });
+          const list = res.body.response as Delivery[];
+          return list.length === 2 && list.every((d) => d.state === 'failed') ? list : undefined;
+        },
+        3 * (TIMEOUT_MS + 1000) + 5000,
+        100,
+      );
+      const list =
+        done ??
+        ((await call(server, 'GET', '/__mock/webhooks', undefined, { token: c.token })).body.response as Delivery[]);
+      t.ok(
+        done,
+        `${c.name}: both deliveries ended as failed after their retries (${JSON.stringify(list.map((d) => `${d.state}/${d.attempts.length}`))})`,
+      );
+      for (const d of list) {
+        t.equal(d.attempts.length, RETRIES + 1, `${c.name} delivery ${d.id}: ${RETRIES + 1} attempts logged`);
+        t.ok(
+          d.attempts.every((a) => a.status === null && c.error.test(String(a.error))),
+          `${c.name} delivery ${d.id}: every attempt logs the error (${JSON.stringify(d.attempts.map((a) => a.error))})`,
+        );
+        if (c.name === 'hanging')
+          t.ok(
+            d.attempts.every((a) => a.duration_ms >= TIMEOUT_MS - 50 && a.duration_ms < TIMEOUT_MS + 1500),
+            `hanging delivery ${d.id}: each attempt gave up at the timeout (${d.attempts.map((a) => a.duration_ms).join(', ')} ms)`,
+          );
+      }
     }
-  }
-  t.ok(hanging.requests() >= 2 * (RETRIES + 1), `the hanging receiver saw every attempt (${hanging.requests()})`);
-});
+    t.ok(hanging.requests() >= 2 * (RETRIES + 1), `the hanging receiver saw every attempt (${hanging.requests()})`);
+  },
+);
 
 /** A receiver that answers 200 at once; records when each delivery arrived. Closed in teardown. */
 async function healthyReceiver(t: Test): Promise<{ url: string; arrivals: number[] }> {
@@ -184,10 +246,13 @@ async function healthyReceiver(t: Test): Promise<{ url: string; arrivals: number
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/ok`, arrivals };
 }
 
@@ -205,5 +270,8 @@ t.test("one merchant's hanging receiver does not hold up another merchant's webh
   await payAgain(server, other, { customer_uid: 'nb_key', merchant_uid: 'bystander', amount: 1000 });
   const arrived = await waitFor(() => healthy.arrivals[0], 3000, 10);
   const ms = arrived === undefined ? Infinity : arrived - sent;
-  t.ok(ms < 1000, `the other merchant's webhook arrived in ${Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'more than 3 s'} (under 1 s), not after the hanging backlog`);
+  t.ok(
+    ms < 1000,
+    `the other merchant's webhook arrived in ${Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'more than 3 s'} (under 1 s), not after the hanging backlog`,
+  );
 });

@@ -73,25 +73,46 @@ export function agent(t: Test, maxSockets = 16): http.Agent {
  */
 export function rawRequest(
   base: string,
-  opts: { method: string; path: string; headers?: Record<string, string>; body?: Buffer | string; agent?: http.Agent | false; timeoutMs?: number },
+  opts: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    agent?: http.Agent | false;
+    timeoutMs?: number;
+  },
 ): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body, 'utf8');
+    const body =
+      opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body, 'utf8');
     const headers: Record<string, string | number> = { ...opts.headers };
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = body.length;
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+      headers['content-length'] = body.length;
     const req = http.request(
-      { host: url.hostname, port: Number(url.port), method: opts.method, path: opts.path, headers, agent: opts.agent ?? false },
+      {
+        host: url.hostname,
+        port: Number(url.port),
+        method: opts.method,
+        path: opts.path,
+        headers,
+        agent: opts.agent ?? false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
-    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 30_000} ms`)));
+    req.setTimeout(opts.timeoutMs ?? 30_000, () =>
+      req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 30_000} ms`)),
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) rawRequest(base, { ...opts, agent: false }).then(resolve, reject);
+      if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE'))
+        rawRequest(base, { ...opts, agent: false }).then(resolve, reject);
       else reject(e);
     });
     req.end(body);
@@ -106,8 +127,14 @@ export async function rawRequestBySocket(
   base: string,
   opts: { method: string; path: string; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number },
 ): Promise<RawAnswer> {
-  const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body, 'utf8');
-  const head = [`${opts.method} ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', `Content-Length: ${body.length}`]
+  const body =
+    opts.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body, 'utf8');
+  const head = [
+    `${opts.method} ${opts.path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    `Content-Length: ${body.length}`,
+  ]
     .concat(Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`))
     .join('\r\n');
   const reply = await rawSocket(base, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), body]), opts.timeoutMs);
@@ -162,11 +189,14 @@ export function envelopeProblem(text: string, status: number): string | null {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return `not an object: ${text.slice(0, 160)}`;
   const keys = Object.keys(body).sort();
-  if (keys.join(',') !== 'code,message,response') return `keys ${JSON.stringify(keys)} instead of code, message, response: ${text.slice(0, 160)}`;
+  if (keys.join(',') !== 'code,message,response')
+    return `keys ${JSON.stringify(keys)} instead of code, message, response: ${text.slice(0, 160)}`;
   const b = body as { code: unknown; message: unknown; response: unknown };
   if (typeof b.code !== 'number' || !Number.isInteger(b.code)) return `code is not an integer: ${text.slice(0, 160)}`;
-  if (b.message !== null && typeof b.message !== 'string') return `message is neither null nor a string: ${text.slice(0, 160)}`;
-  if ((status >= 400 || b.code !== 0) && b.response !== null) return `a failure with a non-null response: ${text.slice(0, 160)}`;
+  if (b.message !== null && typeof b.message !== 'string')
+    return `message is neither null nor a string: ${text.slice(0, 160)}`;
+  if ((status >= 400 || b.code !== 0) && b.response !== null)
+    return `a failure with a non-null response: ${text.slice(0, 160)}`;
   if (status >= 400 && b.code === 0) return `HTTP ${status} with code 0: ${text.slice(0, 160)}`;
   return null;
 }
@@ -175,12 +205,26 @@ export function envelopeProblem(text: string, status: number): string | null {
 
 /** The tables that hold state (the journal and fault rules live in memory and are checked through the API). */
 export const STATE_TABLES = [
-  'meta', 'merchants', 'sub_merchants', 'pg_settings', 'tokens', 'billing_keys', 'payments', 'cancellations', 'prepares',
-  'schedules', 'webhooks', 'webhook_attempts', 'outcome_scripts',
+  'meta',
+  'merchants',
+  'sub_merchants',
+  'pg_settings',
+  'tokens',
+  'billing_keys',
+  'payments',
+  'cancellations',
+  'prepares',
+  'schedules',
+  'webhooks',
+  'webhook_attempts',
+  'outcome_scripts',
 ] as const;
 
 /** Every row of every state table, in rowid order, as JSON text (easy to compare and to diff in a failure). */
-export function snapshotTables(db: Database.Database, tables: readonly string[] = STATE_TABLES): Record<string, unknown[]> {
+export function snapshotTables(
+  db: Database.Database,
+  tables: readonly string[] = STATE_TABLES,
+): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const table of tables) out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
   return out;
@@ -191,7 +235,8 @@ export function snapshotDiff(before: Record<string, unknown[]>, after: Record<st
   for (const table of Object.keys(before)) {
     const a = before[table] ?? [];
     const b = after[table] ?? [];
-    if (a.length !== b.length) return `${table}: ${a.length} rows before, ${b.length} after; new/removed: ${JSON.stringify(b.length > a.length ? b.slice(a.length) : a.slice(b.length)).slice(0, 600)}`;
+    if (a.length !== b.length)
+      return `${table}: ${a.length} rows before, ${b.length} after; new/removed: ${JSON.stringify(b.length > a.length ? b.slice(a.length) : a.slice(b.length)).slice(0, 600)}`;
     for (let i = 0; i < a.length; i++) {
       const x = JSON.stringify(a[i]);
       const y = JSON.stringify(b[i]);
@@ -213,7 +258,11 @@ export function percentile(samples: readonly number[], p: number): number {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it answers a value (not undefined) or `ms` pass; answers the last value or undefined. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, ms: number, everyMs = 50): Promise<T | undefined> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  ms: number,
+  everyMs = 50,
+): Promise<T | undefined> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

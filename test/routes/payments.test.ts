@@ -3,8 +3,19 @@
 
 import t, { type Test } from 'tap';
 import {
-  DEMO, call, cancelPayment, clockNow, issueKey, moveClock, newMerchant, payAgain, payOnetime, GOOD_CARD,
-  startServer, tokenFor, type Answer,
+  DEMO,
+  call,
+  cancelPayment,
+  clockNow,
+  issueKey,
+  moveClock,
+  newMerchant,
+  payAgain,
+  payOnetime,
+  GOOD_CARD,
+  startServer,
+  tokenFor,
+  type Answer,
 } from '../helpers.js';
 import type { MockServer } from '../../src/index.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
@@ -45,7 +56,11 @@ t.test('GET /payments/{imp_uid}: found, unknown, and another merchant’s', asyn
 
   const found = await get(server, token, `/payments/${imp}`);
   t.equal(found.status, 200);
-  t.strictSame(found.body, { code: 0, message: null, response: paid.body.response }, 'the payment as answered at payment time');
+  t.strictSame(
+    found.body,
+    { code: 0, message: null, response: paid.body.response },
+    'the payment as answered at payment time',
+  );
 
   const withSandbox = await get(server, token, `/payments/${imp}?include_sandbox=true`);
   t.equal(withSandbox.status, 200, 'include_sandbox accepted');
@@ -74,7 +89,11 @@ t.test('GET /payments?imp_uid[]=…&merchant_uid[]=…: 200 all, 207 some, 404 n
   t.strictSame(byImp.get(b.imp_uid), b, 'full payment b');
   t.strictSame(byImp.get(c.imp_uid), c, 'full payment c, found by merchant_uid');
 
-  const some = await get(server, token, `/payments?imp_uid[]=${a.imp_uid}&imp_uid[]=imps_000000000000&merchant_uid[]=nope`);
+  const some = await get(
+    server,
+    token,
+    `/payments?imp_uid[]=${a.imp_uid}&imp_uid[]=imps_000000000000&merchant_uid[]=nope`,
+  );
   t.equal(some.status, 207, 'some found → 207');
   t.equal(some.body.code, 0);
   t.strictSame(some.body.response, [a], 'only the found one');
@@ -93,11 +112,14 @@ t.test('find: newest by default, sorting=started gives the oldest, with a status
   await issueKey(server, token, 'good');
   await issueKey(server, token, 'bad', { card_number: DECLINING_CARD.card_number });
 
-  const first = (await payAgain(server, token, { customer_uid: 'bad', merchant_uid: 'ord', amount: 1000 })).body.response;
+  const first = (await payAgain(server, token, { customer_uid: 'bad', merchant_uid: 'ord', amount: 1000 })).body
+    .response;
   token = await moveClock(server, creds, 600);
-  const second = (await payAgain(server, token, { customer_uid: 'bad', merchant_uid: 'ord', amount: 1000 })).body.response;
+  const second = (await payAgain(server, token, { customer_uid: 'bad', merchant_uid: 'ord', amount: 1000 })).body
+    .response;
   token = await moveClock(server, creds, 600);
-  const third = (await payAgain(server, token, { customer_uid: 'good', merchant_uid: 'ord', amount: 1000 })).body.response;
+  const third = (await payAgain(server, token, { customer_uid: 'good', merchant_uid: 'ord', amount: 1000 })).body
+    .response;
   t.equal(first.status, 'failed');
   t.equal(second.status, 'failed');
   t.equal(third.status, 'paid');
@@ -106,11 +128,27 @@ t.test('find: newest by default, sorting=started gives the oldest, with a status
   const newest = await get(server, token, '/payments/find/ord');
   t.equal(newest.status, 200);
   t.strictSame(newest.body, { code: 0, message: null, response: third }, 'default: the newest (the paid one)');
-  t.equal((await get(server, token, '/payments/find/ord?sorting=-started')).body.response.imp_uid, third.imp_uid, '-started: newest');
-  t.equal((await get(server, token, '/payments/find/ord?sorting=started')).body.response.imp_uid, first.imp_uid, 'sorting=started: the oldest');
+  t.equal(
+    (await get(server, token, '/payments/find/ord?sorting=-started')).body.response.imp_uid,
+    third.imp_uid,
+    '-started: newest',
+  );
+  t.equal(
+    (await get(server, token, '/payments/find/ord?sorting=started')).body.response.imp_uid,
+    first.imp_uid,
+    'sorting=started: the oldest',
+  );
 
-  t.equal((await get(server, token, '/payments/find/ord/failed')).body.response.imp_uid, second.imp_uid, 'failed: the newest failed');
-  t.equal((await get(server, token, '/payments/find/ord/failed?sorting=started')).body.response.imp_uid, first.imp_uid, 'failed + started: the oldest failed');
+  t.equal(
+    (await get(server, token, '/payments/find/ord/failed')).body.response.imp_uid,
+    second.imp_uid,
+    'failed: the newest failed',
+  );
+  t.equal(
+    (await get(server, token, '/payments/find/ord/failed?sorting=started')).body.response.imp_uid,
+    first.imp_uid,
+    'failed + started: the oldest failed',
+  );
   t.equal((await get(server, token, '/payments/find/ord/paid')).body.response.imp_uid, third.imp_uid, 'paid');
   assertNotFound(t, await get(server, token, '/payments/find/ord/cancelled'), 'no cancelled one');
   assertNotFound(t, await get(server, token, '/payments/find/no_such_order'), 'unknown merchant_uid');
@@ -166,7 +204,11 @@ t.test('findAll: 25 attempts paged by 10, with a status, and errors', async (t) 
 
   // A total that is an exact multiple of the limit: the last full page has no next.
   const exact = await get(server, token, '/payments/findAll/many_tries?page=5&limit=5');
-  t.strictSame([exact.body.response.previous, exact.body.response.next, exact.body.response.list.length], [4, 0, 5], 'page 5 of 5×5: previous 4, next 0');
+  t.strictSame(
+    [exact.body.response.previous, exact.body.response.next, exact.body.response.list.length],
+    [4, 0, 5],
+    'page 5 of 5×5: previous 4, next 0',
+  );
   assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries?page=6&limit=5'), 'page 6 of 5×5');
 
   const defaults = await get(server, token, '/payments/findAll/many_tries');
@@ -179,15 +221,27 @@ t.test('findAll: 25 attempts paged by 10, with a status, and errors', async (t) 
   const failed = await get(server, token, '/payments/findAll/many_tries/failed?limit=10');
   t.equal(failed.status, 200);
   t.equal(failed.body.response.total, 24, 'status failed: 24');
-  t.ok((failed.body.response.list as any[]).every((p) => p.status === 'failed'), 'only failed ones');
+  t.ok(
+    (failed.body.response.list as any[]).every((p) => p.status === 'failed'),
+    'only failed ones',
+  );
   t.equal(failed.body.response.next, 2);
 
   const onlyPaid = await get(server, token, '/payments/findAll/many_tries/paid');
-  t.strictSame([onlyPaid.body.response.total, imps(onlyPaid)], [1, [paid.body.response.imp_uid]], 'status paid: the one');
+  t.strictSame(
+    [onlyPaid.body.response.total, imps(onlyPaid)],
+    [1, [paid.body.response.imp_uid]],
+    'status paid: the one',
+  );
 
   assertNotFound(t, await get(server, token, '/payments/findAll/many_tries/cancelled'), 'no cancelled attempt');
   assertNotFound(t, await get(server, token, '/payments/findAll/no_such_order'), 'unknown merchant_uid');
-  assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries/bogus'), 'an unsupported status', UNSUPPORTED_STATUS);
+  assertBadRequest(
+    t,
+    await get(server, token, '/payments/findAll/many_tries/bogus'),
+    'an unsupported status',
+    UNSUPPORTED_STATUS,
+  );
   assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries?limit=1001'), 'limit above 1000', /limit/);
   assertBadRequest(t, await get(server, token, '/payments/findAll/many_tries?page=0'), 'page 0', /page/);
 });
@@ -212,23 +266,47 @@ t.test('/payments/status/{status}: time windows by status, paging, sorting, defa
   const all = await get(server, token, '/payments/status/all');
   t.equal(all.status, 200);
   t.equal(all.body.code, 0);
-  t.strictSame({ ...all.body.response, list: uids(all) }, { total: 3, previous: 0, next: 0, list: ['st_c', 'st_b', 'st_a'] }, 'all: newest first');
+  t.strictSame(
+    { ...all.body.response, list: uids(all) },
+    { total: 3, previous: 0, next: 0, list: ['st_c', 'st_b', 'st_a'] },
+    'all: newest first',
+  );
   t.strictSame(all.body.response.list[2], aCancelled, 'full payments in the list');
 
   const allWindow = await get(server, token, `/payments/status/all?from=${a.started_at}&to=${b.started_at}`);
   t.strictSame(uids(allWindow), ['st_b', 'st_a'], 'all looks at started_at: [A.started, B.started] → B, A');
   t.equal(allWindow.body.response.total, 2);
-  t.strictSame(uids(await get(server, token, `/payments/status/all?from=${b.started_at + 1}`)), ['st_c'], 'from after B → C');
+  t.strictSame(
+    uids(await get(server, token, `/payments/status/all?from=${b.started_at + 1}`)),
+    ['st_c'],
+    'from after B → C',
+  );
   t.strictSame(uids(await get(server, token, `/payments/status/all?to=${a.started_at - 1}`)), [], 'to before A → none');
 
   const paid = await get(server, token, '/payments/status/paid');
   t.strictSame(uids(paid), ['st_c'], 'paid: C only (A is cancelled now)');
-  t.strictSame(uids(await get(server, token, `/payments/status/paid?from=${c.paid_at}&to=${c.paid_at}`)), ['st_c'], 'paid window on paid_at');
-  t.strictSame(uids(await get(server, token, `/payments/status/paid?to=${c.paid_at - 1}`)), [], 'paid window before C → none');
+  t.strictSame(
+    uids(await get(server, token, `/payments/status/paid?from=${c.paid_at}&to=${c.paid_at}`)),
+    ['st_c'],
+    'paid window on paid_at',
+  );
+  t.strictSame(
+    uids(await get(server, token, `/payments/status/paid?to=${c.paid_at - 1}`)),
+    [],
+    'paid window before C → none',
+  );
 
   t.strictSame(uids(await get(server, token, '/payments/status/failed')), ['st_b'], 'failed: B');
-  t.strictSame(uids(await get(server, token, `/payments/status/failed?from=${b.failed_at}&to=${b.failed_at}`)), ['st_b'], 'failed window on failed_at');
-  t.strictSame(uids(await get(server, token, `/payments/status/failed?from=${b.failed_at + 1}`)), [], 'failed window after B → none');
+  t.strictSame(
+    uids(await get(server, token, `/payments/status/failed?from=${b.failed_at}&to=${b.failed_at}`)),
+    ['st_b'],
+    'failed window on failed_at',
+  );
+  t.strictSame(
+    uids(await get(server, token, `/payments/status/failed?from=${b.failed_at + 1}`)),
+    [],
+    'failed window after B → none',
+  );
 
   t.strictSame(uids(await get(server, token, '/payments/status/cancelled')), ['st_a'], 'cancelled: A');
   t.strictSame(
@@ -237,29 +315,65 @@ t.test('/payments/status/{status}: time windows by status, paging, sorting, defa
     'cancelled looks at cancelled_at, not started_at',
   );
   t.strictSame(uids(await get(server, token, `/payments/status/cancelled?from=${aCancelled.cancelled_at}`)), ['st_a']);
-  t.strictSame(await get(server, token, '/payments/status/ready').then((r) => r.body.response), EMPTY_PAGE, 'ready: none');
+  t.strictSame(
+    await get(server, token, '/payments/status/ready').then((r) => r.body.response),
+    EMPTY_PAGE,
+    'ready: none',
+  );
 
   const page1 = await get(server, token, '/payments/status/all?limit=2');
-  t.strictSame({ ...page1.body.response, list: uids(page1) }, { total: 3, previous: 0, next: 2, list: ['st_c', 'st_b'] }, 'limit 2, page 1');
+  t.strictSame(
+    { ...page1.body.response, list: uids(page1) },
+    { total: 3, previous: 0, next: 2, list: ['st_c', 'st_b'] },
+    'limit 2, page 1',
+  );
   const page2 = await get(server, token, '/payments/status/all?limit=2&page=2');
-  t.strictSame({ ...page2.body.response, list: uids(page2) }, { total: 3, previous: 1, next: 0, list: ['st_a'] }, 'limit 2, page 2');
+  t.strictSame(
+    { ...page2.body.response, list: uids(page2) },
+    { total: 3, previous: 1, next: 0, list: ['st_a'] },
+    'limit 2, page 2',
+  );
   assertBadRequest(t, await get(server, token, '/payments/status/all?limit=2&page=3'), 'a page past the end');
   const whole = await get(server, token, '/payments/status/all?limit=3');
-  t.strictSame({ ...whole.body.response, list: uids(whole) }, { total: 3, previous: 0, next: 0, list: ['st_c', 'st_b', 'st_a'] }, 'limit 3 = total: no next');
-  t.strictSame(uids(await get(server, token, '/payments/status/all?sorting=started')), ['st_a', 'st_b', 'st_c'], 'sorting=started: oldest first');
+  t.strictSame(
+    { ...whole.body.response, list: uids(whole) },
+    { total: 3, previous: 0, next: 0, list: ['st_c', 'st_b', 'st_a'] },
+    'limit 3 = total: no next',
+  );
+  t.strictSame(
+    uids(await get(server, token, '/payments/status/all?sorting=started')),
+    ['st_a', 'st_b', 'st_c'],
+    'sorting=started: oldest first',
+  );
 
   assertBadRequest(t, await get(server, token, '/payments/status/bogus'), 'an unsupported status', UNSUPPORTED_STATUS);
   assertBadRequest(t, await get(server, token, '/payments/status/PAID'), 'statuses are lower case', UNSUPPORTED_STATUS);
-  assertBadRequest(t, await get(server, token, `/payments/status/all?from=${c.started_at}&to=${a.started_at}`), 'from after to');
+  assertBadRequest(
+    t,
+    await get(server, token, `/payments/status/all?from=${c.started_at}&to=${a.started_at}`),
+    'from after to',
+  );
 
   // Another merchant sees none of these.
-  t.strictSame((await get(server, await tokenFor(server), '/payments/status/all')).body.response, EMPTY_PAGE, 'scoped to the merchant');
+  t.strictSame(
+    (await get(server, await tokenFor(server), '/payments/status/all')).body.response,
+    EMPTY_PAGE,
+    'scoped to the merchant',
+  );
 
   // Without from, the window is the 90 days up to now.
   token = await moveClock(server, creds, 91 * 86400);
   const now = await clockNow(server, token);
-  t.strictSame((await get(server, token, '/payments/status/all')).body.response, EMPTY_PAGE, '91 days later the default window is empty');
-  t.equal((await get(server, token, `/payments/status/all?from=${a.started_at}&to=${now}`)).body.response.total, 3, 'an explicit window still finds them');
+  t.strictSame(
+    (await get(server, token, '/payments/status/all')).body.response,
+    EMPTY_PAGE,
+    '91 days later the default window is empty',
+  );
+  t.equal(
+    (await get(server, token, `/payments/status/all?from=${a.started_at}&to=${now}`)).body.response.total,
+    3,
+    'an explicit window still finds them',
+  );
 });
 
 t.test('/payments/{imp_uid}/balance: a KCP payment before and after a partial cancel; NICE → 400', async (t) => {
@@ -267,15 +381,21 @@ t.test('/payments/{imp_uid}/balance: a KCP payment before and after a partial ca
   const token = await tokenFor(server, DEMO);
   await issueKey(server, token, 'kcp_key', { pg: 'kcp' });
   await issueKey(server, token, 'nice_key');
-  const kcp = (await payAgain(server, token, { customer_uid: 'kcp_key', merchant_uid: 'bal_kcp', amount: 10000 })).body.response;
+  const kcp = (await payAgain(server, token, { customer_uid: 'kcp_key', merchant_uid: 'bal_kcp', amount: 10000 })).body
+    .response;
   t.equal(kcp.pg_provider, 'kcp');
 
-  const sum = (d: { tax_free: number; supply: number; vat: number; service: number }) => d.tax_free + d.supply + d.vat + d.service;
+  const sum = (d: { tax_free: number; supply: number; vat: number; service: number }) =>
+    d.tax_free + d.supply + d.vat + d.service;
   const before = await get(server, token, `/payments/${kcp.imp_uid}/balance`);
   t.equal(before.status, 200);
   t.equal(before.body.code, 0);
   const b = before.body.response;
-  t.strictSame(Object.keys(b).sort(), ['amount', 'cash_receipt', 'discount', 'histories', 'primary', 'secondary'], 'the balance fields');
+  t.strictSame(
+    Object.keys(b).sort(),
+    ['amount', 'cash_receipt', 'discount', 'histories', 'primary', 'secondary'],
+    'the balance fields',
+  );
   t.equal(b.amount, 10000);
   t.equal(sum(b.primary), 10000, 'primary adds up to the amount');
   t.equal(b.primary.tax_free, 0);
@@ -298,14 +418,26 @@ t.test('/payments/{imp_uid}/balance: a KCP payment before and after a partial ca
   t.strictSame(a.histories[1].primary, a.primary, 'the last history is the current balance');
   t.equal(a.histories[1].created, cancelled.body.response.cancelled_at);
 
-  const nice = (await payAgain(server, token, { customer_uid: 'nice_key', merchant_uid: 'bal_nice', amount: 10000 })).body.response;
+  const nice = (await payAgain(server, token, { customer_uid: 'nice_key', merchant_uid: 'bal_nice', amount: 10000 }))
+    .body.response;
   t.equal(nice.pg_provider, 'nice');
-  assertBadRequest(t, await get(server, token, `/payments/${nice.imp_uid}/balance`), 'a NICE payment', BALANCE_UNSUPPORTED);
+  assertBadRequest(
+    t,
+    await get(server, token, `/payments/${nice.imp_uid}/balance`),
+    'a NICE payment',
+    BALANCE_UNSUPPORTED,
+  );
 
   await issueKey(server, token, 'kcp_bad', { pg: 'kcp', card_number: DECLINING_CARD.card_number });
-  const failed = (await payAgain(server, token, { customer_uid: 'kcp_bad', merchant_uid: 'bal_failed', amount: 10000 })).body.response;
+  const failed = (await payAgain(server, token, { customer_uid: 'kcp_bad', merchant_uid: 'bal_failed', amount: 10000 }))
+    .body.response;
   t.equal(failed.status, 'failed');
-  assertBadRequest(t, await get(server, token, `/payments/${failed.imp_uid}/balance`), 'a failed KCP payment', BALANCE_UNSUPPORTED);
+  assertBadRequest(
+    t,
+    await get(server, token, `/payments/${failed.imp_uid}/balance`),
+    'a failed KCP payment',
+    BALANCE_UNSUPPORTED,
+  );
   assertNotFound(t, await get(server, token, '/payments/imps_000000000000/balance'), 'unknown imp_uid');
 });
 
@@ -313,7 +445,12 @@ t.test('GET /subscribe/customers/{uid}/payments: 20 a page, newest first', async
   const server = await startServer(t);
   const token = await tokenFor(server);
   // The first payment issues the key (usage "issue"), the other 22 charge it.
-  const first = await payOnetime(server, token, { ...GOOD_CARD, merchant_uid: 'cp_00', amount: 1000, customer_uid: 'cp_user' });
+  const first = await payOnetime(server, token, {
+    ...GOOD_CARD,
+    merchant_uid: 'cp_00',
+    amount: 1000,
+    customer_uid: 'cp_user',
+  });
   t.equal(first.body.response.customer_uid_usage, 'issue');
   const made = ['cp_00'];
   for (let i = 1; i < 23; i++) {
@@ -330,12 +467,23 @@ t.test('GET /subscribe/customers/{uid}/payments: 20 a page, newest first', async
   const p1 = await get(server, token, '/subscribe/customers/cp_user/payments');
   t.equal(p1.status, 200);
   t.equal(p1.body.code, 0);
-  t.strictSame({ ...p1.body.response, list: uids(p1) }, { total: 23, previous: 0, next: 2, list: newestFirst.slice(0, 20) }, 'page 1: 20 newest');
-  t.ok((p1.body.response.list as any[]).every((p) => p.customer_uid === 'cp_user'), 'all on this key');
+  t.strictSame(
+    { ...p1.body.response, list: uids(p1) },
+    { total: 23, previous: 0, next: 2, list: newestFirst.slice(0, 20) },
+    'page 1: 20 newest',
+  );
+  t.ok(
+    (p1.body.response.list as any[]).every((p) => p.customer_uid === 'cp_user'),
+    'all on this key',
+  );
   t.equal(p1.body.response.list[0].customer_uid_usage, 'payment');
 
   const p2 = await get(server, token, '/subscribe/customers/cp_user/payments?page=2');
-  t.strictSame({ ...p2.body.response, list: uids(p2) }, { total: 23, previous: 1, next: 0, list: newestFirst.slice(20) }, 'page 2: the 3 oldest');
+  t.strictSame(
+    { ...p2.body.response, list: uids(p2) },
+    { total: 23, previous: 1, next: 0, list: newestFirst.slice(20) },
+    'page 2: the 3 oldest',
+  );
   t.strictSame(p2.body.response.list[2], first.body.response, 'the issuing payment, in full, last');
 
   const unknown = await get(server, token, '/subscribe/customers/nobody/payments');
@@ -343,5 +491,9 @@ t.test('GET /subscribe/customers/{uid}/payments: 20 a page, newest first', async
   t.strictSame(unknown.body, { code: 0, message: null, response: EMPTY_PAGE }, 'unknown uid: an empty page');
 
   const other = await tokenFor(server);
-  t.strictSame((await get(server, other, '/subscribe/customers/cp_user/payments')).body.response, EMPTY_PAGE, "another merchant's key: empty");
+  t.strictSame(
+    (await get(server, other, '/subscribe/customers/cp_user/payments')).body.response,
+    EMPTY_PAGE,
+    "another merchant's key: empty",
+  );
 });

@@ -13,18 +13,30 @@ const notFound = (uid: string) => `요청하신 customer_uid(${uid})로 등록�
 
 /** Every field of the billing-key object (reference §3.1). */
 const CUSTOMER_FIELDS = [
-  'customer_uid', 'pg_provider', 'pg_id', 'sandbox', 'customer_id', 'card_name', 'card_code', 'card_issuer_code',
-  'card_issuer_name', 'card_publisher_code', 'card_publisher_name', 'card_number', 'card_type', 'customer_name',
-  'customer_tel', 'customer_email', 'customer_addr', 'customer_postcode', 'inserted', 'updated',
+  'customer_uid',
+  'pg_provider',
+  'pg_id',
+  'sandbox',
+  'customer_id',
+  'card_name',
+  'card_code',
+  'card_issuer_code',
+  'card_issuer_name',
+  'card_publisher_code',
+  'card_publisher_name',
+  'card_number',
+  'card_type',
+  'customer_name',
+  'customer_tel',
+  'customer_email',
+  'customer_addr',
+  'customer_postcode',
+  'inserted',
+  'updated',
 ].sort();
 
 /** A card valid for years on any clock these tests set. */
 const GOOD_EXPIRY = '2099-12';
-
-
-
-
-
 
 type Creds = { imp_key: string; imp_secret: string };
 
@@ -50,7 +62,11 @@ async function clockNow(server: MockServer, token: string): Promise<number> {
 }
 
 /** Runs `fn` between two reads of the merchant clock, so a timestamp it produces can be pinned to "now". */
-async function onClock<T>(server: MockServer, token: string, fn: () => Promise<T>): Promise<{ before: number; after: number; result: T }> {
+async function onClock<T>(
+  server: MockServer,
+  token: string,
+  fn: () => Promise<T>,
+): Promise<{ before: number; after: number; result: T }> {
   const before = await clockNow(server, token);
   const result = await fn();
   const after = await clockNow(server, token);
@@ -59,7 +75,11 @@ async function onClock<T>(server: MockServer, token: string, fn: () => Promise<T
 
 function assertNotFound(t: Test, res: Answer, uid: string, status = 200): void {
   t.equal(res.status, status, `HTTP ${status}`);
-  t.strictSame(res.body, { code: 1, message: notFound(uid), response: null }, 'code 1, the observed message, response null');
+  t.strictSame(
+    res.body,
+    { code: 1, message: notFound(uid), response: null },
+    'code 1, the observed message, response null',
+  );
 }
 
 function assertIssueRejected(t: Test, res: Answer, field: string, code?: string): void {
@@ -75,7 +95,10 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   const server = await startServer(t);
   // Move the merchant clock far from real time, so timestamps provably come from the merchant clock.
   let token = await moveClock(server, DEMO, 10 * 86400);
-  t.ok((await clockNow(server, token)) >= Math.floor(Date.now() / 1000) + 10 * 86400 - 5, 'merchant clock is 10 days ahead');
+  t.ok(
+    (await clockNow(server, token)) >= Math.floor(Date.now() / 1000) + 10 * 86400 - 5,
+    'merchant clock is 10 days ahead',
+  );
 
   const first = await onClock(server, token, () =>
     issue(server, token, 'user_77_card_1', {
@@ -98,7 +121,10 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   const key = issued.body.response;
   t.strictSame(Object.keys(key).sort(), CUSTOMER_FIELDS, 'exactly the fields of §3.1');
   t.ok(Number.isInteger(key.inserted) && Number.isInteger(key.updated), 'timestamps are integer seconds');
-  t.ok(key.inserted >= first.before && key.inserted <= first.after, `inserted ${key.inserted} is the merchant now [${first.before}, ${first.after}]`);
+  t.ok(
+    key.inserted >= first.before && key.inserted <= first.after,
+    `inserted ${key.inserted} is the merchant now [${first.before}, ${first.after}]`,
+  );
   t.equal(key.updated, key.inserted, 'a new key has updated == inserted');
   const expectedFirst = {
     customer_uid: 'user_77_card_1',
@@ -168,14 +194,20 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   t.strictSame(reissued.body.response, expectedSecond, 'the card is replaced, inserted kept');
   const updated = reissued.body.response.updated;
   t.ok(Number.isInteger(updated), 'updated is an integer');
-  t.ok(updated >= second.before && updated <= second.after, `updated ${updated} is the merchant now [${second.before}, ${second.after}]`);
+  t.ok(
+    updated >= second.before && updated <= second.after,
+    `updated ${updated} is the merchant now [${second.before}, ${second.after}]`,
+  );
   t.ok(updated >= key.inserted + 3600, 'updated moved with the clock');
   t.not(updated, key.inserted, 'inserted != updated marks a replaced key');
   const reread = await read(server, token, 'user_77_card_1');
   t.strictSame(reread.body, { code: 0, message: null, response: expectedSecond }, 'GET answers the replaced key');
 
   // A second key for the multi-read.
-  const other = await issue(server, token, 'user_77_card_2', { card_number: '1111-2222-3333-4444', expiry: GOOD_EXPIRY });
+  const other = await issue(server, token, 'user_77_card_2', {
+    card_number: '1111-2222-3333-4444',
+    expiry: GOOD_EXPIRY,
+  });
   t.equal(other.body.code, 0);
   const otherKey = other.body.response;
   t.equal(otherKey.card_number, '11112222****4444');
@@ -196,7 +228,9 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   t.equal(none.body.response, null);
 
   // Delete (with the documented query parameters) answers the deleted key.
-  const deleted = await remove(server, token, 'user_77_card_1', { query: '?reason=%ED%95%B4%EC%A7%80&extra[requester]=admin' });
+  const deleted = await remove(server, token, 'user_77_card_1', {
+    query: '?reason=%ED%95%B4%EC%A7%80&extra[requester]=admin',
+  });
   t.equal(deleted.status, 200);
   t.strictSame(deleted.body, { code: 0, message: null, response: expectedSecond }, 'DELETE answers the deleted key');
 
@@ -209,7 +243,9 @@ t.test('issue → read → re-issue → multi-read → delete → read-after-del
   t.strictSame((await read(server, token, 'user_77_card_2')).body.response, otherKey, 'the other key is untouched');
 
   // Issuing the deleted uid again starts a new key.
-  const fresh = await onClock(server, token, () => issue(server, token, 'user_77_card_1', { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY }));
+  const fresh = await onClock(server, token, () =>
+    issue(server, token, 'user_77_card_1', { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY }),
+  );
   t.equal(fresh.result.body.code, 0);
   const f = fresh.result.body.response;
   t.ok(f.inserted >= fresh.before && f.inserted <= fresh.after, 'a new inserted after delete');
@@ -327,43 +363,76 @@ t.test('accepted formats: form-encoded body, YYYYMM expiry, undashed number, 15-
   t.equal(amex.body.response.card_number, '37828224***0005', 'masked, 15 characters');
   t.equal(amex.body.response.card_type, 0);
 
-  const business = await issue(server, token, 'corp', { card_number: '4330-1200-1234-5678', expiry: '2030-12', birth: '1234567890' });
+  const business = await issue(server, token, 'corp', {
+    card_number: '4330-1200-1234-5678',
+    expiry: '2030-12',
+    birth: '1234567890',
+  });
   t.equal(business.body.code, 0, 'a 10-digit business number is accepted as birth');
 });
 
-t.test('each validation rejection answers code -1 with an F-code message naming the field, and stores nothing', async (t) => {
-  const server = await startServer(t);
-  const token = await tokenFor(server);
-  const good = { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY, birth: '900101', pwd_2digit: '12', cvc: '123' };
-  const cases: { name: string; body: Record<string, unknown>; field: string; code: string }[] = [
-    { name: 'too few digits', body: { ...good, card_number: '4330-1200-1234-567' }, field: 'card_number', code: 'F112' },
-    { name: 'letters in the number', body: { ...good, card_number: '4330-12ab-1234-5678' }, field: 'card_number', code: 'F112' },
-    { name: '15 digits that are not AMEX', body: { ...good, card_number: '433012001234567' }, field: 'card_number', code: 'F112' },
-    { name: 'expiry as MM/YY', body: { ...good, expiry: '12/30' }, field: 'expiry', code: 'F115' },
-    { name: 'expiry month 13', body: { ...good, expiry: '2030-13' }, field: 'expiry', code: 'F115' },
-    { name: 'expired card', body: { ...good, expiry: '2020-01' }, field: 'expiry', code: 'F113' },
-    { name: 'birth of 5 digits', body: { ...good, birth: '90010' }, field: 'birth', code: 'F114' },
-    { name: 'pwd_2digit of 3 digits', body: { ...good, pwd_2digit: '123' }, field: 'pwd_2digit', code: 'F116' },
-    { name: 'cvc of 2 digits', body: { ...good, cvc: '12' }, field: 'cvc', code: 'F117' },
-  ];
-  for (const [i, c] of cases.entries()) {
-    await t.test(c.name, async (t) => {
-      const uid = `rejected_${i}`;
-      assertIssueRejected(t, await issue(server, token, uid, c.body), c.field, c.code);
-      assertNotFound(t, await read(server, token, uid), uid);
-    });
-  }
+t.test(
+  'each validation rejection answers code -1 with an F-code message naming the field, and stores nothing',
+  async (t) => {
+    const server = await startServer(t);
+    const token = await tokenFor(server);
+    const good = {
+      card_number: '4330-1200-1234-5678',
+      expiry: GOOD_EXPIRY,
+      birth: '900101',
+      pwd_2digit: '12',
+      cvc: '123',
+    };
+    const cases: { name: string; body: Record<string, unknown>; field: string; code: string }[] = [
+      {
+        name: 'too few digits',
+        body: { ...good, card_number: '4330-1200-1234-567' },
+        field: 'card_number',
+        code: 'F112',
+      },
+      {
+        name: 'letters in the number',
+        body: { ...good, card_number: '4330-12ab-1234-5678' },
+        field: 'card_number',
+        code: 'F112',
+      },
+      {
+        name: '15 digits that are not AMEX',
+        body: { ...good, card_number: '433012001234567' },
+        field: 'card_number',
+        code: 'F112',
+      },
+      { name: 'expiry as MM/YY', body: { ...good, expiry: '12/30' }, field: 'expiry', code: 'F115' },
+      { name: 'expiry month 13', body: { ...good, expiry: '2030-13' }, field: 'expiry', code: 'F115' },
+      { name: 'expired card', body: { ...good, expiry: '2020-01' }, field: 'expiry', code: 'F113' },
+      { name: 'birth of 5 digits', body: { ...good, birth: '90010' }, field: 'birth', code: 'F114' },
+      { name: 'pwd_2digit of 3 digits', body: { ...good, pwd_2digit: '123' }, field: 'pwd_2digit', code: 'F116' },
+      { name: 'cvc of 2 digits', body: { ...good, cvc: '12' }, field: 'cvc', code: 'F117' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      await t.test(c.name, async (t) => {
+        const uid = `rejected_${i}`;
+        assertIssueRejected(t, await issue(server, token, uid, c.body), c.field, c.code);
+        assertNotFound(t, await read(server, token, uid), uid);
+      });
+    }
 
-  // The good body itself issues, so each case above differs from success in one field only.
-  t.equal((await issue(server, token, 'control', good)).body.code, 0, 'the unmodified body issues');
-});
+    // The good body itself issues, so each case above differs from success in one field only.
+    t.equal((await issue(server, token, 'control', good)).body.code, 0, 'the unmodified body issues');
+  },
+);
 
 t.test('a rejected re-issue leaves the existing key as it was', async (t) => {
   const server = await startServer(t);
   const token = await tokenFor(server);
   const first = await issue(server, token, 'keep_me', { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY });
   t.equal(first.body.code, 0);
-  assertIssueRejected(t, await issue(server, token, 'keep_me', { card_number: '4023-6712-3456-7890', expiry: '2020-01' }), 'expiry', 'F113');
+  assertIssueRejected(
+    t,
+    await issue(server, token, 'keep_me', { card_number: '4023-6712-3456-7890', expiry: '2020-01' }),
+    'expiry',
+    'F113',
+  );
   t.strictSame((await read(server, token, 'keep_me')).body.response, first.body.response, 'unchanged');
 });
 
@@ -392,7 +461,11 @@ t.test('missing card_number or expiry is a 400 naming the field; over-long custo
   const cases: [string, Record<string, unknown>, string][] = [
     ['no card_number', { expiry: GOOD_EXPIRY }, 'card_number'],
     ['no expiry', { card_number: '4330-1200-1234-5678' }, 'expiry'],
-    ['customer_name of 21 characters', { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY, customer_name: '가'.repeat(21) }, 'customer_name'],
+    [
+      'customer_name of 21 characters',
+      { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY, customer_name: '가'.repeat(21) },
+      'customer_name',
+    ],
   ];
   for (const [i, [name, body, field]] of cases.entries()) {
     const uid = `bad_request_${i}`;
@@ -403,7 +476,11 @@ t.test('missing card_number or expiry is a 400 naming the field; over-long custo
     t.match(res.body.message, field, `${name}: names ${field}`);
     assertNotFound(t, await read(server, token, uid), uid);
   }
-  const twenty = await issue(server, token, 'name20', { card_number: '4330-1200-1234-5678', expiry: GOOD_EXPIRY, customer_name: '가'.repeat(20) });
+  const twenty = await issue(server, token, 'name20', {
+    card_number: '4330-1200-1234-5678',
+    expiry: GOOD_EXPIRY,
+    customer_name: '가'.repeat(20),
+  });
   t.equal(twenty.body.code, 0, '20 characters are fine');
 });
 
@@ -416,7 +493,12 @@ t.test('every issue_fail test card is rejected with its reason; every charge_fai
 
   for (const card of TEST_CARDS) {
     const uid = `test_card_${card.card_number}`;
-    const res = await issue(server, token, uid, { card_number: card.card_number, expiry: GOOD_EXPIRY, birth: '900101', pwd_2digit: '12' });
+    const res = await issue(server, token, uid, {
+      card_number: card.card_number,
+      expiry: GOOD_EXPIRY,
+      birth: '900101',
+      pwd_2digit: '12',
+    });
     if (card.kind === 'issue_fail') {
       t.equal(res.status, 200, `${card.card_number}: HTTP 200`);
       t.strictSame(
@@ -435,7 +517,13 @@ t.test('every issue_fail test card is rejected with its reason; every charge_fai
   }
 
   // Numbers from PortOne's docs and elsewhere in the reserved range are good cards.
-  for (const number of ['1234-1234-1234-1234', '1111-2222-3333-4444', '4330-1200-1234-5678', '4000-0000-0000-0001', '4000-0000-0000-9999']) {
+  for (const number of [
+    '1234-1234-1234-1234',
+    '1111-2222-3333-4444',
+    '4330-1200-1234-5678',
+    '4000-0000-0000-0001',
+    '4000-0000-0000-9999',
+  ]) {
     const res = await issue(server, token, `good_${number}`, { card_number: number, expiry: GOOD_EXPIRY });
     t.equal(res.body.code, 0, `${number} is a good card`);
   }
@@ -446,5 +534,9 @@ t.test('GET /__mock/test-cards serves the catalogue without a token', async (t) 
   const res = await call(server, 'GET', '/__mock/test-cards');
   t.equal(res.status, 200);
   t.equal(res.body.code, 0);
-  t.strictSame(res.body.response, TEST_CARDS.map((c) => ({ ...c })), 'the same catalogue as the domain table');
+  t.strictSame(
+    res.body.response,
+    TEST_CARDS.map((c) => ({ ...c })),
+    'the same catalogue as the domain table',
+  );
 });

@@ -16,7 +16,8 @@ interface Token {
 
 async function getToken(server: MockServer, creds: { imp_key: string; imp_secret: string } = DEMO): Promise<Token> {
   const res = await call<Token>(server, 'POST', '/users/getToken', creds);
-  if (res.status !== 200 || res.body.code !== 0) throw new Error(`getToken answered ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || res.body.code !== 0)
+    throw new Error(`getToken answered ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.response;
 }
 
@@ -132,7 +133,11 @@ t.test('missing imp_key or imp_secret answers 400, code -1, with the verbatim me
   t.same(emptyForm.body, { code: -1, message: MISSING, response: null }, 'empty form body: envelope');
   const emptyJson = await call(server, 'POST', '/users/getToken', '');
   t.equal(emptyJson.status, 400, 'empty body sent as application/json: status');
-  t.same(emptyJson.body, { code: -1, message: MISSING, response: null }, 'empty body sent as application/json: envelope');
+  t.same(
+    emptyJson.body,
+    { code: -1, message: MISSING, response: null },
+    'empty body sent as application/json: envelope',
+  );
   t.equal(server.services.store.merchants.all().length, merchantsBefore, 'no merchant was created by any of these');
 });
 
@@ -145,7 +150,9 @@ t.test('getToken accepts a form-encoded body', async (t) => {
   t.match(res.body.response.access_token, /^[a-f0-9]{40}$/);
   const json = await getToken(server);
   t.equal(json.access_token, res.body.response.access_token, 'the same merchant as the JSON request');
-  const wrong = await call(server, 'POST', '/users/getToken', undefined, { form: `imp_key=${DEMO.imp_key}&imp_secret=nope` });
+  const wrong = await call(server, 'POST', '/users/getToken', undefined, {
+    form: `imp_key=${DEMO.imp_key}&imp_secret=nope`,
+  });
   t.equal(wrong.status, 401, 'a wrong form-encoded secret is refused too');
   t.same(wrong.body, { code: -1, message: AUTH_FAILED, response: null });
 });
@@ -176,11 +183,18 @@ t.test('open mode: an unknown key becomes a new merchant bound to its first secr
   t.same(other.body, { code: -1, message: AUTH_FAILED, response: null });
   const again = await getToken(server, creds);
   t.equal(again.access_token, first.access_token, 'the first secret keeps working');
-  t.equal(server.services.store.merchants.all().filter((m) => m.imp_key === creds.imp_key).length, 1, 'one merchant for the key');
+  t.equal(
+    server.services.store.merchants.all().filter((m) => m.imp_key === creds.imp_key).length,
+    1,
+    'one merchant for the key',
+  );
   const pg = await call(server, 'GET', '/users/pg', undefined, { token: first.access_token });
   t.equal(pg.status, 200);
-  t.same(pg.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]), [['nice', 'nictest04m']],
-    'a new merchant starts with the NICE test setting only');
+  t.same(
+    pg.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]),
+    [['nice', 'nictest04m']],
+    'a new merchant starts with the NICE test setting only',
+  );
 });
 
 t.test('open mode: two new merchants get different tokens and separate clocks', async (t) => {
@@ -225,7 +239,7 @@ t.test('the tokenTtl option sets the token lifetime', async (t) => {
   t.same(pg.body, UNAUTHORIZED);
 });
 
-t.test('GET /users/pg returns the caller\'s PG settings, default first', async (t) => {
+t.test("GET /users/pg returns the caller's PG settings, default first", async (t) => {
   const server = await startServer(t);
   const token = await tokenFor(server, DEMO);
   const res = await call(server, 'GET', '/users/pg', undefined, { token });
@@ -233,7 +247,13 @@ t.test('GET /users/pg returns the caller\'s PG settings, default first', async (
   t.equal(res.body.code, 0);
   t.equal(res.body.message, null);
   const list = res.body.response as Record<string, unknown>[];
-  t.same(list.map((s) => [s.pg_provider, s.pg_id]), [['nice', 'nictest04m'], ['kcp', 'IPXC']]);
+  t.same(
+    list.map((s) => [s.pg_provider, s.pg_id]),
+    [
+      ['nice', 'nictest04m'],
+      ['kcp', 'IPXC'],
+    ],
+  );
   for (const s of list) {
     t.same(Object.keys(s).sort(), ['channel_key', 'channel_name', 'pg_id', 'pg_provider', 'sandbox', 'type']);
     t.equal(s.sandbox, true);
@@ -244,15 +264,24 @@ t.test('GET /users/pg returns the caller\'s PG settings, default first', async (
   t.not(list[0]?.channel_key, list[1]?.channel_key, 'each setting has its own channel key');
 });
 
-t.test('GET /users/pg with a Tier header returns that sub-merchant\'s settings', async (t) => {
+t.test("GET /users/pg with a Tier header returns that sub-merchant's settings", async (t) => {
   const server = await startServer(t);
   const token = await tokenFor(server, AGENCY);
   const own = await call(server, 'GET', '/users/pg', undefined, { token });
-  t.same(own.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]), [['nice', 'nictest04m']]);
+  t.same(
+    own.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]),
+    [['nice', 'nictest04m']],
+  );
   const a01 = await call(server, 'GET', '/users/pg', undefined, { token, headers: { Tier: 'A01' } });
   t.equal(a01.status, 200);
-  t.same(a01.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]), [['kcp', 'IPXC']]);
+  t.same(
+    a01.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]),
+    [['kcp', 'IPXC']],
+  );
   const b02 = await call(server, 'GET', '/users/pg', undefined, { token, headers: { Tier: 'B02' } });
   t.equal(b02.status, 200);
-  t.same(b02.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]), [['html5_inicis', 'INIBillTst']]);
+  t.same(
+    b02.body.response.map((s: { pg_provider: string; pg_id: string }) => [s.pg_provider, s.pg_id]),
+    [['html5_inicis', 'INIBillTst']],
+  );
 });

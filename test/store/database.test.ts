@@ -13,7 +13,10 @@ const LATEST = MIGRATIONS.at(-1)!.version;
 
 t.test('the migrations are numbered 1, 2, 3… in order', async (t) => {
   t.ok(MIGRATIONS.length >= 1);
-  t.same(MIGRATIONS.map((m) => m.version), MIGRATIONS.map((_, i) => i + 1));
+  t.same(
+    MIGRATIONS.map((m) => m.version),
+    MIGRATIONS.map((_, i) => i + 1),
+  );
 });
 
 t.test('a new file database gets the latest schema version, WAL and every table', async (t) => {
@@ -42,7 +45,15 @@ t.test('reopening keeps the data and does not re-run migrations', async (t) => {
 
   const first = new Store(openDatabase(file, migrations));
   const key = first.meta.serverKey().toString('hex');
-  const merchant = first.merchants.insert({ imp_key: 'keep_me', secret_hash: 'h', name: '보존', is_agency: 0, origin: 'open', webhook_url: null, created_at: 1 });
+  const merchant = first.merchants.insert({
+    imp_key: 'keep_me',
+    secret_hash: 'h',
+    name: '보존',
+    is_agency: 0,
+    origin: 'open',
+    webhook_url: null,
+    created_at: 1,
+  });
   first.db.prepare('UPDATE merchants SET clock_offset = 42 WHERE id = ?').run(merchant.id);
   first.close();
 
@@ -74,11 +85,17 @@ t.test('a database from a newer server is refused', async (t) => {
   const raw = new Database(file);
   raw.pragma(`user_version = ${LATEST + 5}`);
   raw.close();
-  t.throws(() => openDatabase(file), { message: new RegExp(`schema version ${LATEST + 5} is newer than this server \\(${LATEST}\\)`) });
+  t.throws(() => openDatabase(file), {
+    message: new RegExp(`schema version ${LATEST + 5} is newer than this server \\(${LATEST}\\)`),
+  });
   t.throws(() => Store.open(file), /newer than this server/, 'Store.open refuses it too');
   const check = new Database(file, { readonly: true });
   t.equal(check.pragma('user_version', { simple: true }), LATEST + 5, 'the database was left untouched');
-  t.equal(check.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get(), 0, 'no table was created');
+  t.equal(
+    check.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get(),
+    0,
+    'no table was created',
+  );
   check.close();
 });
 
@@ -113,9 +130,14 @@ t.test('neither tokens nor imp_secrets are stored in the clear', async (t) => {
   const tokenRows = db.prepare('SELECT * FROM tokens').all() as Record<string, unknown>[];
   t.equal(tokenRows.length, 2, 'one token row per merchant');
   const merchantRows = db.prepare('SELECT * FROM merchants').all() as Record<string, unknown>[];
-  t.ok(merchantRows.some((m) => m.imp_key === open.imp_key), 'the open-mode merchant is stored');
+  t.ok(
+    merchantRows.some((m) => m.imp_key === open.imp_key),
+    'the open-mode merchant is stored',
+  );
   const everyValue = JSON.stringify(
-    ['meta', 'merchants', 'sub_merchants', 'pg_settings', 'tokens'].map((table) => db.prepare(`SELECT * FROM ${table}`).all()),
+    ['meta', 'merchants', 'sub_merchants', 'pg_settings', 'tokens'].map((table) =>
+      db.prepare(`SELECT * FROM ${table}`).all(),
+    ),
   );
   for (const token of tokens) {
     t.notOk(JSON.stringify(tokenRows).includes(token), 'no token in SELECT * FROM tokens');
@@ -135,5 +157,6 @@ t.test('neither tokens nor imp_secrets are stored in the clear', async (t) => {
   const after = databaseBytes(file);
   t.ok(after.length > 0, 'the database file exists after close');
   t.ok(after.includes(open.imp_key), 'the scan does find stored values (the imp_key is kept in the clear)');
-  for (const value of [...tokens, ...secrets]) t.notOk(after.includes(value), 'nothing secret in the checkpointed file');
+  for (const value of [...tokens, ...secrets])
+    t.notOk(after.includes(value), 'nothing secret in the checkpointed file');
 });
