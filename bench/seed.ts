@@ -103,7 +103,7 @@ export function seedPayments(
         webhook_url: null,
         created_at: now,
       });
-      store.pgSettings.replace(m.id, '', [
+      store.pgSettings.replace({ merchant_id: m.id, tier_code: '' }, [
         {
           pg_provider: 'nice',
           pg_id: 'nictest04m',

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, SECURITY } from './common.js';
 
 /** The public demo credentials the default fixtures seed, so "Try it out" works on a fresh server. */
 const DEMO_CREDENTIALS = {
@@ -30,7 +30,7 @@ export const AuthAnnotation = Type.Object(
   { title: 'AuthAnnotation', description: 'an access token' },
 );
 
-export const getTokenSchema: FastifySchema = {
+export const getTokenSchema = {
   tags: ['authenticate'],
   summary: 'Issue an access token',
   description:
@@ -38,10 +38,10 @@ export const getTokenSchema: FastifySchema = {
   body: GetTokenBody,
   response: {
     200: Envelope(AuthAnnotation, 'the access token'),
-    400: { ...ErrorEnvelope, description: 'imp_key or imp_secret missing' },
-    401: { ...ErrorEnvelope, description: 'wrong imp_key or imp_secret' },
+    400: ErrorAnswer('imp_key or imp_secret missing'),
+    401: ErrorAnswer('wrong imp_key or imp_secret'),
   },
-};
+} satisfies FastifySchema;
 
 export const PgSettingAnnotation = Type.Object(
   {
@@ -55,7 +55,7 @@ export const PgSettingAnnotation = Type.Object(
   { title: 'PgSettingAnnotation', description: 'a PG setting (channel)' },
 );
 
-export const getPgSchema: FastifySchema = {
+export const getPgSchema = {
   tags: ['users'],
   summary: 'PG settings of the caller (or of its Tier)',
   security: SECURITY,
@@ -63,4 +63,4 @@ export const getPgSchema: FastifySchema = {
     200: Envelope(Type.Array(PgSettingAnnotation), 'the PG settings'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;

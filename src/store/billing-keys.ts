@@ -1,6 +1,7 @@
 // Repository of the billing_keys table: one key per (tenant, customer_uid).
 
 import type { Db } from './database.js';
+import type { Scope } from './scope.js';
 
 export interface BillingKeyRow {
   id: number;
@@ -64,18 +65,18 @@ export class BillingKeysRepository {
     );
   }
 
-  find(merchantId: number, tierCode: string, customerUid: string): BillingKeyRow | undefined {
-    return this.findStmt.get(merchantId, tierCode, customerUid);
+  find(scope: Scope, customerUid: string): BillingKeyRow | undefined {
+    return this.findStmt.get(scope.merchant_id, scope.tier_code, customerUid);
   }
 
   upsert(row: BillingKeyWrite): BillingKeyRow {
     this.upsertStmt.run(row);
-    return this.find(row.merchant_id, row.tier_code, row.customer_uid)!;
+    return this.find(row, row.customer_uid)!;
   }
 
   /** Every key of a tenant, for export. */
-  all(merchantId: number, tierCode: string): BillingKeyRow[] {
-    return this.allStmt.all(merchantId, tierCode);
+  all(scope: Scope): BillingKeyRow[] {
+    return this.allStmt.all(scope.merchant_id, scope.tier_code);
   }
 
   delete(id: number): void {

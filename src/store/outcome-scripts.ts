@@ -1,7 +1,7 @@
 // Repository of the outcome_scripts table: the scripted results of a billing key's next charges.
 
 import type { Db } from './database.js';
-import type { Scope } from './payments.js';
+import type { Scope } from './scope.js';
 
 export interface OutcomeRow {
   id: number;

@@ -1,7 +1,7 @@
 // Repository of the webhooks and webhook_attempts tables: deliveries to make, and every attempt made.
 
 import type { Db } from './database.js';
-import type { Scope } from './payments.js';
+import type { Scope } from './scope.js';
 
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 
