@@ -44,7 +44,9 @@ function prng(seed: number): () => number {
   };
 }
 
-/** `imps_` + 12 digits, distinct for every i < 10^12 (an odd multiplier not divisible by 5 is a bijection mod 10^12). */
+/**
+ * `imps_` + 12 digits, distinct for every i < 10^12 (an odd multiplier not divisible by 5 is a bijection mod 10^12).
+ */
 export function impUidOf(i: number): string {
   const n = (i * 482_711_713 + 100_000_000_000) % 1_000_000_000_000;
   return `imps_${String(n).padStart(12, '0')}`;

@@ -77,7 +77,9 @@ t.test('an exported database seeds an empty one to the same state', needsBuild, 
 t.test('bad input exits 2 with a message naming the file, line and field', needsBuild, async (t) => {
   const dir = t.testdir({
     'bad.yaml':
-      'merchants:\n  - imp_key: k\n    imp_secret: s\n    pg_settings:\n      - pg_provider: nice\n        pg_id: x\n    payments:\n      - imp_uid: imps_1\n        merchant_uid: m\n        status: shipped\n        amount: 100\n',
+      'merchants:\n  - imp_key: k\n    imp_secret: s\n    pg_settings:\n      - pg_provider: nice\n        pg_id: ' +
+      'x\n    payments:\n      - imp_uid: imps_1\n        merchant_uid: m\n        status: shipped\n        ' +
+      'amount: 100\n',
   });
   const bad = run(['seed', path.join(dir, 'bad.yaml'), '--db', path.join(dir, 'x.db')]);
   t.equal(bad.code, 2);

@@ -16,7 +16,8 @@ export const AUTH = {
   failed: '인증에 실패하였습니다. API키와 secret을 확인하세요.',
   unauthorized: 'Unauthorized',
   notAgency: (tier: string) =>
-    '하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 토큰으로만 사용할 수 있습니다. ' +
+    '하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 ' +
+    '토큰으로만 사용할 수 있습니다. ' +
     `(Tier: ${tier})`,
   unknownTier: (tier: string) => `등록되지 않은 하위 상점(Tier) 코드입니다. (Tier: ${tier})`,
 } as const;
@@ -29,7 +30,7 @@ export const BILLING_KEY = {
 
 /** Charges (again, onetime, scheduled executions). */
 export const PAYMENT = {
-  duplicateMerchantUid: '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)',
+  duplicateMerchantUid: '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 ' + '있습니다)',
   unknownBuyer: '등록되지 않은 구매자입니다.',
   cardAuthFailed: '카드정보 인증에 실패하였습니다.',
   /** The fail_reason of a charge on a key whose card has expired on the merchant clock. */
@@ -37,7 +38,7 @@ export const PAYMENT = {
   instalmentTooSmall: (minimum: number) => `[8373] 할부 불가 금액입니다. (${minimum}원 미만은 일시불만 가능)`,
   preparedAmountMismatch: (prepared: number, requested: number) =>
     `사전등록된 결제금액(${prepared})과 결제요청금액(${requested})이 일치하지 않습니다.`,
-  taxFreeOverAmount: 'tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)',
+  taxFreeOverAmount: 'tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 ' + '없습니다)',
   /** A scripted failure without a reason of its own. */
   scriptedDecline: '[9999] 카드사 승인 거절',
 } as const;
@@ -59,7 +60,7 @@ export const CANCEL = {
   checksumMismatch: '취소가능 잔액이 일치하지 않습니다.',
   overCancel: '결제취소에 실패하였습니다.(requested cancel amount is bigger than cancelable amount)',
   missingId: 'imp_uid 또는 merchant_uid 중 하나는 지정해주셔야합니다.',
-  taxFreeOverAmount: 'tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)',
+  taxFreeOverAmount: 'tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 ' + '없습니다)',
 } as const;
 
 /** Prepared amounts (/payments/prepare). */

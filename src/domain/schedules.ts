@@ -1,4 +1,5 @@
-// Scheduled payments: register, revoke, read, move, reschedule and retry (reference §6); execution is in schedule-runner.ts.
+// Scheduled payments: register, revoke, read, move, reschedule and retry (reference §6); execution is in
+// schedule-runner.ts.
 
 import type { Static } from '@sinclair/typebox';
 import type { ScheduleResultAnnotation } from '../schemas/schedules.js';

@@ -1,9 +1,13 @@
-// The deterministic test-card catalogue (reference §15 row 11): which reserved card numbers fail, where, and with what text.
+// The deterministic test-card catalogue (reference §15 row 11): which reserved card numbers fail, where, and with what
+// text.
 
 export type TestCardKind =
   /** Billing-key issue and key-in (onetime) payments are rejected: code -1, `reason` in the message. */
   | 'issue_fail'
-  /** The card issues fine, but every charge (again, schedule execution, onetime) is declined with `reason` as fail_reason. */
+  /**
+   * The card issues fine, but every charge (again, schedule execution, onetime) is declined with `reason` as
+   * fail_reason.
+   */
   | 'charge_fail';
 
 export interface TestCard {

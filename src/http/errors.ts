@@ -49,7 +49,7 @@ const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => '요청 본문이 올바른 JSON이 아닙니다.',
   FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Content-Type이 application/json인 요청의 본문이 비어 있습니다.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 요청하세요.`,
+    `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 ` + `요청하세요.`,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '요청 본문의 길이가 Content-Length와 다릅니다.',
   FST_ERR_CTP_BODY_TOO_LARGE: () => '요청 본문이 허용된 크기를 넘습니다.',
   FST_ERR_CTP_INVALID_TYPE: () => 'Content-Type 헤더가 올바르지 않습니다.',

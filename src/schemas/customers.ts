@@ -111,7 +111,9 @@ export const issueCustomerSchema = {
   tags: ['subscribe.customer'],
   summary: 'Issue (or replace) a billing key',
   description:
-    'Checks the card and issues a billing key under customer_uid. Re-using a customer_uid replaces its card and keeps `inserted`. A rejected card answers code -1 with the card company reason. Test cards: GET /__mock/test-cards.',
+    'Checks the card and issues a billing key under customer_uid. Re-using a customer_uid replaces its card and ' +
+    'keeps `inserted`. A rejected card answers code -1 with the card company reason. Test cards: GET ' +
+    '/__mock/test-cards.',
   security: SECURITY,
   params: CustomerUidParams,
   body: IssueBody,

@@ -186,7 +186,9 @@ export const againSchema = {
   tags: ['subscribe'],
   summary: 'Charge a billing key',
   description:
-    'A declined charge is code 0 with status "failed" and fail_reason; an unknown key is code 1 "등록되지 않은 구매자입니다."; a used merchant_uid is code -1.',
+    'A declined charge is code 0 with status "failed" and fail_reason; an unknown key is code 1 "등록되지 ' +
+    '않은 구매자입니다."; ' +
+    'a used merchant_uid is code -1.',
   security: SECURITY,
   body: AgainBody,
   response: { 200: PaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
@@ -288,7 +290,8 @@ export const statusSchema = {
   tags: ['payments'],
   summary: 'Payments in a status within a time range (paged)',
   description:
-    'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, started_at for all and ready.',
+    'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, ' +
+    'started_at for all and ready.',
   security: SECURITY,
   params: StatusParams,
   querystring: StatusQuery,

@@ -34,7 +34,9 @@ export const getTokenSchema = {
   tags: ['authenticate'],
   summary: 'Issue an access token',
   description:
-    'Returns the live token of this imp_key while it is valid (extending it by 300 s when fewer than 60 s remain), otherwise a new one valid for 30 minutes. In open mode an unknown imp_key becomes a new, empty merchant bound to this secret.',
+    'Returns the live token of this imp_key while it is valid (extending it by 300 s when fewer than 60 s remain), ' +
+    'otherwise a new one valid for 30 minutes. In open mode an unknown imp_key becomes a new, empty merchant bound ' +
+    'to this secret.',
   body: GetTokenBody,
   response: {
     200: Envelope(AuthAnnotation, 'the access token'),

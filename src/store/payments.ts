@@ -116,7 +116,8 @@ export class PaymentsRepository {
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
     );
     this.succeededStmt = db.prepare<[number, string, string], PaymentRow>(
-      `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', 'cancelled')`,
+      `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', ` +
+        `'cancelled')`,
     );
     this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,

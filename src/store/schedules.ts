@@ -86,7 +86,8 @@ export class SchedulesRepository {
        ORDER BY schedule_at, id LIMIT ?`,
     );
     this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
-      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY merchant_id`,
+      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY ` +
+        `merchant_id`,
     );
   }
 

@@ -1,4 +1,5 @@
-// Tests for fixtures: the bundled file is valid, bad files are refused naming file, line and field, and re-applying keeps merchants.
+// Tests for fixtures: the bundled file is valid, bad files are refused naming file, line and field, and re-applying
+// keeps merchants.
 
 import t from 'tap';
 import fs from 'node:fs';

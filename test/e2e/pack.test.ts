@@ -14,7 +14,9 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TYPE_ROOTS = path.join(ROOT, 'node_modules', '@types');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-/** better-sqlite3 compiles from source when no prebuilt binary can be fetched (about 80 s here, more on a busy machine). */
+/**
+ * better-sqlite3 compiles from source when no prebuilt binary can be fetched (about 80 s here, more on a busy machine).
+ */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 // The file-level timeout of package.json's tap config is too short for the install: raise it for this file only.
@@ -181,7 +183,8 @@ t.test(
     t.equal(
       install.code,
       0,
-      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
+      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} ` +
+        `s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
     );
     if (install.code !== 0) return;
     const installed = path.join(consumer, 'node_modules', PKG.name);

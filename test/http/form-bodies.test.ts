@@ -515,7 +515,8 @@ t.test('POST /__mock/clock: advance and frozen from form strings', async (t) => 
 });
 
 t.test(
-  'control routes: webhook URL, a fault rule with numeric strings, scripted outcomes with outcomes[i][…], waiting for webhooks',
+  'control routes: webhook URL, a fault rule with numeric strings, scripted outcomes with outcomes[i][…], waiting ' +
+    'for webhooks',
   async (t) => {
     const server = await startServer(t);
     const { json, form: f } = await pair(server);

@@ -210,7 +210,8 @@ t.test(
     t.strictSame(ledger.bad, [], 'no 5xx or unexpected answer during the load');
     t.ok(
       ledger.paid.size > 0 && ledger.scheduled.size > 0 && ledger.advances > 0,
-      `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock moves, ${ledger.unknown} requests cut off`,
+      `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock ` +
+        `moves, ${ledger.unknown} requests cut off`,
     );
 
     // Every answered payment is there, exactly as answered.

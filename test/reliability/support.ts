@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 
 export { CLI, ROOT, within } from '../cli-process.js';
 
-export const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+export const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 ' + '있습니다)';
 
 // ---- Deterministic randomness ----
 
@@ -149,7 +149,10 @@ export async function rawRequestBySocket(
   return { status, headers, text };
 }
 
-/** Bytes written straight to a socket (for what no HTTP client will send: bad request lines, huge headers); the raw reply. */
+/**
+ * Bytes written straight to a socket (for what no HTTP client will send: bad request lines, huge headers); the raw
+ * reply.
+ */
 export function rawSocket(base: string, data: string | Buffer, timeoutMs = 10_000): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -179,7 +182,9 @@ export function parseRawReply(reply: string): { status: number; body: string } {
 
 // ---- The iamport envelope ----
 
-/** Why `text` is not the iamport envelope `{code, message, response}` (response null on failures), or null when it is. */
+/**
+ * Why `text` is not the iamport envelope `{code, message, response}` (response null on failures), or null when it is.
+ */
 export function envelopeProblem(text: string, status: number): string | null {
   let body: unknown;
   try {

@@ -1,4 +1,5 @@
-// Tests for /users: the getToken life-cycle (by moving the merchant clock), its refusals, open/strict merchants, and GET /users/pg.
+// Tests for /users: the getToken life-cycle (by moving the merchant clock), its refusals, open/strict merchants, and
+// GET /users/pg.
 
 import t from 'tap';
 import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor } from '../helpers.js';

@@ -128,7 +128,8 @@ function bodiesOf(t: Test, receiver: Receiver): unknown[] {
 }
 
 t.test(
-  'again, onetime, schedule executions and cancels with enable_webhook POST the §9 body as JSON; declines and silent cancels send nothing',
+  'again, onetime, schedule executions and cancels with enable_webhook POST the §9 body as JSON; declines and ' +
+    'silent cancels send nothing',
   async (t) => {
     const server = await startServer(t, FAST);
     const receiver = await startReceiver(t);

@@ -69,7 +69,8 @@ export const clockSchema = {
     tags: ['mock-control'],
     summary: "Move, freeze or unfreeze the caller's merchant clock",
     description:
-      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule that became due and answers after they ran. The clock never moves back.',
+      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule ' +
+      'that became due and answers after they ran. The clock never moves back.',
     security: SECURITY,
     body: ClockBody,
     response: { 200: ClockEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -80,7 +81,9 @@ export const testCardsSchema = {
   tags: ['mock-control'],
   summary: 'The test-card catalogue (read-only)',
   description:
-    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as fail_reason. Every other number is a good card.',
+    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue ' +
+    'and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as ' +
+    'fail_reason. Every other number is a good card.',
   response: {
     200: Envelope(
       Type.Array(
@@ -104,7 +107,9 @@ export const resetSchema = {
   ...controlTags('mock-control'),
   summary: "Wipe the caller's merchant",
   description:
-    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that tier’s data. Tokens, PG settings and tiers stay.',
+    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole ' +
+    'merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that ' +
+    'tier’s data. Tokens, PG settings and tiers stay.',
   response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
@@ -123,7 +128,8 @@ export const webhookUrlSchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
   description:
-    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
+    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant ' +
+    'has none.',
   body: WebhookUrlBody,
   response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
@@ -244,7 +250,8 @@ export const FaultBody = Type.Object({
     ],
     {
       description:
-        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
+        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never ' +
+        'answer; commit_then_drop: do the work, then reset instead of answering',
     },
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
@@ -294,7 +301,9 @@ export const outcomesSchemas = {
     ...controlTags('mock-faults'),
     summary: 'Script the next charges of a billing key',
     description:
-      'again and schedule executions of this key take their result from the front of this list (then the card decides again), e.g. [{"status":"failed","fail_reason":"[8330] 잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
+      'again and schedule executions of this key take their result from the front of this list (then the card ' +
+      'decides again), e.g. [{"status":"failed","fail_reason":"[8330] ' +
+      '잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
     params: OutcomeParams,
     body: OutcomesBody,
     response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -317,7 +326,8 @@ export const exportStateSchema = {
   ...controlTags('mock-control'),
   summary: "Export the caller's merchant as a fixtures YAML document",
   description:
-    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
+    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is ' +
+    'never exported.',
   produces: ['application/yaml'],
   response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
 } satisfies FastifySchema;
@@ -325,7 +335,8 @@ export const importStateSchema = {
   ...controlTags('mock-control'),
   summary: "Replace the caller's merchant with a fixtures document",
   description:
-    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant ' +
+    'is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
   consumes: ['application/yaml', 'application/json'],
   response: {
     200: Done(

@@ -1,4 +1,5 @@
-// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
+// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments,
+// schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
 

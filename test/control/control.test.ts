@@ -32,7 +32,7 @@ const HOUR = 3600;
 const DECLINE_CARD = '4000-0000-0000-0101';
 const DECLINE_REASON = '[8330] 잔액부족';
 const LIMIT_REASON = '[8324] 한도초과';
-const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 ' + '있습니다)';
 const REDACTED = '[redacted]';
 
 async function merchant(
@@ -921,7 +921,7 @@ t.test(
 // Scripted outcomes
 
 t.test(
-  'dunning with scripted outcomes on again: failed 잔액부족, failed 한도초과, paid, then the card decides again',
+  'dunning with scripted outcomes on again: failed 잔액부족, failed 한도초과, paid, then the card decides ' + 'again',
   async (t) => {
     const server = await startServer(t);
     const m = await merchant(server, 'dun');
@@ -1226,17 +1226,20 @@ t.test('import of an invalid document answers 400 naming the field and changes n
     ['no PG settings', `${base}    pg_settings: []\n`, 'merchants[0].pg_settings'],
     [
       'a negative amount',
-      `${base}${pg}    payments:\n      - imp_uid: imps_1\n        merchant_uid: m1\n        status: paid\n        amount: -5\n`,
+      `${base}${pg}    payments:\n      - imp_uid: imps_1\n        merchant_uid: m1\n        status: paid\n        ` +
+        `amount: -5\n`,
       'merchants[0].payments[0].amount',
     ],
     [
       'an unknown schedule status',
-      `${base}${pg}    schedules:\n      - customer_uid: c\n        merchant_uid: s1\n        schedule_at: 1\n        amount: 100\n        schedule_status: done\n`,
+      `${base}${pg}    schedules:\n      - customer_uid: c\n        merchant_uid: s1\n        schedule_at: 1\n     ` +
+        `   amount: 100\n        schedule_status: done\n`,
       'merchants[0].schedules[0].schedule_status',
     ],
     [
       'an unknown field',
-      `${base}${pg}    billing_keys:\n      - customer_uid: c\n        card_number: "43301200****5678"\n        expiry: 2099-12\n        colour: red\n`,
+      `${base}${pg}    billing_keys:\n      - customer_uid: c\n        card_number: "43301200****5678"\n        ` +
+        `expiry: 2099-12\n        colour: red\n`,
       'merchants[0].billing_keys[0]',
     ],
     [
