@@ -787,8 +787,9 @@ function targets(startup: Startup[]): Target[] {
   for (const r of rows.filter(
     (x) => x.connections === maxC && !x.scenario.startsWith('baseline') && !x.scenario.startsWith('floor'),
   )) {
+    const payments = r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : '';
     out.push({
-      target: `${r.scenario}${r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : ''} @${maxC}: p99 ≤ 20 ms`,
+      target: `${r.scenario}${payments} @${maxC}: p99 ≤ 20 ms`,
       value: r.p99,
       limit: '≤ 20 ms',
       pass: r.p99 <= 20,
@@ -946,9 +947,8 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    out.push(
-      `seeding: ${seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`).join('; ')}`,
-    );
+    const seeded = seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`);
+    out.push(`seeding: ${seeded.join('; ')}`);
   }
   if (startup.length > 0) {
     out.push('');
@@ -966,10 +966,10 @@ async function main(): Promise<void> {
       goals.map((g) => [g.target, g.value, g.limit, g.pass === null ? '?' : g.pass ? 'PASS' : 'FAIL']),
     ),
   );
-  out.push(
-    `baseline runs (the higher rps is the reference): ` +
-      `${baselineRuns.map((b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`).join('; ')}`,
+  const baselines = baselineRuns.map(
+    (b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`,
   );
+  out.push(`baseline runs (the higher rps is the reference): ${baselines.join('; ')}`);
   for (const p of problems) out.push(`!! ${p}`);
   out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -486,10 +486,18 @@ async function main(): Promise<number> {
     );
     console.log(`database ${db}: ${(fs.statSync(db).size / 1024 / 1024).toFixed(1)} MB`);
     if (args.json) {
-      fs.writeFileSync(
-        args.json,
-        `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rate, concurrency: CONCURRENCY, merchants: MERCHANTS, samples, growthPercent: growth, fdGrowth, errors: Object.fromEntries(totalErrors) }, null, 2)}\n`,
-      );
+      const result = {
+        date: new Date().toISOString(),
+        seconds: SECONDS,
+        rate,
+        concurrency: CONCURRENCY,
+        merchants: MERCHANTS,
+        samples,
+        growthPercent: growth,
+        fdGrowth,
+        errors: Object.fromEntries(totalErrors),
+      };
+      fs.writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
     }
     const failed = errorCount > 0 || !(growth <= MAX_GROWTH) || fdGrowth > 10;
     console.log(failed ? 'FAIL' : 'ok');

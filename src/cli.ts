@@ -35,15 +35,19 @@ const COMMANDS: Record<string, { usage: string; about: string; options?: string 
   },
 };
 
+const serverOptions = () => `Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+
 function help(command?: string): string {
   if (command && COMMANDS[command]) {
     const c = COMMANDS[command];
-    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${c.options ? `Options:\n${c.options}\n\n` : ''}Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+    const options = c.options ? `Options:\n${c.options}\n\n` : '';
+    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${options}${serverOptions()}`;
   }
   const list = Object.values(COMMANDS)
     .map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`)
     .join('\n');
-  return `${HEADER}\n\nUsage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version\n\nServer options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+  const usage = `Usage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version`;
+  return `${HEADER}\n\n${usage}\n\n${serverOptions()}`;
 }
 
 class UsageError extends Error {}

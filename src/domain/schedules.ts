@@ -72,7 +72,8 @@ export function toScheduleResult(row: ScheduleWithPayment): ScheduleResult {
 export function defaultScheduleName(customerUid: string, scheduleAt: number): string {
   const s = kstStamp(scheduleAt);
   const date = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-  return `${customerUid} 고객에 대한 ${date} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)} 예약 결제`;
+  const time = `${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
+  return `${customerUid} 고객에 대한 ${date} ${time} 예약 결제`;
 }
 
 /** What a schedule is made of before its defaults: the name may be left out, custom_data may be an object. */

@@ -44,16 +44,17 @@ export class BillingKeysRepository {
     );
     // A re-issue replaces the card and keeps the first `inserted`.
     this.upsertStmt = db.prepare<BillingKeyWrite>(
-      `INSERT INTO billing_keys (merchant_id, tier_code, customer_uid, pg_provider, pg_id, sandbox, customer_id, card_code,
-         card_name, card_number, card_type, card_fingerprint, card_expiry, decline_reason, customer_name, customer_tel,
-         customer_email, customer_addr, customer_postcode, inserted, updated)
-       VALUES (@merchant_id, @tier_code, @customer_uid, @pg_provider, @pg_id, @sandbox, @customer_id, @card_code,
-         @card_name, @card_number, @card_type, @card_fingerprint, @card_expiry, @decline_reason, @customer_name, @customer_tel,
-         @customer_email, @customer_addr, @customer_postcode, @inserted, @updated)
+      `INSERT INTO billing_keys (merchant_id, tier_code, customer_uid, pg_provider, pg_id, sandbox, customer_id,
+         card_code, card_name, card_number, card_type, card_fingerprint, card_expiry, decline_reason, customer_name,
+         customer_tel, customer_email, customer_addr, customer_postcode, inserted, updated)
+       VALUES (@merchant_id, @tier_code, @customer_uid, @pg_provider, @pg_id, @sandbox, @customer_id,
+         @card_code, @card_name, @card_number, @card_type, @card_fingerprint, @card_expiry, @decline_reason,
+         @customer_name, @customer_tel, @customer_email, @customer_addr, @customer_postcode, @inserted, @updated)
        ON CONFLICT (merchant_id, tier_code, customer_uid) DO UPDATE SET
          pg_provider = excluded.pg_provider, pg_id = excluded.pg_id, sandbox = excluded.sandbox,
          customer_id = excluded.customer_id, card_code = excluded.card_code, card_name = excluded.card_name,
-         card_number = excluded.card_number, card_type = excluded.card_type, card_fingerprint = excluded.card_fingerprint,
+         card_number = excluded.card_number, card_type = excluded.card_type,
+         card_fingerprint = excluded.card_fingerprint,
          card_expiry = excluded.card_expiry, decline_reason = excluded.decline_reason,
          customer_name = excluded.customer_name, customer_tel = excluded.customer_tel,
          customer_email = excluded.customer_email, customer_addr = excluded.customer_addr,

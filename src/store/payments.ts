@@ -3,7 +3,7 @@
 
 import type { Statement } from 'better-sqlite3';
 import { countAndPage, insertSql, statementCache, type Db, type Page, type Paged } from './database.js';
-import { rowBuilder, type Draft } from './rows.js';
+import { BUYER_DEFAULTS, rowBuilder, type Draft } from './rows.js';
 import type { Scope } from './scope.js';
 
 export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
@@ -39,11 +39,7 @@ const PAYMENT_DEFAULTS = {
   card_number: null as string | null,
   card_type: null as number | null,
   card_quota: 0,
-  buyer_name: null as string | null,
-  buyer_email: null as string | null,
-  buyer_tel: null as string | null,
-  buyer_addr: null as string | null,
-  buyer_postcode: null as string | null,
+  ...BUYER_DEFAULTS,
   custom_data: null as string | null,
   user_agent: null as string | null,
   customer_uid: null as string | null,

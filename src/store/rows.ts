@@ -1,5 +1,14 @@
 // Row builders: an entity's columns listed once with their defaults, giving its row type, its insert and its builder.
 
+/** The buyer columns payments and schedules share, empty by default. */
+export const BUYER_DEFAULTS = {
+  buyer_name: null as string | null,
+  buyer_email: null as string | null,
+  buyer_tel: null as string | null,
+  buyer_addr: null as string | null,
+  buyer_postcode: null as string | null,
+};
+
 /** What a caller gives for a row: the required keys, and any column whose default it wants to override. */
 export type Draft<Required, Defaults> = Required & { [K in keyof Defaults]?: Defaults[K] | null | undefined };
 

@@ -2,7 +2,7 @@
 
 import type { Statement } from 'better-sqlite3';
 import { countAndPage, insertSql, statementCache, type Db, type Paged } from './database.js';
-import { rowBuilder, type Draft } from './rows.js';
+import { BUYER_DEFAULTS, rowBuilder, type Draft } from './rows.js';
 import type { Scope } from './scope.js';
 
 export type ScheduleStatus = 'scheduled' | 'executed' | 'revoked';
@@ -26,11 +26,7 @@ const SCHEDULE_DEFAULTS = {
   tax_free: 0,
   vat_amount: null as number | null,
   card_quota: 0,
-  buyer_name: null as string | null,
-  buyer_email: null as string | null,
-  buyer_tel: null as string | null,
-  buyer_addr: null as string | null,
-  buyer_postcode: null as string | null,
+  ...BUYER_DEFAULTS,
   custom_data: null as string | null,
   notice_url: null as string | null,
   schedule_status: 'scheduled' as ScheduleStatus,
@@ -169,8 +165,8 @@ export class SchedulesRepository {
   /** Sets a schedule (back) to pending at a new time, clearing the last execution or revocation. */
   reschedule(id: number, scheduleAt: number, now: number): void {
     this.stmt(
-      `UPDATE schedules SET schedule_status = 'scheduled', schedule_at = ?, scheduled_at = ?, imp_uid = NULL, executed_at = 0,
-         revoked_at = 0, fail_reason = NULL WHERE id = ?`,
+      `UPDATE schedules SET schedule_status = 'scheduled', schedule_at = ?, scheduled_at = ?, imp_uid = NULL,
+         executed_at = 0, revoked_at = 0, fail_reason = NULL WHERE id = ?`,
     ).run(scheduleAt, now, id);
   }
 }

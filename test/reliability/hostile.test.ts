@@ -1383,12 +1383,14 @@ t.test(
       [
         'onetime',
         '/subscribe/payments/onetime',
-        `{"card_number":"4330-1200-1234-5678","expiry":"2099-12","merchant_uid":"deep_onetime","amount":1000,"custom_data":${nested}}`,
+        '{"card_number":"4330-1200-1234-5678","expiry":"2099-12",' +
+          `"merchant_uid":"deep_onetime","amount":1000,"custom_data":${nested}}`,
       ],
       [
         'schedule',
         '/subscribe/payments/schedule',
-        `{"customer_uid":"deep_key","schedules":[{"merchant_uid":"deep_sched","schedule_at":${nowish() + 86_400},"amount":1000,"custom_data":${nested}}]}`,
+        `{"customer_uid":"deep_key","schedules":[{"merchant_uid":"deep_sched","schedule_at":${nowish() + 86_400},` +
+          `"amount":1000,"custom_data":${nested}}]}`,
       ],
     ];
     for (const [what, path, body] of bodies) {

@@ -605,8 +605,9 @@ t.test('a Tier the token may not use is refused on every protected route, and no
   const agencyVictim = await populate(server, { name: 'tier A01', token: agencyToken, tier: 'A01' }, hook);
   const rowsA = tenantRows(server, victim);
   const rowsTier = tenantRows(server, agencyVictim);
+  const NOT_AGENCY = '하위 상점(Tier) 권한이 없는 가맹점';
   const refusals: [Ctx, string][] = [
-    [{ name: "merchant A's token with Tier A01", token: a.token, tier: 'A01' }, '하위 상점(Tier) 권한이 없는 가맹점'],
+    [{ name: "merchant A's token with Tier A01", token: a.token, tier: 'A01' }, NOT_AGENCY],
     [
       { name: "the agency's token with an unknown Tier", token: agencyToken, tier: 'ZZZ' },
       '등록되지 않은 하위 상점(Tier) 코드',

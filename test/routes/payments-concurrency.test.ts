@@ -14,7 +14,8 @@ import {
 } from '../helpers.js';
 import type { MockServer } from '../../src/index.js';
 
-const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 ' + '있습니다)';
+const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE = `이미 주문이 이루어진 건입니다. ${DUPLICATE_DETAIL}`;
 const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
 const OVER_CANCEL = '결제취소에 실패하였습니다.(requested cancel amount is bigger than cancelable amount)';
 const PARALLEL = 50;

@@ -282,7 +282,8 @@ t.test('/payments/status/{status}: time windows by status, paging, sorting, defa
     ['st_c'],
     'from after B → C',
   );
-  t.strictSame(uids(await get(server, token, `/payments/status/all?to=${a.started_at - 1}`)), [], 'to before A → none');
+  const beforeA = await get(server, token, `/payments/status/all?to=${a.started_at - 1}`);
+  t.strictSame(uids(beforeA), [], 'to before A → none');
 
   const paid = await get(server, token, '/payments/status/paid');
   t.strictSame(uids(paid), ['st_c'], 'paid: C only (A is cancelled now)');

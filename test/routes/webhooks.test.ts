@@ -339,7 +339,15 @@ t.test(
       log
         .map(
           (d) =>
-            `${d.body.merchant_uid}:${d.body.status}>${d.url === serverWide.url ? 'server' : d.url === merchantWide.url ? 'merchant' : d.url === notice.url ? 'notice' : d.url}`,
+            `${d.body.merchant_uid}:${d.body.status}>${
+              d.url === serverWide.url
+                ? 'server'
+                : d.url === merchantWide.url
+                  ? 'merchant'
+                  : d.url === notice.url
+                    ? 'notice'
+                    : d.url
+            }`,
         )
         .sort(),
       [
