@@ -16,6 +16,8 @@ export const CONTROL = {
   exportNeedsMerchant: `상태 내보내기는 ${WHOLE_MERCHANT}`,
   importNeedsMerchant: `상태 가져오기는 ${WHOLE_MERCHANT}`,
   importOneMerchant: 'merchants에는 가맹점 하나만 있어야 합니다.',
+  importOtherKey: (impKey: string) =>
+    `merchants[0].imp_key: 가져오기는 호출한 가맹점(${impKey})만 바꿀 수 있습니다. imp_key를 ${impKey}로 적어 주세요.`,
   faultNotFound: (id: number) => `장애 주입 규칙이 존재하지 않습니다. (id: ${id})`,
   injectedFault: '일시적인 오류가 발생했습니다. (injected fault)',
   webhookNotFound: (id: number) => `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`,

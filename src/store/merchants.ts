@@ -27,6 +27,7 @@ export class MerchantsRepository {
   private readonly setWebhookStmt;
   private readonly deleteStmt;
   private readonly bindSecretStmt;
+  private readonly setSecretStmt;
 
   constructor(db: Db) {
     this.byKey = db.prepare<[string], MerchantRow>('SELECT * FROM merchants WHERE imp_key = ?');
@@ -48,6 +49,10 @@ export class MerchantsRepository {
     this.bindSecretStmt = db.prepare<[string, number]>(
       `UPDATE merchants SET secret_hash = ? WHERE id = ? AND secret_hash = ''`,
     );
+    this.setSecretStmt = db.prepare<Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>>(
+      `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
+         webhook_url = @webhook_url WHERE id = @id`,
+    );
   }
 
   findByKey(impKey: string): MerchantRow | undefined {
@@ -66,6 +71,11 @@ export class MerchantsRepository {
   /** Re-applies a fixture's definition to an existing merchant, keeping its data and clock. */
   updateFromFixture(row: Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>): void {
     this.updateFixtureStmt.run(row);
+  }
+
+  /** Replaces a merchant's definition (an import), keeping its origin, data and clock. */
+  redefine(row: Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>): void {
+    this.setSecretStmt.run(row);
   }
 
   setClock(id: number, offsetSeconds: number, frozenAt: number | null): void {

@@ -198,8 +198,9 @@ export const MerchantFixture = Type.Object(
     clock: Type.Optional(
       Type.Object(
         {
-          offset: Type.Integer({ description: 'seconds ahead of real time' }),
-          frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+          // A merchant clock never runs behind real time (it only moves forward).
+          offset: Type.Integer({ minimum: 0, description: 'seconds ahead of real time (0 or more)' }),
+          frozen_at: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
         },
         { additionalProperties: false },
       ),
