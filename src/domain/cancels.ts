@@ -7,7 +7,7 @@ import type { Tenant } from './merchants.js';
 import { CANCEL } from './messages.js';
 import { cents, checkWholeAmount, fromCents } from './money.js';
 import { paymentOf, type Payment } from './payment-view.js';
-import { newCancellationId, receiptUrl } from './pg.js';
+import { freshId, RANDOM_IDS, receiptUrl, type IdGenerators } from './pg.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface CancelInput {
@@ -26,6 +26,7 @@ export class CancelService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly webhooks: WebhookService,
+    private readonly ids: IdGenerators = RANDOM_IDS,
   ) {}
 
   /** Cancels all or part of the remaining amount; the payment's status becomes cancelled either way. */
@@ -45,9 +46,13 @@ export class CancelService {
       const now = this.clock.tenantNow(tenant);
       const reason = input.reason ?? '';
       const pgTid = payment.pg_tid ?? payment.imp_uid;
-      const cancellationId = newCancellationId(now);
+      const cancellationId = freshId(
+        () => this.ids.cancellationId(now),
+        (id) => this.store.cancellations.idTaken(payment.merchant_id, id),
+      );
       this.store.cancellations.insert({
         payment_id: payment.id,
+        merchant_id: payment.merchant_id,
         cancellation_id: cancellationId,
         pg_tid: pgTid,
         amount: fromCents(amount),

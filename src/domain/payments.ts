@@ -14,7 +14,7 @@ import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
 import { PAYMENT } from './messages.js';
 import { checkWholeAmount } from './money.js';
 import { paymentOf, type Payment } from './payment-view.js';
-import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
+import { freshId, newApplyNum, newPgTid, RANDOM_IDS, receiptUrl, type IdGenerators } from './pg.js';
 import type { Secrets } from './secrets.js';
 import type { WebhookService } from './webhooks.js';
 
@@ -111,6 +111,7 @@ export class PaymentService {
     private readonly billingKeys: BillingKeyService,
     private readonly config: Pick<Config, 'cardMask'>,
     private readonly webhooks: WebhookService,
+    private readonly ids: IdGenerators = RANDOM_IDS,
   ) {}
 
   /**
@@ -232,7 +233,7 @@ export class PaymentService {
     return this.store.payments.insert({
       merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
-      imp_uid: newImpUid(),
+      imp_uid: freshId(this.ids.impUid, (id) => this.store.payments.impUidTaken(tenant.merchant_id, id)),
       status: paid ? 'paid' : 'failed',
       ...orderColumns(input),
       ...buyerOf(input, source.buyerKey),

@@ -104,6 +104,7 @@ export class PaymentsRepository {
   private readonly byImpUidStmt;
   private readonly succeededStmt;
   private readonly cancelStmt;
+  private readonly impUidTakenStmt;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
@@ -114,6 +115,9 @@ export class PaymentsRepository {
     this.succeededStmt = db.prepare<[number, string, string], PaymentRow>(
       `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', ` +
         `'cancelled')`,
+    );
+    this.impUidTakenStmt = db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM payments WHERE merchant_id = ? AND imp_uid = ?',
     );
     this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
@@ -129,6 +133,11 @@ export class PaymentsRepository {
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
     return this.byImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
+  }
+
+  /** Whether the merchant (in any of its tiers) already has a payment with this imp_uid. */
+  impUidTaken(merchantId: number, impUid: string): boolean {
+    return this.impUidTakenStmt.get(merchantId, impUid) !== undefined;
   }
 
   /** The paid or cancelled payment of a merchant_uid: what makes the merchant_uid used. */

@@ -73,31 +73,36 @@ t.test('admin reset-everything restores every fixture merchant exactly as at sta
   const plain = `merchants:\n  - imp_key: ${SHOP.imp_key}\n    pg_settings: [{ pg_provider: kakaopay, pg_id: K1 }]\n`;
   t.equal((await importState(server, token, plain)).status, 200, 'an import dropped the tier and the data');
   t.equal((await call(server, 'POST', '/__mock/clock', { advance: 86_400 }, { token })).status, 200, 'clock moved');
-  t.not(await exportState(server, token), atStart, 'the merchant has changed');
+  // Tokens follow the merchant clock: read the changed state with one valid on the moved clock.
+  // (getToken on the moved clock drops the expired one.)
+  const movedToken = await tokenFor(server, SHOP);
+  const moved = parseYaml(await exportState(server, movedToken)).merchants[0];
+  t.match(moved, { clock: { offset: 86_400 }, pg_settings: [{ pg_provider: 'kakaopay' }] }, 'the merchant changed');
 
   const reset = await call(server, 'POST', '/__mock/admin/reset', undefined, ADMIN);
   t.equal(reset.status, 200, 'reset: 200');
   t.strictSame(reset.body, { code: 0, message: null, response: { merchants: 1 } }, 'reset: the envelope');
 
-  // Tokens survive the reset (README: reset keeps tokens), so the same token reads the state back.
-  t.equal(await exportState(server, token), atStart, 'the export equals the one taken at start-up');
-  const key = await call(server, 'GET', '/subscribe/customers/fx_cust', undefined, { token });
+  // Tokens survive the reset (README: reset keeps tokens), so the token from before reads the state back.
+  const after = movedToken;
+  t.equal(await exportState(server, after), atStart, 'the export equals the one taken at start-up');
+  const key = await call(server, 'GET', '/subscribe/customers/fx_cust', undefined, { token: after });
   t.match(key.body, { code: 0, response: { customer_uid: 'fx_cust' } }, 'the fixture billing key is back');
-  const gone = await call(server, 'GET', '/subscribe/customers/fx_new', undefined, { token });
+  const gone = await call(server, 'GET', '/subscribe/customers/fx_new', undefined, { token: after });
   t.equal(gone.body.code, 1, 'the key issued after start-up is gone');
-  const paid = await call(server, 'GET', '/payments/imps_100000000001', undefined, { token });
+  const paid = await call(server, 'GET', '/payments/imps_100000000001', undefined, { token: after });
   t.match(paid.body.response, { status: 'paid', cancel_amount: 0 }, 'the fixture payment is paid again');
-  const tier = await call(server, 'GET', '/users/pg', undefined, { token, headers: { Tier: 'A01' } });
+  const tier = await call(server, 'GET', '/users/pg', undefined, { token: after, headers: { Tier: 'A01' } });
   t.equal(tier.status, 200, 'the tier A01 is back');
   t.match(tier.body.response, [{ pg_provider: 'kcp', pg_id: 'IPXC' }], "with the tier's PG settings");
-  const clock = await call(server, 'GET', '/__mock/clock', undefined, { token });
+  const clock = await call(server, 'GET', '/__mock/clock', undefined, { token: after });
   t.equal(clock.body.response.offset, 3600, "the fixture's clock offset again");
 });
 
 t.test('import replaces the merchant wholly: agency, tiers, PG settings, webhook URL, name, data', async (t) => {
   const server = await startServer(t);
   const creds = newMerchant('imp');
-  const token = await tokenFor(server, creds);
+  let token = await tokenFor(server, creds);
   await issueKey(server, token, 'before_import');
   const agencyDoc = FIXTURES.replace(`imp_key: ${SHOP.imp_key}`, `imp_key: ${creds.imp_key}`).replace(
     `imp_secret: ${SHOP.imp_secret}`,
@@ -106,6 +111,8 @@ t.test('import replaces the merchant wholly: agency, tiers, PG settings, webhook
   const first = await importState(server, token, agencyDoc);
   t.equal(first.status, 200, 'import: 200');
   t.match(first.body, { code: 0, response: { billing_keys: 1, payments: 1 } }, 'import: the summary');
+  // The imported clock stands an hour ahead, past the old token's life: sign in again.
+  token = await tokenFor(server, creds);
   const exported = parseYaml(await exportState(server, token)).merchants[0];
   t.match(
     exported,
