@@ -45,6 +45,11 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   // Whose data a request acts on: set by authentication (and by getToken), read by the journal.
   app.decorateRequest('tenant', null as unknown as Tenant);
   await app.register(journal, { journal: services.journal });
+  // Before every route (getToken too, for token outages), so it learns each iamport route a rule may target.
+  await app.register(faults, {
+    faults: services.faults,
+    merchantByKey: (impKey: string) => services.store.merchants.findByKey(impKey),
+  });
 
   const opts = { services };
   await app.register(tokenRoutes, opts);
@@ -53,7 +58,6 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {
     await protectedScope.register(auth, { tokens: services.tokens, merchants: services.merchants });
-    await protectedScope.register(faults, { faults: services.faults });
     await protectedScope.register(userRoutes, opts);
     await protectedScope.register(subscribeCustomerRoutes, opts);
     await protectedScope.register(subscribePaymentRoutes, opts);

@@ -23,6 +23,7 @@ export interface Config {
   webhookTimeout: number;
   adminToken: string | null;
   journalLimit: number;
+  faultRuleLimit: number;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -171,6 +172,14 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'count',
     default: 1000,
     description: "requests kept in each merchant's journal (oldest dropped first; 0 turns the journal off)",
+  },
+  {
+    key: 'faultRuleLimit',
+    flag: 'fault-rule-limit',
+    env: 'IAMPORT_MOCK_FAULT_RULE_LIMIT',
+    kind: 'positive',
+    default: 100,
+    description: 'fault rules each merchant (and each tier) may hold at once; one more is refused with 400',
   },
 ];
 

@@ -71,7 +71,7 @@ export function createServices(
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
   const clocks = new ClockService(store, clock, runner);
   const journal = new Journal(config.journalLimit);
-  const faults = new FaultRules();
+  const faults = new FaultRules(config.faultRuleLimit);
   const control = new ControlService(store, journal, faults, clocks);
   const importer = new FixtureImporter(store, secrets, merchants, billingKeys, config);
   return {

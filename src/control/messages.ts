@@ -23,6 +23,14 @@ export const CONTROL = {
   webhookNotFound: (id: number) => `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`,
 } as const;
 
+export const FAULTS = {
+  unknownMethod: (method: string, path: string) =>
+    `method: 알 수 없는 HTTP 메소드입니다: ${method} (path: ${path}; GET, POST, PUT, DELETE, PATCH, HEAD 또는 *)`,
+  noRoute: (method: string, path: string) =>
+    `path: ${path} 에 해당하는 iamport API가 없어 규칙이 발동할 수 없습니다. (method: ${method})`,
+  tooMany: (limit: number) => `장애 주입 규칙은 가맹점(또는 Tier)마다 ${limit}개까지 둘 수 있습니다.`,
+} as const;
+
 export const FIXTURES = {
   badTime: (value: string) => `시각 형식이 올바르지 않습니다: ${value}`,
   inUse: (fields: readonly string[]) => `${fields.join(', ')} 값이 이미 사용 중입니다.`,

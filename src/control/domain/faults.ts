@@ -1,6 +1,8 @@
 // Fault injection rules: which requests of a merchant get an error, a delay, a reset, no answer, or a lost answer.
 
 import { randomInt } from 'node:crypto';
+import { badRequest } from '../../domain/errors.js';
+import { FAULTS } from '../messages.js';
 import { wildcardMatcher } from './journal.js';
 
 export type FaultAction = 'error' | 'delay' | 'reset' | 'timeout' | 'commit_then_drop';
@@ -32,6 +34,34 @@ export interface FaultRule extends FaultRuleInput {
   fired: number;
 }
 
+/** The methods a rule may name; `*` is any. */
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', '*']);
+
+/** An iamport route as the router knows it: `/payments/:imp_uid` becomes the pattern `/payments/*`. */
+interface KnownRoute {
+  methods: Set<string>;
+  pattern: string;
+}
+
+/**
+ * Whether some path matches both `*`-patterns: a rule's path and a route's. A `*` in either may take any run of
+ * the other's characters (the route's `*` stands for one path parameter; taking `/` too only errs towards
+ * accepting a rule).
+ */
+export function patternsMeet(a: string, b: string): boolean {
+  const seen = new Set<number>();
+  const meet = (i: number, j: number): boolean => {
+    if (i === a.length && j === b.length) return true;
+    const key = i * (b.length + 1) + j;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (a[i] === '*' && (meet(i + 1, j) || (j < b.length && meet(i, j + 1)))) return true;
+    if (b[j] === '*' && (meet(i, j + 1) || (i < a.length && meet(i + 1, j)))) return true;
+    return i < a.length && j < b.length && a[i] !== '*' && a[i] === b[j] && meet(i + 1, j + 1);
+  };
+  return meet(0, 0);
+}
+
 /** What a request looks like to the matcher. */
 export interface FaultTarget {
   method: string;
@@ -44,10 +74,36 @@ export class FaultRules {
   private readonly byTenant = new Map<string, FaultRule[]>();
   private readonly patterns = new Map<number, (path: string) => boolean>();
   private nextId = 1;
+  private readonly routes: KnownRoute[] = [];
 
-  constructor(private readonly random: () => number = () => randomInt(0, 1_000_000) / 1_000_000) {}
+  /**
+   * @param limit how many rules one merchant (or tier) may hold at once: rules live in memory, so a client that
+   *   adds them in a loop must not grow the server without bound.
+   */
+  constructor(
+    private readonly limit = 100,
+    private readonly random: () => number = () => randomInt(0, 1_000_000) / 1_000_000,
+  ) {}
+
+  /** Registers an iamport route a rule may target (the app's router tells each one as it is added). */
+  knowRoute(methods: readonly string[], url: string): void {
+    const pattern = url.replace(/:[^/]+/g, '*').replace(/(.)\/$/, '$1');
+    this.routes.push({ methods: new Set(methods.map((m) => m.toUpperCase())), pattern });
+  }
+
+  /** Refuses a rule that could never fire: an unknown method, or a path (and method) no iamport route serves. */
+  private check(input: FaultRuleInput): void {
+    const method = input.method?.toUpperCase() ?? '*';
+    if (!METHODS.has(method)) throw badRequest(FAULTS.unknownMethod(input.method ?? '', input.path));
+    const served = this.routes.some(
+      (r) => (method === '*' || r.methods.has(method)) && patternsMeet(input.path, r.pattern),
+    );
+    if (!served) throw badRequest(FAULTS.noRoute(method, input.path));
+  }
 
   add(tenant: string, input: FaultRuleInput): FaultRule {
+    this.check(input);
+    if (this.list(tenant).length >= this.limit) throw badRequest(FAULTS.tooMany(this.limit));
     const rule: FaultRule = { ...input, method: input.method?.toUpperCase(), id: this.nextId++, fired: 0 };
     this.patterns.set(rule.id, wildcardMatcher(rule.path));
     const list = this.byTenant.get(tenant) ?? [];

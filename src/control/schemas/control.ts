@@ -230,15 +230,15 @@ export const clearJournalSchema = {
 } satisfies FastifySchema;
 
 export const FaultBody = Type.Object({
-  method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
+  method: Type.Optional(Type.String({ maxLength: 10, description: 'GET, POST… or * (default: any)' })),
   path: Type.String({
     minLength: 1,
     maxLength: 500,
-    description: 'exact path or a pattern with *',
+    description: 'exact path or a pattern with *; it must match an iamport route (else 400 naming the path)',
     examples: ['/subscribe/payments/again'],
   }),
-  customer_uid: Type.Optional(Type.String()),
-  merchant_uid: Type.Optional(Type.String()),
+  customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
+  merchant_uid: Type.Optional(Type.String({ maxLength: 80 })),
   amount: Type.Optional(Type.Number()),
   action: Type.Union(
     [
@@ -256,7 +256,7 @@ export const FaultBody = Type.Object({
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
   code: Type.Optional(Type.Integer()),
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ maxLength: 1000 })),
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   count: Type.Optional(Type.Integer({ minimum: 1, description: 'fires this many times, then is removed' })),
@@ -266,6 +266,11 @@ const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), f
 export const addFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Add a fault injection rule',
+  description:
+    'A rule that could never fire is refused with 400 naming its path: a path (or pattern) no iamport route ' +
+    'serves, a method the route does not take, or an unknown method. POST /users/getToken can be faulted too ' +
+    '(a token outage): its rules are those of the merchant its imp_key names. Each merchant (and tier) holds ' +
+    'at most --fault-rule-limit rules (default 100); one more is refused with 400.',
   body: FaultBody,
   response: { 200: Envelope(FaultRule, 'the rule'), 400: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
