@@ -219,10 +219,13 @@ export class PaymentService {
     now = this.clock.tenantNow(tenant),
   ): PaymentRow {
     const used = source.usage === 'payment.scheduled' && this.store.payments.findSucceeded(tenant, input.merchant_uid);
-    const scripted =
-      !used && source.card && source.customer_uid && source.usage !== 'issue'
-        ? this.store.outcomes.shift(tenant, source.customer_uid)
-        : undefined;
+    // An order's script (any charge of that merchant_uid, key-in onetime included) comes before the key's.
+    const scripted = used
+      ? undefined
+      : (this.store.outcomes.shift(tenant, input.merchant_uid, 'merchant_uid') ??
+        (source.card && source.customer_uid && source.usage !== 'issue'
+          ? this.store.outcomes.shift(tenant, source.customer_uid)
+          : undefined));
     const decline = used
       ? PAYMENT.duplicateMerchantUid
       : scripted

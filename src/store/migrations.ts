@@ -265,7 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'ids unique per merchant: imp_uid and cancellation_id',
+    name: 'ids unique per merchant: imp_uid and cancellation_id; scripted outcomes of an order',
     // SQLite cannot change a table's constraints: each table is rebuilt (new table, copy, drop, rename) inside
     // this migration's transaction. Cancellations are rebuilt first against payments_new, so dropping the old
     // payments table cascades into nothing; renaming payments_new makes their reference read payments again.
@@ -352,6 +352,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX payments_by_failed ON payments (merchant_id, tier_code, status, failed_at);
       CREATE INDEX payments_by_cancelled ON payments (merchant_id, tier_code, status, cancelled_at);
       CREATE INDEX cancellations_by_payment ON cancellations (payment_id, id);
+
+      -- Outcomes scripted for an order (any charge of this merchant_uid) instead of a billing key; such a row has
+      -- customer_uid ''.
+      ALTER TABLE outcome_scripts ADD COLUMN merchant_uid TEXT;
+      CREATE INDEX outcome_scripts_by_order ON outcome_scripts (merchant_id, tier_code, merchant_uid, id);
     `,
   },
 ];

@@ -5,6 +5,20 @@ import type { Scope } from './scope.js';
 
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 
+/** Narrows a scope's deliveries: those for one order or payment (the body's ids), those in one state. */
+export interface WebhookFilter {
+  merchant_uid?: string | undefined;
+  imp_uid?: string | undefined;
+  state?: WebhookState | undefined;
+}
+
+type ListParams = Scope & {
+  merchant_uid: string | null;
+  imp_uid: string | null;
+  state: WebhookState | null;
+  limit: number;
+};
+
 export interface WebhookRow {
   id: number;
   merchant_id: number;
@@ -51,8 +65,13 @@ export class WebhooksRepository {
     this.byIdStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
     );
-    this.listStmt = db.prepare<[number, string, number], WebhookRow>(
-      'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? ORDER BY id DESC LIMIT ?',
+    // A null filter value matches every row.
+    this.listStmt = db.prepare<[ListParams], WebhookRow>(
+      `SELECT * FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)
+         AND (@imp_uid IS NULL OR json_extract(body, '$.imp_uid') = @imp_uid)
+         AND (@state IS NULL OR state = @state)
+       ORDER BY id DESC LIMIT @limit`,
     );
     this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
@@ -93,8 +112,17 @@ export class WebhooksRepository {
     return this.byIdStmt.get(scope.merchant_id, scope.tier_code, id);
   }
 
-  list(scope: Scope, limit: number): WebhookRow[] {
-    return this.listStmt.all(scope.merchant_id, scope.tier_code, limit);
+  /** Newest first. */
+  list(scope: Scope, limit: number, filter: WebhookFilter = {}): WebhookRow[] {
+    const { merchant_uid = null, imp_uid = null, state = null } = filter;
+    return this.listStmt.all({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid,
+      imp_uid,
+      state,
+      limit,
+    });
   }
 
   attempts(webhookId: number): WebhookAttemptRow[] {

@@ -5,6 +5,7 @@ import type { Tenant } from '../../domain/merchants.js';
 import { PAYMENT } from '../../domain/messages.js';
 import type { Store } from '../../store/index.js';
 import type { MerchantRow } from '../../store/merchants.js';
+import type { OutcomeSubject } from '../../store/outcome-scripts.js';
 import type { AdminMerchant, Outcome } from '../schemas/control.js';
 import type { ClockService } from './clock.js';
 import type { FaultRules } from './faults.js';
@@ -57,18 +58,25 @@ export class ControlService {
     return { url };
   }
 
-  setOutcomes(tenant: Tenant, customerUid: string, outcomes: readonly ScriptedOutcome[]): ScriptedOutcome[] {
+  /** Scripts the next charges of a billing key (customer_uid) or of an order (merchant_uid). */
+  setOutcomes(
+    tenant: Tenant,
+    uid: string,
+    outcomes: readonly ScriptedOutcome[],
+    subject: OutcomeSubject = 'customer_uid',
+  ): ScriptedOutcome[] {
     this.store.outcomes.replace(
       tenant,
-      customerUid,
+      uid,
       outcomes.map((o) => (o.status === 'paid' ? null : (o.fail_reason ?? PAYMENT.scriptedDecline))),
+      subject,
     );
-    return this.outcomes(tenant, customerUid);
+    return this.outcomes(tenant, uid, subject);
   }
 
-  outcomes(tenant: Tenant, customerUid: string): ScriptedOutcome[] {
+  outcomes(tenant: Tenant, uid: string, subject: OutcomeSubject = 'customer_uid'): ScriptedOutcome[] {
     return this.store.outcomes
-      .list(tenant, customerUid)
+      .list(tenant, uid, subject)
       .map((o) => (o.fail_reason === null ? { status: 'paid' } : { status: 'failed', fail_reason: o.fail_reason }));
   }
 

@@ -24,7 +24,31 @@ export interface JournalQuery {
   path?: string | undefined;
   since_ms?: number | undefined;
   until_ms?: number | undefined;
+  /** The HTTP status answered. */
+  status?: number | undefined;
+  /** Requests naming this id in their path, query, body or answer. */
+  merchant_uid?: string | undefined;
+  customer_uid?: string | undefined;
+  imp_uid?: string | undefined;
   limit?: number | undefined;
+}
+
+/** The ids a journal query can look for. */
+const ID_FIELDS = ['merchant_uid', 'customer_uid', 'imp_uid'] as const;
+type IdField = (typeof ID_FIELDS)[number];
+
+/**
+ * Whether `value` names `id` under `field` (or `field[]`, as form arrays are spelled): in the object itself or in
+ * the objects and arrays below it, a few levels deep (e.g. schedules[].merchant_uid, an answer's list[].imp_uid).
+ */
+function names(value: unknown, field: IdField, id: string, depth = 0): boolean {
+  if (depth > 4 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => v === id || names(v, field, id, depth + 1));
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === field || k === `${field}[]`) && (v === id || (Array.isArray(v) && v.includes(id)))) return true;
+    if (typeof v === 'object' && names(v, field, id, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Longest pattern accepted: matching stays cheap whatever the pattern. */
@@ -53,7 +77,11 @@ export function wildcardMatcher(pattern: string): (text: string) => boolean {
 }
 
 /** As kept: the answer stays text until someone reads the journal (no JSON parsing on the request path). */
-type StoredEntry = Omit<JournalEntry, 'response'> & { responseText: string | null };
+type StoredEntry = Omit<JournalEntry, 'response'> & {
+  responseText: string | null;
+  /** The route's path parameters (e.g. imp_uid of GET /payments/{imp_uid}), for the id filters; not shown. */
+  params?: unknown;
+};
 
 function responseOf(text: string | null): unknown {
   if (!text) return null;
@@ -91,7 +119,11 @@ export class Journal {
   /** Records one answered request; the oldest entries go first when the merchant's journal is full. */
   record(
     tenant: string,
-    entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null },
+    entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & {
+      request: unknown;
+      responseText: string | null;
+      params?: unknown;
+    },
   ): void {
     if (this.limit === 0) return;
     let log = this.byTenant.get(tenant);
@@ -121,7 +153,7 @@ export class Journal {
     const page = q.limit === undefined ? matches : matches.slice(-q.limit);
     return {
       total: matches.length,
-      list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })),
+      list: page.map(({ responseText, params: _p, ...e }) => ({ ...e, response: responseOf(responseText) })),
     };
   }
 
@@ -141,8 +173,16 @@ export class Journal {
           (!method || e.method === method) &&
           (!path || path(e.path)) &&
           (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
-          (q.until_ms === undefined || e.at_ms <= q.until_ms),
+          (q.until_ms === undefined || e.at_ms <= q.until_ms) &&
+          (q.status === undefined || e.status === q.status) &&
+          ID_FIELDS.every((f) => q[f] === undefined || this.names(e, f, q[f])),
       );
+  }
+
+  /** Whether an entry names the id: the answer is parsed only for the entries that get this far. */
+  private names(e: StoredEntry, field: IdField, id: string): boolean {
+    if (names(e.params, field, id) || names(e.query, field, id) || names(e.request, field, id)) return true;
+    return names(responseOf(e.responseText), field, id);
   }
 
   clear(tenant: string): void {

@@ -6,7 +6,7 @@ import { IamportError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/merchants.js';
 import type { WebhookService } from '../../domain/webhooks.js';
 import type { Store } from '../../store/index.js';
-import type { WebhookRow } from '../../store/webhooks.js';
+import type { WebhookFilter, WebhookRow } from '../../store/webhooks.js';
 import { CONTROL } from '../messages.js';
 import type { WebhookDelivery as WebhookDeliverySchema } from '../schemas/control.js';
 
@@ -19,8 +19,8 @@ export class WebhookLog {
     private readonly wallMs: () => number = Date.now,
   ) {}
 
-  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
-    return this.store.webhooks.list(tenant, limit).map((row) => this.view(row));
+  list(tenant: Tenant, limit = 100, filter: WebhookFilter = {}): WebhookDelivery[] {
+    return this.store.webhooks.list(tenant, limit, filter).map((row) => this.view(row));
   }
 
   /** Sends one delivery again now, with a fresh retry budget. */

@@ -16,6 +16,7 @@ import {
   journalSchema,
   listFaultsSchema,
   listWebhooksSchema,
+  orderOutcomesSchemas,
   outcomesSchemas,
   resendWebhookSchema,
   waitWebhooksSchema,
@@ -30,7 +31,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     ok(control.setWebhookUrl(request.tenant.merchant, request.body.url)),
   );
   app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async (request) =>
-    ok(webhookLog.list(request.tenant, request.query.limit ?? 100)),
+    ok(webhookLog.list(request.tenant, request.query.limit ?? 100, request.query)),
   );
   app.post(`${CONTROL_PREFIX}/webhooks/:id/resend`, { schema: resendWebhookSchema }, async (request) =>
     ok(webhookLog.resend(request.tenant, request.params.id)),
@@ -80,5 +81,17 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   );
   app.delete(outcomes, { schema: outcomesSchemas.delete }, async ({ tenant, params }) =>
     ok(control.setOutcomes(tenant, params.customer_uid, [])),
+  );
+
+  // Scripted outcomes of an order (any charge of the merchant_uid, key-in onetime included)
+  const orderOutcomes = `${CONTROL_PREFIX}/orders/:merchant_uid/outcomes`;
+  app.put(orderOutcomes, { schema: orderOutcomesSchemas.put }, async ({ tenant, params, body }) =>
+    ok(control.setOutcomes(tenant, params.merchant_uid, body.outcomes, 'merchant_uid')),
+  );
+  app.get(orderOutcomes, { schema: orderOutcomesSchemas.get }, async ({ tenant, params }) =>
+    ok(control.outcomes(tenant, params.merchant_uid, 'merchant_uid')),
+  );
+  app.delete(orderOutcomes, { schema: orderOutcomesSchemas.delete }, async ({ tenant, params }) =>
+    ok(control.setOutcomes(tenant, params.merchant_uid, [], 'merchant_uid')),
   );
 };

@@ -134,6 +134,7 @@ export const webhookUrlSchema = {
   response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
+export const WebhookState = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
 export const WebhookDelivery = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
@@ -143,7 +144,7 @@ export const WebhookDelivery = Type.Object({
     status: Type.String(),
     cancellation_id: Type.Optional(Type.String()),
   }),
-  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  state: WebhookState,
   created_at_ms: Type.Integer({ description: 'real time, UNIX ms' }),
   attempts: Type.Array(
     Type.Object({
@@ -156,12 +157,16 @@ export const WebhookDelivery = Type.Object({
   ),
 });
 
+const UidFilter = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 80, description }));
 export const WebhooksQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  merchant_uid: UidFilter('only deliveries for this order (the body’s merchant_uid)'),
+  imp_uid: UidFilter('only deliveries for this payment (the body’s imp_uid)'),
+  state: Type.Optional(WebhookState),
 });
 export const listWebhooksSchema = {
   ...controlTags('mock-webhooks'),
-  summary: 'The webhook delivery log (newest first), every attempt included',
+  summary: 'The webhook delivery log (newest first), every attempt included; filter by order, payment or state',
   querystring: WebhooksQuery,
   response: { 200: Envelope(Type.Array(WebhookDelivery), 'deliveries'), ...AUTH_ERRORS },
 } satisfies FastifySchema;
@@ -191,8 +196,12 @@ export const JournalQuery = Type.Object({
   path: Type.Optional(
     Type.String({ maxLength: 500, description: 'exact path, or a pattern with * (e.g. /subscribe/payments/*)' }),
   ),
-  since_ms: Type.Optional(Type.Integer({ minimum: 0 })),
-  until_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+  since_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'answered at or after (real time, UNIX ms)' })),
+  until_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'answered at or before (real time, UNIX ms)' })),
+  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: 'the HTTP status answered' })),
+  merchant_uid: UidFilter('requests naming this merchant_uid (path, query, body or answer)'),
+  customer_uid: UidFilter('requests naming this customer_uid (path, query, body or answer)'),
+  imp_uid: UidFilter('requests naming this imp_uid (path, query, body or answer)'),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'the newest N matches' })),
 });
 const JournalEntry = Type.Object({
@@ -323,6 +332,33 @@ export const outcomesSchemas = {
     ...controlTags('mock-faults'),
     summary: 'Drop the scripted outcomes of a billing key',
     params: OutcomeParams,
+    response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
+  },
+} satisfies Record<'put' | 'get' | 'delete', FastifySchema>;
+
+export const OrderOutcomeParams = Type.Object({ merchant_uid: Type.String({ minLength: 1, maxLength: 80 }) });
+export const orderOutcomesSchemas = {
+  put: {
+    ...controlTags('mock-faults'),
+    summary: 'Script the next charges of an order (merchant_uid)',
+    description:
+      'Any charge of this merchant_uid (key-in onetime, again, a schedule) takes its result from the front of ' +
+      'this list, before a billing key’s script and the card, so one order can be failed without a test card, ' +
+      'e.g. [{"status":"failed","fail_reason":"[8330] 잔액부족"}].',
+    params: OrderOutcomeParams,
+    body: OutcomesBody,
+    response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
+  },
+  get: {
+    ...controlTags('mock-faults'),
+    summary: 'The scripted outcomes left for an order',
+    params: OrderOutcomeParams,
+    response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
+  },
+  delete: {
+    ...controlTags('mock-faults'),
+    summary: 'Drop the scripted outcomes of an order',
+    params: OrderOutcomeParams,
     response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
   },
 } satisfies Record<'put' | 'get' | 'delete', FastifySchema>;
