@@ -20,6 +20,7 @@ t.test('with nothing given, every option takes its documented library default', 
     webhookTimeout: 10_000,
     adminToken: null,
     journalLimit: 1000,
+    faultRuleLimit: 100,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -52,6 +53,7 @@ t.test('environment variables set every option, converted to its type', async (t
       IAMPORT_MOCK_WEBHOOK_TIMEOUT: '250',
       IAMPORT_MOCK_ADMIN_TOKEN: 'admin-secret',
       IAMPORT_MOCK_JOURNAL_LIMIT: '0',
+      IAMPORT_MOCK_FAULT_RULE_LIMIT: '7',
     },
   );
   t.same(config, {
@@ -70,6 +72,7 @@ t.test('environment variables set every option, converted to its type', async (t
     webhookTimeout: 250,
     adminToken: 'admin-secret',
     journalLimit: 0,
+    faultRuleLimit: 7,
   });
 });
 

@@ -36,5 +36,9 @@ export const FIXTURES = {
   inUse: (fields: readonly string[]) => `${fields.join(', ')} 값이 이미 사용 중입니다.`,
   cannotRead: (file: string, code: string) => `${file}: cannot read fixtures file (${code})`,
   invalidYaml: (where: string, message: string) => `${where}: invalid YAML: ${message}`,
-  keyTwice: (file: string, impKey: string) => `${file}: merchants: imp_key ${impKey} appears twice`,
+  twice: (field: string, value: string, first: string) => `${field} ${value} appears twice (also ${first})`,
+  unknownTier: (tier: string) => `tier_code ${tier} is not one of sub_merchants`,
+  unknownCustomer: (customerUid: string) =>
+    `customer_uid ${customerUid}: a pending schedule needs a billing key of that customer in billing_keys`,
+  union: (value: string, expected: string) => `${value} is not valid: expected ${expected}`,
 } as const;
