@@ -70,7 +70,9 @@ export const clockSchema = {
     summary: "Move, freeze or unfreeze the caller's merchant clock",
     description:
       'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule ' +
-      'that became due and answers after they ran. The clock never moves back.',
+      'that became due and answers after they ran. The clock never moves back: a `set` earlier than now answers ' +
+      '400 {"code":-1,"message":"시계를 과거로 되돌릴 수 없습니다. (현재 <now>, 요청 <set>)"}, and a negative ' +
+      '`advance` is refused by validation (400). Only a reset returns the clock to real time.',
     security: SECURITY,
     body: ClockBody,
     response: { 200: ClockEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -109,7 +111,7 @@ export const resetSchema = {
   description:
     'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole ' +
     'merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that ' +
-    'tier’s data. Tokens, PG settings and tiers stay.',
+    'tier’s data. Tokens, PG settings, tiers, the webhook URL, name and secret stay.',
   response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
@@ -377,7 +379,10 @@ export const importStateSchema = {
   summary: "Replace the caller's merchant with a fixtures document",
   description:
     'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant ' +
-    'is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+    'is replaced wholly: wiped first, then its name, secret (when given), agency flag, webhook URL, PG settings, ' +
+    'exactly the listed tiers, clock and data are loaded; ids and timestamps are kept, tokens stay. A document ' +
+    'for another imp_key, a negative clock offset or any other mistake is refused with 400 naming the line and ' +
+    'the field (`request body:<line>: <field>: …`), and nothing changes.',
   consumes: ['application/yaml', 'application/json'],
   response: {
     200: Done(
@@ -419,5 +424,8 @@ export const adminMerchantsSchema = {
 export const adminResetSchema = {
   ...adminSecurity,
   summary: 'Reset everything: open-mode merchants are removed, fixture merchants wiped and re-seeded',
+  description:
+    'Every fixture merchant is loaded again from the start-up fixtures exactly as at start-up: data, clock, PG ' +
+    'settings, tiers, webhook URL. Tokens stay; journals and fault rules are cleared.',
   response: { 200: Done('reset', Type.Object({ merchants: Type.Integer() })), ...AdminErrors },
 } satisfies FastifySchema;
