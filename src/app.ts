@@ -15,6 +15,7 @@ import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { testingRoutes } from './routes/mock-testing.js';
+import { tokenControlRoutes } from './routes/mock-tokens.js';
 import { codeRoutes } from './routes/codes.js';
 import journal from './http/journal.js';
 import faults from './http/faults.js';
@@ -68,6 +69,7 @@ export async function buildApp(
     await protectedScope.register(codeRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
+    await protectedScope.register(tokenControlRoutes, opts);
   });
 
   app.addHook('onReady', async () => {

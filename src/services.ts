@@ -56,7 +56,7 @@ export function createServices(config: Config, store: Store, clock = new Clock()
     clock,
     secrets,
     merchants,
-    tokens: new TokenService(store, secrets, clock, config.tokenTtl),
+    tokens: new TokenService(store, secrets, clock, config.tokenTtl, config.tokenClock),
     billingKeys,
     payments,
     lookups: new PaymentLookupService(store),

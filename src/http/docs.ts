@@ -8,6 +8,8 @@ import { VERSION } from '../version.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
 
 export const DOCS_PREFIX = '/docs';
+/** Where `GET /` sends a browser: the one place to change when a dashboard takes over the front page. */
+export const HOME_PAGE = DOCS_PREFIX;
 
 /** Every iamport POST/PUT accepts both encodings (reference §1.1); the document says so. */
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -108,6 +110,9 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
     routePrefix: DOCS_PREFIX,
     uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false, tryItOutEnabled: false },
   });
+
+  // A person who opens the server's address lands on the documentation rather than a 404 envelope.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 
 /** Register before the routes (`await app.register(docs)` at the top of buildApp) so the document sees every route. */
