@@ -290,9 +290,9 @@ export function flagsToInput(values: Record<string, unknown>): ConfigInput {
   return input;
 }
 
-/** The option table as help text. */
-export function optionsHelp(): string {
-  return OPTIONS.map((o) => {
+/** The option table as help text (only the given flags when `flags` is set). */
+export function optionsHelp(flags?: readonly string[]): string {
+  return OPTIONS.filter((o) => !flags || flags.includes(o.flag)).map((o) => {
     const def = o.cliDefault ?? o.default;
     const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
     return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
