@@ -30,9 +30,8 @@ export function startupBanner(url: string, config: Config, fixtures: Fixtures | 
   ];
   const merchants = fixtures?.merchants ?? [];
   const width = Math.max(0, ...merchants.map((m) => m.imp_key.length));
-  merchants.forEach((m, i) =>
-    lines.push(row(i === 0 ? 'merchants' : '', `${m.imp_key.padEnd(width)}  ${secretNote(m, file, bundled)}`)),
-  );
+  for (const [i, m] of merchants.entries())
+    lines.push(row(i === 0 ? 'merchants' : '', `${m.imp_key.padEnd(width)}  ${secretNote(m, file, bundled)}`));
   if (config.merchantMode === 'open')
     lines.push(row(merchants.length ? '' : 'merchants', 'any other imp_key: a new empty merchant (open mode)'));
   else lines.push(row(merchants.length ? '' : 'merchants', 'only these (strict mode)'));

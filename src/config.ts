@@ -292,9 +292,11 @@ export function flagsToInput(values: Record<string, unknown>): ConfigInput {
 
 /** The option table as help text (only the given flags when `flags` is set). */
 export function optionsHelp(flags?: readonly string[]): string {
-  return OPTIONS.filter((o) => !flags || flags.includes(o.flag)).map((o) => {
-    const def = o.cliDefault ?? o.default;
-    const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
-    return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
-  }).join('\n');
+  return OPTIONS.filter((o) => !flags || flags.includes(o.flag))
+    .map((o) => {
+      const def = o.cliDefault ?? o.default;
+      const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
+      return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
+    })
+    .join('\n');
 }
