@@ -2,7 +2,7 @@
 // options, URLs are checked, --out into a missing folder) and the start-up banner (URL, docs, database,
 // merchants, admin API).
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,6 @@ function assertRefused(t: Test, args: string[], message: RegExp) {
   t.notMatch(r.stderr, /\n\s+at /, `${name}: no stack trace`);
   t.equal(r.stdout, '', `${name}: nothing on stdout`);
 }
-type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test("each sub-command's --help shows only the options it takes", needsBuild, async (t) => {
   const openapi = run(['openapi', '--help']);
