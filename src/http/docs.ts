@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { VERSION } from '../version.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
+import { withErrorExamples } from './error-examples.js';
 
 export const DOCS_PREFIX = '/docs';
 /** Where `GET /` sends a browser: the one place to change when a dashboard takes over the front page. */
@@ -101,7 +102,10 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: SECURITY_SCHEMES },
       tags: TAGS,
     },
-    transform: ({ schema, url }) => ({ schema: schema && documented(schema, url), url }),
+    transform: ({ schema, url, route }) => ({
+      schema: schema && withErrorExamples(documented(schema, url), url, String(route.method)),
+      url,
+    }),
     transformObject: (doc) =>
       'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
   });
