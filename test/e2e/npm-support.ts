@@ -2,7 +2,7 @@
 // bounded runs that kill their whole process group, and an `npm install` into a scratch project that works from
 // the npm cache first and says plainly when the registry cannot be reached.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
@@ -41,11 +41,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Runs a command to its end (its whole process group is killed after timeoutMs) and collects its output. */
-export function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<Result> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; timeoutMs: number; env?: Record<string, string> },
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
-      env: childEnv(),
+      env: { ...childEnv(), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -75,6 +79,22 @@ export const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-li
 export const OFFLINE =
   /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
 
+/**
+ * The environment that lets better-sqlite3's install script (prebuild-install) take this checkout's compiled driver
+ * as a local prebuilt binary instead of compiling SQLite again (minutes on a busy machine; its own concern, and
+ * pack.test.ts still installs it the ordinary way). Empty when this checkout has no compiled driver.
+ */
+export function localSqlitePrebuild(root: string, dir: string): Record<string, string> {
+  const driver = path.join(root, 'node_modules', 'better-sqlite3');
+  const binary = path.join(driver, 'build', 'Release', 'better_sqlite3.node');
+  if (!fs.existsSync(binary) || process.platform !== 'linux') return {};
+  const { version } = JSON.parse(fs.readFileSync(path.join(driver, 'package.json'), 'utf8')) as { version: string };
+  const abi = process.versions.modules;
+  const name = `better-sqlite3-v${version}-node-v${abi}-${process.platform}-${process.arch}.tar.gz`;
+  const tar = spawnSync('tar', ['-czf', path.join(dir, name), '-C', driver, 'build/Release/better_sqlite3.node']);
+  return tar.status === 0 ? { npm_config_better_sqlite3_local_prebuilds: dir } : {};
+}
+
 /** An empty ESM consumer project. allowScripts: npm 11's install-script policy (an entry never hurts). */
 export function consumerProject(dir: string): string {
   const consumer = path.join(dir, 'consumer');
@@ -95,11 +115,17 @@ export function consumerProject(dir: string): string {
  * then with the registry for what is missing. Answers the result, or null after registering a skipped subtest
  * when the registry cannot be reached and the cache is incomplete (nothing can be installed here then).
  */
-export async function npmInstall(t: Test, consumer: string, spec: string): Promise<Result | null> {
+export async function npmInstall(
+  t: Test,
+  consumer: string,
+  spec: string,
+  env: Record<string, string> = {},
+): Promise<Result | null> {
   const install = (mode: '--offline' | '--prefer-offline') =>
     run(NPM, ['install', spec, mode, '--no-audit', '--no-fund', '--loglevel', 'error'], {
       cwd: consumer,
       timeoutMs: INSTALL_TIMEOUT_MS,
+      env,
     });
   let result = await install('--offline');
   if (result.code !== 0 && /ENOTCACHED/.test(result.stdout + result.stderr)) {
