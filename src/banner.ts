@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { DEFAULT_FIXTURES, type Config } from './config.js';
 import { HOME_PAGE } from './http/docs.js';
-import type { Fixtures } from './schemas/fixtures.js';
+import type { Fixtures } from './control/schemas/fixtures.js';
 import { VERSION } from './version.js';
 
 /**

@@ -2,14 +2,19 @@
 // Swagger UI shows `{"code":-1,"message":"Unauthorized","response":null}` instead of `code: 0, message: "string"`.
 
 import type { FastifySchema } from 'fastify';
-import { notFoundMessage } from '../domain/billing-keys.js';
-import { CARD_NOT_FOUND, BANK_NOT_FOUND } from '../domain/codes.js';
-import { AUTH_FAILED } from '../domain/merchants.js';
-import { MISSING_ID } from '../domain/cancels.js';
-import { BALANCE_UNSUPPORTED, PAYMENT_NOT_FOUND, UNSUPPORTED_STATUS } from '../domain/payment-lookups.js';
-import { PREPARE_NOT_FOUND } from '../domain/prepares.js';
-import { SCHEDULE_NOT_FOUND } from '../domain/schedules.js';
-import { MISSING_KEYS } from '../routes/users.js';
+import { CLOCK, CONTROL } from '../control/messages.js';
+import {
+  AUTH,
+  BILLING_KEY,
+  CANCEL,
+  CODES,
+  LOOKUP,
+  PREPARE,
+  REQUEST,
+  SCHEDULE,
+  invalidParameter,
+  missingParameter,
+} from '../domain/messages.js';
 
 export interface ErrorExample {
   code: number;
@@ -28,54 +33,54 @@ interface Rule {
 
 /** Checked in order: the first rule whose status, URL and method match gives the example. */
 const RULES: readonly Rule[] = [
-  { status: 401, url: /^\/users\/getToken$/, code: -1, message: AUTH_FAILED },
-  { status: 401, code: -1, message: 'Unauthorized' },
-  { status: 400, url: /^\/users\/getToken$/, code: -1, message: MISSING_KEYS },
-  { status: 400, url: /^\/payments\/cancel$/, code: -1, message: MISSING_ID },
-  { status: 400, url: /^\/payments\/status\//, code: -1, message: UNSUPPORTED_STATUS },
-  { status: 400, url: /^\/payments\/:imp_uid\/balance$/, code: -1, message: BALANCE_UNSUPPORTED },
-  { status: 400, url: /\/retry$/, code: -1, message: '아직 실행되지 않은 결제예약건입니다.' },
+  { status: 401, url: /^\/users\/getToken$/, code: -1, message: AUTH.failed },
+  { status: 401, code: -1, message: AUTH.unauthorized },
+  { status: 400, url: /^\/users\/getToken$/, code: -1, message: REQUEST.missingKeys },
+  { status: 400, url: /^\/payments\/cancel$/, code: -1, message: CANCEL.missingId },
+  { status: 400, url: /^\/payments\/status\//, code: -1, message: LOOKUP.unsupportedStatus },
+  { status: 400, url: /^\/payments\/:imp_uid\/balance$/, code: -1, message: LOOKUP.balanceUnsupported },
+  { status: 400, url: /\/retry$/, code: -1, message: SCHEDULE.notRunYet },
   {
     status: 400,
     url: /^\/payments$/,
     code: -1,
-    message: 'imp_uid 파라메터의 값이 올바르지 않습니다. (must NOT have more than 100 items)',
+    message: invalidParameter('imp_uid', 'must NOT have more than 100 items'),
   },
   {
     status: 400,
     url: /^\/payments\/find\//,
     code: -1,
-    message: 'sorting 파라메터의 값이 올바르지 않습니다. (must be equal to constant)',
+    message: invalidParameter('sorting', 'must be equal to constant'),
   },
   {
     status: 400,
     url: /^\/subscribe\/payments\/schedule$/,
     method: 'GET',
     code: -1,
-    message: 'schedule_from, schedule_to 파라메터가 누락되었습니다. (from, to로 보내도 됩니다)',
+    message: REQUEST.scheduleRangeMissing,
   },
-  { status: 400, url: /^\/__mock\/state$/, code: -1, message: 'merchants에는 가맹점 하나만 있어야 합니다.' },
+  { status: 400, url: /^\/__mock\/state$/, code: -1, message: CONTROL.importOneMerchant },
   {
     status: 400,
     url: /^\/__mock\/clock$/,
     code: -1,
-    message: '시계를 과거로 되돌릴 수 없습니다. (현재 1767225600, 요청 1)',
+    message: CLOCK.setBackwards(1_767_225_600, 1),
   },
-  { status: 404, url: /^\/payments\/prepare/, code: -1, message: PREPARE_NOT_FOUND },
-  { status: 404, url: /^\/payments/, code: -1, message: PAYMENT_NOT_FOUND },
-  { status: 404, url: /^\/subscribe\/customers/, code: 1, message: notFoundMessage('user_1') },
-  { status: 404, url: /^\/subscribe\/payments\/schedule/, code: 1, message: SCHEDULE_NOT_FOUND },
-  { status: 404, url: /^\/cards\//, code: -1, message: CARD_NOT_FOUND('999') },
-  { status: 404, url: /^\/banks\//, code: -1, message: BANK_NOT_FOUND('999') },
-  { status: 404, url: /^\/__mock\/webhooks/, code: 1, message: '웹훅 발송 기록이 존재하지 않습니다. (id: 1)' },
-  { status: 404, url: /^\/__mock\/faults/, code: 1, message: '장애 주입 규칙이 존재하지 않습니다. (id: 1)' },
+  { status: 404, url: /^\/payments\/prepare/, code: -1, message: PREPARE.notFound },
+  { status: 404, url: /^\/payments/, code: -1, message: LOOKUP.notFound },
+  { status: 404, url: /^\/subscribe\/customers/, code: 1, message: BILLING_KEY.notFound('user_1') },
+  { status: 404, url: /^\/subscribe\/payments\/schedule/, code: 1, message: SCHEDULE.notFound },
+  { status: 404, url: /^\/cards\//, code: -1, message: CODES.cardNotFound('999') },
+  { status: 404, url: /^\/banks\//, code: -1, message: CODES.bankNotFound('999') },
+  { status: 404, url: /^\/__mock\/webhooks/, code: 1, message: CONTROL.webhookNotFound(1) },
+  { status: 404, url: /^\/__mock\/faults/, code: 1, message: CONTROL.faultNotFound(1) },
   {
     status: 404,
     url: /^\/__mock\/admin/,
     code: -1,
-    message: '관리자 API가 꺼져 있습니다. (--admin-token으로 켤 수 있습니다)',
+    message: CONTROL.adminOff,
   },
-  { status: 503, url: /^\/__mock\/health$/, code: -1, message: 'database unreachable' },
+  { status: 503, url: /^\/__mock\/health$/, code: -1, message: CONTROL.databaseUnreachable },
 ];
 
 type JsonSchema = { required?: string[]; properties?: Record<string, JsonSchema>; type?: unknown };
@@ -88,12 +93,12 @@ function validationExample(schema: FastifySchema): string | undefined {
   const parts = [schema.body, schema.querystring] as (JsonSchema | undefined)[];
   for (const part of parts) {
     const missing = part?.required?.[0];
-    if (missing) return `${missing} 파라메터가 누락되었습니다.`;
+    if (missing) return missingParameter(missing);
   }
   for (const part of parts) {
     for (const [name, property] of Object.entries(part?.properties ?? {})) {
       if (property.type === 'integer' || property.type === 'string')
-        return `${name} 파라메터의 값이 올바르지 않습니다. (must be ${property.type})`;
+        return invalidParameter(name, `must be ${property.type}`);
     }
   }
   return undefined;

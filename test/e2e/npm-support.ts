@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Test } from 'tap';
 
 export const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-/** better-sqlite3 compiles from source when no prebuilt binary can be fetched (about 80 s here, more on a busy machine). */
+/**
+ * better-sqlite3 compiles from source when no prebuilt binary can be fetched (about 80 s here, more on a busy machine).
+ */
 export const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 export interface Result {
@@ -25,8 +27,9 @@ export interface Result {
  * npm settings a user gave in the environment (registry, cache, proxy, headers) are kept.
  */
 export function childEnv(): NodeJS.ProcessEnv {
-  const keep =
-    /^npm_config_(registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig)$/i;
+  const names =
+    'registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig';
+  const keep = new RegExp(`^npm_config_(${names})$`, 'i');
   return Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_') && (!/^npm_/i.test(k) || keep.test(k))),
   );

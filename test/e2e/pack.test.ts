@@ -64,7 +64,8 @@ t.test(
     t.equal(
       install.code,
       0,
-      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
+      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} ` +
+        `s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
     );
     if (install.code !== 0) return;
     const installed = path.join(consumer, 'node_modules', PKG.name);

@@ -26,7 +26,7 @@ async function getToken(server: MockServer, creds: { imp_key: string; imp_secret
 function moveClock(server: MockServer, impKey: string, seconds: number): void {
   const merchant = server.services.store.merchants.findByKey(impKey);
   if (!merchant) throw new Error(`no merchant ${impKey}`);
-  server.services.merchants.advanceClock(merchant, seconds);
+  server.services.clocks.advance(merchant, seconds);
 }
 
 t.test('getToken issues a 40-hex token valid for 1800 s, in integer seconds', async (t) => {
