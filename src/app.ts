@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
+import leniency from './http/leniency.js';
 import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
@@ -47,6 +48,7 @@ export async function buildApp(
 
   await app.register(errors);
   await app.register(bodies);
+  await app.register(leniency);
   // Before the routes, so the OpenAPI document sees every one of them.
   await app.register(docs);
   // Whose data a request acts on: set by authentication (and by getToken), read by the journal.
