@@ -17,6 +17,7 @@ import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { testingRoutes } from './routes/mock-testing.js';
 import { codeRoutes } from './routes/codes.js';
+import { tierRoutes } from './routes/tiers.js';
 import journal from './http/journal.js';
 import faults from './http/faults.js';
 import type { Fixtures } from './schemas/fixtures.js';
@@ -68,6 +69,7 @@ export async function buildApp(
     await protectedScope.register(subscribePaymentRoutes, opts);
     await protectedScope.register(paymentRoutes, opts);
     await protectedScope.register(codeRoutes, opts);
+    await protectedScope.register(tierRoutes, opts);
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
   });

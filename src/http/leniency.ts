@@ -47,12 +47,13 @@ function phpBoolean(value: unknown, schema: Schema): unknown {
 function branch(schema: Schema, value: unknown): Schema {
   const union = schema.anyOf ?? schema.oneOf;
   if (!union) return schema;
-  const wanted = Array.isArray(value) ? (s: Schema) => s.items !== undefined : (s: Schema) => s.properties !== undefined;
+  const wanted = Array.isArray(value)
+    ? (s: Schema) => s.items !== undefined
+    : (s: Schema) => s.properties !== undefined;
   return union.find(wanted) ?? schema;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The value as the route reads it: at every depth, optional properties that are blank (see isBlank) are
