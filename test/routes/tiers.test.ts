@@ -7,10 +7,11 @@ import { AGENCY, DEMO, call, startServer, tokenFor } from '../helpers.js';
 t.test('the agency reads each of its tiers: tier_code and tier_name as the official TierAnnotation', async (t) => {
   const server = await startServer(t);
   const token = await tokenFor(server, AGENCY);
-  for (const [code, name] of [
+  const tiers: [string, string][] = [
     ['A01', '에이전시 하위 상점 A01'],
     ['B02', '에이전시 하위 상점 B02'],
-  ]) {
+  ];
+  for (const [code, name] of tiers) {
     const res = await call(server, 'GET', `/tiers/${code}`, undefined, { token });
     t.equal(res.status, 200, `${code}: HTTP 200`);
     t.strictSame(res.body, { code: 0, message: null, response: { tier_code: code, tier_name: name } }, code);
