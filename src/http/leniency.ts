@@ -2,7 +2,7 @@
 // accepts — blank optional fields count as absent, a JSON content type may come with an empty body — read off
 // each route's own request schema, so a new route gets the rule without a line of its own.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** The parts of a JSON Schema (as TypeBox builds them) the rule reads. */
@@ -55,33 +55,50 @@ function branch(schema: Schema, value: unknown): Schema {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** An object schema read once: its properties by name and which of them are required. */
+interface Plan {
+  props: Map<string, Schema>;
+  required: Set<string>;
+}
+const plans = new WeakMap<Schema, Plan>();
+function planOf(schema: Schema & { properties: Record<string, Schema> }): Plan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    plan = { props: new Map(Object.entries(schema.properties)), required: new Set(schema.required ?? []) };
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
+/** Whether a value can need a change deeper down: objects and arrays to walk, and PHP booleans. */
+const walkable = (v: unknown) => (typeof v === 'object' && v !== null) || v === '1' || v === '0';
+
 /**
  * The value as the route reads it: at every depth, optional properties that are blank (see isBlank) are
- * left out and PHP booleans become booleans. Required properties are never touched, so their strictness and
+ * left out and PHP booleans become booleans. Required properties are never dropped, so their strictness and
  * messages stay. Answers the same value when nothing changes; never mutates its input.
  */
 export function lenient(value: unknown, schema: Schema | undefined): unknown {
   if (!schema) return value;
   const s = branch(schema, value);
-  if (Array.isArray(value) && s.items) {
+  if (Array.isArray(value)) {
     const items = s.items;
-    let changed = false;
-    const out = value.map((v) => {
-      const n = lenient(v, items);
-      if (n !== v) changed = true;
-      return n;
+    if (!items) return value;
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const next = walkable(v) ? lenient(v, items) : v;
+      if (next !== v) (out ??= [...value])[i] = next;
     });
-    return changed ? out : value;
+    return out ?? value;
   }
   if (!isRecord(value) || !s.properties) return phpBoolean(value, s);
-  const props = s.properties;
-  const required = s.required ?? [];
+  const plan = planOf(s as Schema & { properties: Record<string, Schema> });
   let out: Record<string, unknown> | undefined;
-  for (const [key, v] of Object.entries(value)) {
-    const prop = Object.hasOwn(props, key) ? props[key] : undefined;
+  for (const key of Object.keys(value)) {
+    const prop = plan.props.get(key);
     if (!prop) continue;
-    const optional = !required.includes(key);
-    const next = optional && isBlank(v, prop) ? undefined : lenient(v, prop);
+    const v = value[key];
+    const next = !plan.required.has(key) && isBlank(v, prop) ? undefined : walkable(v) ? lenient(v, prop) : v;
     if (next === v) continue;
     out ??= { ...value };
     if (next === undefined) delete out[key];
@@ -110,11 +127,12 @@ async function leniencyPlugin(app: FastifyInstance): Promise<void> {
     else json(request, body as string, done);
   });
 
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  // A callback hook, not an async one: it runs on every request and needs no promise.
+  app.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const schema = request.routeOptions.schema as RouteSchema | undefined;
-    if (!schema) return;
-    if (schema.body) request.body = lenient(absentBody(request.body) ? {} : request.body, schema.body);
-    if (schema.querystring && isRecord(request.query)) request.query = lenient(request.query, schema.querystring);
+    if (schema?.body) request.body = lenient(absentBody(request.body) ? {} : request.body, schema.body);
+    if (schema?.querystring && isRecord(request.query)) request.query = lenient(request.query, schema.querystring);
+    done();
   });
 }
 
