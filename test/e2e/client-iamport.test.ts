@@ -4,11 +4,8 @@
 import { createRequire } from 'node:module';
 import t from 'tap';
 import { GOOD_CARD, advanceClock, call, getSchedule, newMerchant, startServer, tokenFor } from '../helpers.js';
-import { DUPLICATE_MERCHANT_UID, UNKNOWN_BUYER } from '../../src/domain/payments.js';
-import { notFoundMessage } from '../../src/domain/billing-keys.js';
-import { ALREADY_CANCELLED } from '../../src/domain/cancels.js';
-import { NOTHING_TO_REVOKE } from '../../src/domain/schedules.js';
 import type { MockServer } from '../../src/index.js';
+import { BILLING_KEY, CANCEL, PAYMENT, SCHEDULE } from '../../src/domain/messages.js';
 
 const require = createRequire(import.meta.url);
 const Iamport = require('iamport');
@@ -51,7 +48,7 @@ t.test('npm iamport: the merchant flow end to end', async (t) => {
   t.equal((await iamport.subscribe_customer.get({ customer_uid: 'js_key' })).card_name, issued.card_name, 'read back');
   t.strictSame(
     await failure(iamport.subscribe_customer.get({ customer_uid: 'js_none' })),
-    { code: 'IAMPORT_1', message: notFoundMessage('js_none') },
+    { code: 'IAMPORT_1', message: BILLING_KEY.notFound('js_none') },
     'an unknown key: code 1 as the client surfaces it',
   );
 
@@ -64,12 +61,12 @@ t.test('npm iamport: the merchant flow end to end', async (t) => {
   t.equal(again.customer_uid_usage, 'payment');
   t.strictSame(
     await failure(iamport.subscribe.again({ customer_uid: 'js_key', merchant_uid: 'js_a1', amount: 1000 })),
-    { code: 'IAMPORT_-1', message: DUPLICATE_MERCHANT_UID },
+    { code: 'IAMPORT_-1', message: PAYMENT.duplicateMerchantUid },
     'the same merchant_uid twice',
   );
   t.strictSame(
     await failure(iamport.subscribe.again({ customer_uid: 'js_none', merchant_uid: 'js_a2', amount: 1000 })),
-    { code: 'IAMPORT_1', message: UNKNOWN_BUYER },
+    { code: 'IAMPORT_1', message: PAYMENT.unknownBuyer },
     'an unknown key',
   );
 
@@ -91,7 +88,7 @@ t.test('npm iamport: the merchant flow end to end', async (t) => {
   t.equal(full.cancel_history.length, 2, 'two cancels in the history');
   t.strictSame(
     await failure(iamport.payment.cancel({ imp_uid: again.imp_uid })),
-    { code: 'IAMPORT_1', message: ALREADY_CANCELLED },
+    { code: 'IAMPORT_1', message: CANCEL.alreadyCancelled },
     'nothing left to cancel',
   );
 
@@ -110,7 +107,7 @@ t.test('npm iamport: the merchant flow end to end', async (t) => {
   t.equal(revoked[0].schedule_status, 'revoked', 'one revoked');
   t.strictSame(
     await failure(iamport.subscribe.unschedule({ customer_uid: 'js_key', merchant_uid: ['js_s2'] })),
-    { code: 'IAMPORT_1', message: NOTHING_TO_REVOKE },
+    { code: 'IAMPORT_1', message: SCHEDULE.nothingToRevoke },
     'nothing left to revoke',
   );
   const later = await tokenFor(server, creds);

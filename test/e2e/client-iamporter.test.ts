@@ -4,10 +4,8 @@
 import { createRequire } from 'node:module';
 import t from 'tap';
 import { GOOD_CARD, newMerchant, startServer, tokenFor } from '../helpers.js';
-import { DUPLICATE_MERCHANT_UID, UNKNOWN_BUYER } from '../../src/domain/payments.js';
-import { notFoundMessage } from '../../src/domain/billing-keys.js';
-import { ALREADY_CANCELLED } from '../../src/domain/cancels.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
+import { BILLING_KEY, CANCEL, PAYMENT } from '../../src/domain/messages.js';
 
 const require = createRequire(import.meta.url);
 const { Iamporter, IamporterError } = require('iamporter');
@@ -43,7 +41,7 @@ t.test('iamporter: the merchant flow end to end', async (t) => {
   t.equal(((await client.getSubscription('ip_key')) as Output).data.customer_uid, 'ip_key', 'read back');
   t.strictSame(
     await failure(client.getSubscription('ip_none')),
-    { message: notFoundMessage('ip_none'), status: 200, code: 1 },
+    { message: BILLING_KEY.notFound('ip_none'), status: 200, code: 1 },
     'an unknown key: HTTP 200, code 1',
   );
 
@@ -54,12 +52,12 @@ t.test('iamporter: the merchant flow end to end', async (t) => {
   t.equal(again.data.status, 'paid', 'again paid');
   t.strictSame(
     await failure(client.paySubscription({ customer_uid: 'ip_key', merchant_uid: 'ip_a1', amount: 1000 })),
-    { message: DUPLICATE_MERCHANT_UID, status: 200, code: -1 },
+    { message: PAYMENT.duplicateMerchantUid, status: 200, code: -1 },
     'the same merchant_uid twice',
   );
   t.strictSame(
     await failure(client.paySubscription({ customer_uid: 'ip_none', merchant_uid: 'ip_a2', amount: 1000 })),
-    { message: UNKNOWN_BUYER, status: 200, code: 1 },
+    { message: PAYMENT.unknownBuyer, status: 200, code: 1 },
     'an unknown key',
   );
   const declining = TEST_CARDS.find((c) => c.kind === 'charge_fail')!;
@@ -89,7 +87,7 @@ t.test('iamporter: the merchant flow end to end', async (t) => {
   t.equal(full.data.cancel_amount, 1000, 'the rest');
   t.strictSame(
     await failure(client.cancelByImpUid(again.data.imp_uid)),
-    { message: ALREADY_CANCELLED, status: 200, code: 1 },
+    { message: CANCEL.alreadyCancelled, status: 200, code: 1 },
     'nothing left to cancel',
   );
 

@@ -176,7 +176,12 @@ t.test('the Java client of an agency: getTier and the Tier header', async (t) =>
   await agency.auth(AGENCY);
   t.strictSame(
     await agency.send('GET', '/tiers/B02'),
-    { status: 200, code: 0, message: null, response: { tier_code: 'B02', tier_name: '에이전시 하위 상점 B02' } },
+    {
+      status: 200,
+      code: 0,
+      message: null,
+      response: { tier_code: 'B02', tier_name: '에이전시 하위 상점 B02' },
+    },
     'getTier',
   );
   const asTier = javaClient(server, 'A01');

@@ -8,10 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { call, newMerchant, startServer, tokenFor } from '../helpers.js';
-import { DUPLICATE_MERCHANT_UID, UNKNOWN_BUYER } from '../../src/domain/payments.js';
-import { notFoundMessage } from '../../src/domain/billing-keys.js';
-import { ALREADY_CANCELLED } from '../../src/domain/cancels.js';
-import { NOTHING_TO_REVOKE, SCHEDULE_NOT_FOUND } from '../../src/domain/schedules.js';
+import { BILLING_KEY, CANCEL, PAYMENT, SCHEDULE } from '../../src/domain/messages.js';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./php/portone-shapes.php', import.meta.url));
@@ -62,9 +59,10 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
 
   t.match(ok('getToken').response.access_token, /^[a-f0-9]{40}$/, 'a token');
   t.equal(ok('issue').response.card_number, '43301200****5678', 'key issued with every unset property null');
-  t.match(ok('issue2').response, { customer_name: '홍길동', customer_tel: null, customer_addr: null }, '"" is absent');
+  const issue2 = ok('issue2').response;
+  t.match(issue2, { customer_name: '홍길동', customer_tel: null, customer_addr: null }, '"" is absent');
   t.equal(ok('view').response.customer_uid, 'php_key');
-  failed('viewUnknown', 200, 1, notFoundMessage('php_none'));
+  failed('viewUnknown', 200, 1, BILLING_KEY.notFound('php_none'));
   t.equal(steps.list!.status, 207, 'customer_uid[0]=…&customer_uid[1]=…, one unknown: 207');
   t.equal(steps.list!.response.length, 1);
 
@@ -72,8 +70,8 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
   t.match(onetime, { status: 'paid', customer_uid: null, name: null, custom_data: null }, 'onetime, customer_uid ""');
   const again = ok('again').response;
   t.match(again, { status: 'paid', amount: 1000, name: null, customer_uid_usage: 'payment' }, 'again, extra []');
-  failed('againDuplicate', 200, -1, DUPLICATE_MERCHANT_UID);
-  failed('againUnknownKey', 200, 1, UNKNOWN_BUYER);
+  failed('againDuplicate', 200, -1, PAYMENT.duplicateMerchantUid);
+  failed('againUnknownKey', 200, 1, PAYMENT.unknownBuyer);
   failed('againTooLong', 400, -1, /merchant_uid/);
 
   t.equal(ok('byImpUid').response.merchant_uid, 'php_a1', 'GET /payments/{imp_uid}');
@@ -86,7 +84,7 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
 
   t.match(ok('cancelPartial').response, { cancel_amount: 300, status: 'cancelled' }, 'partial cancel, extra null');
   t.match(ok('cancelRest').response, { cancel_amount: 1000 }, 'the rest, extra {requester: null}');
-  failed('cancelAgain', 200, 1, ALREADY_CANCELLED);
+  failed('cancelAgain', 200, 1, CANCEL.alreadyCancelled);
 
   const scheduled = ok('schedule').response as { merchant_uid: string; name: string; schedule_status: string }[];
   t.strictSame(
@@ -100,7 +98,7 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
   );
   t.match(scheduled[0]!.name, /^php_key 고객에 대한 /, 'name null: the default name');
   t.equal(ok('scheduleView').response.merchant_uid, 'php_s1');
-  failed('scheduleViewUnknown', 404, 1, SCHEDULE_NOT_FOUND);
+  failed('scheduleViewUnknown', 404, 1, SCHEDULE.notFound);
   t.equal(ok('customerSchedules').response.total, 3);
   t.equal(ok('customerSchedulesScheduled').response.total, 3);
   t.strictSame(
@@ -115,7 +113,7 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
     ['php_s1', 'php_s3'],
     'merchant_uid null: all the rest of the customer',
   );
-  failed('unscheduleNothing', 200, 1, NOTHING_TO_REVOKE);
+  failed('unscheduleNothing', 200, 1, SCHEDULE.nothingToRevoke);
 
   t.equal(ok('prepare').response.amount, 3000);
   t.equal(ok('prepareView').response.amount, 3000);
@@ -129,7 +127,7 @@ t.test('PHP Guzzle with the PHP clients’ request shapes: the whole flow', { sk
   t.equal(ok('formSchedule').response[0].merchant_uid, 'php_fs1', 'form schedule, schedules[0][…]');
 
   t.equal(ok('delete').response.customer_uid, 'php_key2', 'DELETE with a JSON content type and no body');
-  failed('deleteUnknown', 200, 1, notFoundMessage('php_key2'));
+  failed('deleteUnknown', 200, 1, BILLING_KEY.notFound('php_key2'));
   failed('badToken', 401, -1, 'Unauthorized');
 
   // The state the PHP calls left, read back over the API.

@@ -4,10 +4,7 @@
 import { createRequire } from 'node:module';
 import t from 'tap';
 import { advanceClock, call, newMerchant, startServer, tokenFor } from '../helpers.js';
-import { DUPLICATE_MERCHANT_UID, UNKNOWN_BUYER } from '../../src/domain/payments.js';
-import { notFoundMessage } from '../../src/domain/billing-keys.js';
-import { ALREADY_CANCELLED } from '../../src/domain/cancels.js';
-import { NOTHING_TO_REVOKE } from '../../src/domain/schedules.js';
+import { BILLING_KEY, CANCEL, LOOKUP, PAYMENT, SCHEDULE } from '../../src/domain/messages.js';
 
 const require = createRequire(import.meta.url);
 // The package ships CommonJS; its request classes are used exactly as its README shows.
@@ -54,7 +51,11 @@ t.test('iamport-rest-client-nodejs: the merchant flow end to end', async (t) => 
     ['ts_key'],
   );
   const unknownKey = await failure(run(Customers.getBillingKey({ customer_uid: 'ts_none' })));
-  t.strictSame(unknownKey, { status: undefined, code: 1, message: notFoundMessage('ts_none') }, 'unknown key: code 1');
+  t.strictSame(
+    unknownKey,
+    { status: undefined, code: 1, message: BILLING_KEY.notFound('ts_none') },
+    'unknown key: code 1',
+  );
 
   // Payments: onetime (saving a second key), again, the same merchant_uid twice, an unknown key.
   const onetime = await run(
@@ -70,11 +71,15 @@ t.test('iamport-rest-client-nodejs: the merchant flow end to end', async (t) => 
   const duplicate = await failure(
     run(Subscribe.again({ customer_uid: 'ts_key', merchant_uid: 'ts_a1', amount: 1000, name: '정기' })),
   );
-  t.strictSame(duplicate, { status: undefined, code: -1, message: DUPLICATE_MERCHANT_UID }, 'a used merchant_uid');
+  t.strictSame(
+    duplicate,
+    { status: undefined, code: -1, message: PAYMENT.duplicateMerchantUid },
+    'a used merchant_uid',
+  );
   const unknownBuyer = await failure(
     run(Subscribe.again({ customer_uid: 'ts_none', merchant_uid: 'ts_a2', amount: 1000, name: '정기' })),
   );
-  t.strictSame(unknownBuyer, { status: undefined, code: 1, message: UNKNOWN_BUYER }, 'an unknown key');
+  t.strictSame(unknownBuyer, { status: undefined, code: 1, message: PAYMENT.unknownBuyer }, 'an unknown key');
 
   // Look-ups.
   const impUid = again.data.response.imp_uid;
@@ -92,7 +97,7 @@ t.test('iamport-rest-client-nodejs: the merchant flow end to end', async (t) => 
   const keyPayments = await run(Customers.getPayments({ customer_uid: 'ts_key', page: 1 }));
   t.equal(keyPayments.data.response.total, 1, "a key's payments");
   const missing = await failure(run(Payments.getByImpUid({ imp_uid: 'imps_000000000000' })));
-  t.strictSame(missing, { status: 404, code: -1, message: '존재하지 않는 결제정보입니다.' }, 'unknown imp_uid: 404');
+  t.strictSame(missing, { status: 404, code: -1, message: LOOKUP.notFound }, 'unknown imp_uid: 404');
 
   // Cancels: partial with checksum, then the rest, then once too often.
   const partial = await run(Payments.cancel({ imp_uid: impUid, amount: 300, checksum: 1000, reason: '부분' }));
@@ -101,7 +106,7 @@ t.test('iamport-rest-client-nodejs: the merchant flow end to end', async (t) => 
   const full = await run(Payments.cancel({ merchant_uid: 'ts_a1', reason: '전액' }));
   t.equal(full.data.response.cancel_amount, 1000, 'the rest cancelled');
   const twice = await failure(run(Payments.cancel({ imp_uid: impUid })));
-  t.strictSame(twice, { status: undefined, code: 1, message: ALREADY_CANCELLED }, 'nothing left to cancel');
+  t.strictSame(twice, { status: undefined, code: 1, message: CANCEL.alreadyCancelled }, 'nothing left to cancel');
 
   // Schedules: register two, read one, list them both ways, revoke one, let the other run.
   const token = await tokenFor(server, creds);
@@ -129,7 +134,7 @@ t.test('iamport-rest-client-nodejs: the merchant flow end to end', async (t) => 
   const revoked = await run(Subscribe.unschedule({ customer_uid: 'ts_key', merchant_uid: 'ts_s2' }));
   t.equal(revoked.data.response[0].schedule_status, 'revoked', 'one revoked');
   const nothing = await failure(run(Subscribe.unschedule({ customer_uid: 'ts_key', merchant_uid: 'ts_s2' })));
-  t.strictSame(nothing, { status: undefined, code: 1, message: NOTHING_TO_REVOKE }, 'nothing left to revoke');
+  t.strictSame(nothing, { status: undefined, code: 1, message: SCHEDULE.nothingToRevoke }, 'nothing left to revoke');
   await advanceClock(server, token, DAY + 60);
   // Moving the merchant clock a day expires the token this client caches by its own clock: start a new client.
   const later = new Iamport({ apiKey: creds.imp_key, apiSecret: creds.imp_secret, baseUrl: server.url });

@@ -3,10 +3,8 @@
 
 import t from 'tap';
 import { isBlank, lenient } from '../../src/http/leniency.js';
-import { MISSING_ID } from '../../src/domain/cancels.js';
-import { NO_CUSTOMER } from '../../src/domain/schedules.js';
-import { MISSING_KEYS } from '../../src/routes/users.js';
 import { GOOD_CARD, call, issueKey, newMerchant, startServer, tokenFor, type Answer } from '../helpers.js';
+import { CANCEL, REQUEST, SCHEDULE } from '../../src/domain/messages.js';
 
 const schema = {
   type: 'object',
@@ -138,7 +136,11 @@ t.test("the request shapes PortOne's PHP client sends are answered as the live A
     },
     { token },
   );
-  t.strictSame(unknown.body, { code: 1, message: NO_CUSTOMER, response: null }, 'no key and blank card: no customer');
+  t.strictSame(
+    unknown.body,
+    { code: 1, message: SCHEDULE.noCustomer, response: null },
+    'no key and blank card: no customer',
+  );
 
   const res = await fetch(`${server.url}/subscribe/customers/php_key?reason=${encodeURIComponent('해지')}`, {
     method: 'DELETE',
@@ -191,7 +193,7 @@ t.test('the live strictness stays: required fields, lengths, whole KRW amounts, 
     fraction.body,
     {
       code: -1,
-      message: 'amount 파라메터의 값이 올바르지 않습니다. (KRW 금액은 정수여야 합니다: 1000.5)',
+      message: REQUEST.notWholeKrw('amount', 1000.5),
       response: null,
     },
     'a fractional amount with currency "" (KRW): the exact message',
@@ -207,10 +209,14 @@ t.test('the live strictness stays: required fields, lengths, whole KRW amounts, 
   t.equal(card.body.code, -1);
   t.match(card.body.message, /card_number 누락/);
   const cancel = await call(server, 'POST', '/payments/cancel', { imp_uid: '', merchant_uid: null }, { token });
-  t.strictSame(cancel.body, { code: -1, message: MISSING_ID, response: null }, 'blank ids are no ids');
+  t.strictSame(cancel.body, { code: -1, message: CANCEL.missingId, response: null }, 'blank ids are no ids');
   t.equal(cancel.status, 400);
   const getToken = await call(server, 'POST', '/users/getToken', { imp_key: '', imp_secret: null });
-  t.strictSame(getToken.body, { code: -1, message: MISSING_KEYS, response: null }, 'getToken keys stay required');
+  t.strictSame(
+    getToken.body,
+    { code: -1, message: REQUEST.missingKeys, response: null },
+    'getToken keys stay required',
+  );
 });
 
 /** Values for path parameters, so every operation of the document can be called. */

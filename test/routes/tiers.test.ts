@@ -1,8 +1,8 @@
 // Tests for GET /tiers/{tier_code}: an agency reads one of its sub-merchants; anything else is 404 or 401.
 
 import t from 'tap';
-import { tierNotFound } from '../../src/domain/tiers.js';
 import { AGENCY, DEMO, call, startServer, tokenFor } from '../helpers.js';
+import { TIER } from '../../src/domain/messages.js';
 
 t.test('the agency reads each of its tiers: tier_code and tier_name as the official TierAnnotation', async (t) => {
   const server = await startServer(t);
@@ -28,12 +28,12 @@ t.test('an unknown code, or any code of a merchant that is no agency, is HTTP 40
   for (const code of ['ZZZ', 'a01', 'A01A']) {
     const res = await call(server, 'GET', `/tiers/${code}`, undefined, { token: agency });
     t.equal(res.status, 404, `${code}: HTTP 404`);
-    t.strictSame(res.body, { code: -1, message: tierNotFound(code), response: null }, `${code}: the envelope`);
+    t.strictSame(res.body, { code: -1, message: TIER.notFound(code), response: null }, `${code}: the envelope`);
   }
   const demo = await tokenFor(server, DEMO);
   const notAgency = await call(server, 'GET', '/tiers/A01', undefined, { token: demo });
   t.equal(notAgency.status, 404, "another merchant cannot see the agency's tier");
-  t.strictSame(notAgency.body, { code: -1, message: tierNotFound('A01'), response: null });
+  t.strictSame(notAgency.body, { code: -1, message: TIER.notFound('A01'), response: null });
 });
 
 t.test('without a valid token: 401 Unauthorized', async (t) => {

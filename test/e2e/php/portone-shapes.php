@@ -28,7 +28,8 @@ function officialClient(string $base, ?string $token): Client
 {
     $stack = HandlerStack::create();
     $stack->push(Middleware::mapRequest(function (RequestInterface $r) use ($token) {
-        $r = $r->withHeader('Content-Type', 'application/json; charset=utf-8')->withHeader('Accept', 'application/json');
+        $r = $r->withHeader('Content-Type', 'application/json; charset=utf-8')
+            ->withHeader('Accept', 'application/json');
         return $token === null ? $r : $r->withHeader('Authorization', 'Bearer ' . $token);
     }));
     return new Client(['handler' => $stack, 'base_uri' => $base, 'http_errors' => false]);
@@ -105,7 +106,9 @@ record('byImpUidUnknown', $api->get('/payments/imps_000000000000'));
 record('byImpUids', $api->get('/payments/', ['query' => ['imp_uid' => [$impUid]]]));
 record('find', $api->get('/payments/find/php_a1', ['query' => ['sorting' => '-started']]));
 record('findAll', $api->get('/payments/findAll/php_a1', ['query' => ['sorting' => '-started', 'page' => 1]]));
-record('byStatus', $api->get('/payments/status/paid', ['query' => ['sorting' => '-started', 'page' => 1, 'limit' => 20]]));
+record('byStatus', $api->get('/payments/status/paid', [
+    'query' => ['sorting' => '-started', 'page' => 1, 'limit' => 20],
+]));
 record('keyPayments', $api->get('/subscribe/customers/php_key/payments', ['query' => ['page' => 1]]));
 
 // Cancels: the request object with every property, extra null; then extra as an object with a null requester.
@@ -139,8 +142,9 @@ record('customerSchedulesScheduled', $api->get('/subscribe/customers/php_key/sch
 ]));
 record('unscheduleOne', $post('/subscribe/payments/unschedule/', ['customer_uid' => 'php_key',
     'merchant_uid' => ['php_s2']]));
-record('unscheduleRest', $post('/subscribe/payments/unschedule/', ['customer_uid' => 'php_key', 'merchant_uid' => null]));
-record('unscheduleNothing', $post('/subscribe/payments/unschedule/', ['customer_uid' => 'php_key', 'merchant_uid' => null]));
+$unscheduleAll = ['customer_uid' => 'php_key', 'merchant_uid' => null];
+record('unscheduleRest', $post('/subscribe/payments/unschedule/', $unscheduleAll));
+record('unscheduleNothing', $post('/subscribe/payments/unschedule/', $unscheduleAll));
 
 // Prepared amounts.
 record('prepare', $post('/payments/prepare', ['merchant_uid' => 'php_p1', 'amount' => 3000.0]));
