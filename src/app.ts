@@ -18,6 +18,7 @@ import { codeRoutes } from './routes/codes.js';
 import { tierRoutes } from './routes/tiers.js';
 import { controlRoutes, publicControlRoutes } from './control/routes/control.js';
 import { testingRoutes } from './control/routes/testing.js';
+import { tokenControlRoutes } from './control/routes/tokens.js';
 import journal from './control/http/journal.js';
 import faults from './control/http/faults.js';
 import { BODY_LIMIT } from './constants.js';
@@ -66,6 +67,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     // The mock's own control API (control/), behind the same token: it acts on the caller's merchant.
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
+    await protectedScope.register(tokenControlRoutes, opts);
   });
 
   app.addHook('onReady', async () => {

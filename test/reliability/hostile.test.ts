@@ -604,6 +604,7 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   { method: 'POST', path: '/__mock/reset', auth: 'token', write: true },
+  { method: 'POST', path: '/__mock/tokens/expire', auth: 'token', write: true },
   { method: 'GET', path: '/__mock/state', auth: 'token', write: false, yaml: true },
   { method: 'POST', path: '/__mock/state', auth: 'token', write: true },
   {
@@ -1258,6 +1259,10 @@ t.test(
   async (t) => {
     const server = await hostileServer(t);
     const token = await tokenFor(server, DEMO);
+    // No webhook URL: the demo merchant's (the compose receiver) would get retried deliveries that change the
+    // webhooks table while the requests run.
+    const noUrl = await call(server, 'PUT', '/__mock/webhook-url', { url: null }, { token });
+    t.equal(noUrl.body.code, 0, 'the demo merchant sends no webhooks during the test');
     const { impUid } = await seedVictim(server, token);
     const db = server.services.store.db;
     const before = snapshotTables(db);
