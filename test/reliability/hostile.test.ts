@@ -292,6 +292,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/cards/:card_standard_code', auth: 'token', write: false },
   { method: 'GET', path: '/banks', auth: 'token', write: false },
   { method: 'GET', path: '/banks/:bank_standard_code', auth: 'token', write: false },
+  { method: 'GET', path: '/tiers/:tier_code', auth: 'token', write: false },
   // Billing keys
   {
     method: 'POST',
@@ -429,7 +430,14 @@ const ROUTES: RouteSpec[] = [
       ),
       wrong('customer_uid', 'string'),
       set('customer_uid', 'nobody'),
-      BAD_CARD,
+      // Card fields count only for a customer without a key (reference §6.2): a bad card breaks a new one's batch.
+      {
+        field: 'card_number',
+        apply: (rng, b) => {
+          b.customer_uid = `hostile_new_${rng.int(0, 1e9)}`;
+          BAD_CARD.apply(rng, b);
+        },
+      },
     ],
   },
   {
