@@ -2,7 +2,7 @@
 
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
-import type { WebhookAttemptRow, WebhookRow } from '../store/webhooks.js';
+import type { WebhookAttemptRow, WebhookFilter, WebhookRow } from '../store/webhooks.js';
 import { IamportError } from './errors.js';
 import { MerchantService, type Tenant } from './merchants.js';
 
@@ -23,6 +23,26 @@ export interface WebhookDelivery {
   created_at_ms: number;
   attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
 }
+
+export interface WaitOptions {
+  timeout_ms?: number | undefined;
+  /** How many settled deliveries to wait for. */
+  count?: number | undefined;
+  /** Only deliveries for this order count. */
+  merchant_uid?: string | undefined;
+}
+
+export interface WaitResult {
+  /** Matching deliveries still pending. */
+  pending: number;
+  /** Matching deliveries delivered or finally failed. */
+  settled: number;
+  timed_out: boolean;
+  /** The matching deliveries, newest first (at most WAIT_LIST_LIMIT). */
+  deliveries: WebhookDelivery[];
+}
+
+const WAIT_LIST_LIMIT = 100;
 
 /** Deliveries sent at once… */
 const CONCURRENCY = 8;
@@ -143,10 +163,6 @@ export class WebhookService {
     this.pump();
   }
 
-  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
-    return this.store.webhooks.list(MerchantService.scope(tenant), limit).map((row) => this.view(row));
-  }
-
   /** Sends one delivery again now, with a fresh retry budget. */
   resend(tenant: Tenant, id: number): WebhookDelivery {
     const row = this.store.webhooks.find(MerchantService.scope(tenant), id);
@@ -156,13 +172,26 @@ export class WebhookService {
     return this.view(this.store.webhooks.find(MerchantService.scope(tenant), id)!);
   }
 
-  /** Resolves when none of the tenant's deliveries is pending (delivered or finally failed), or after `timeoutMs`. */
-  async waitIdle(tenant: Tenant, timeoutMs: number): Promise<{ pending: number }> {
+  list(tenant: Tenant, limit = 100, filter: WebhookFilter = {}): WebhookDelivery[] {
+    return this.store.webhooks.list(MerchantService.scope(tenant), limit, filter).map((row) => this.view(row));
+  }
+
+  /**
+   * Resolves when the wait is over, or after `timeoutMs` with `timed_out: true`. Without `count` or
+   * `merchant_uid` it is over when none of the tenant's deliveries is pending; with them, when at least `count`
+   * (default 1) deliveries — for that order, if `merchant_uid` is given — were delivered or finally failed.
+   */
+  async wait(tenant: Tenant, { timeout_ms = 10_000, count, merchant_uid }: WaitOptions): Promise<WaitResult> {
     const scope = MerchantService.scope(tenant);
-    const deadline = this.wallMs() + timeoutMs;
+    const target = count ?? (merchant_uid === undefined ? undefined : 1);
+    const deadline = this.wallMs() + timeout_ms;
     for (;;) {
-      const pending = this.store.webhooks.pendingCount(scope);
-      if (pending === 0 || this.wallMs() >= deadline || this.stopped) return { pending };
+      const { pending, settled } = this.store.webhooks.tally(scope, merchant_uid ?? null);
+      const done = target === undefined ? pending === 0 : settled >= target;
+      if (done || this.wallMs() >= deadline || this.stopped) {
+        const deliveries = this.list(tenant, WAIT_LIST_LIMIT, { merchant_uid });
+        return { pending, settled, timed_out: !done, deliveries };
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -25,7 +25,7 @@ import {
   type JournalQuery,
   type OutcomeParams,
   type OutcomesBody,
-  type WaitBody,
+  type WaitParams,
   type WebhookIdParams,
   type WebhookUrlBody,
   type WebhooksQuery,
@@ -46,17 +46,25 @@ export async function testingRoutes(app: FastifyInstance, { services }: { servic
   app.get<{ Querystring: Static<typeof WebhooksQuery> }>(
     `${CONTROL_PREFIX}/webhooks`,
     { schema: listWebhooksSchema },
-    async (request) => ok(webhooks.list(request.tenant, request.query.limit ?? 100)),
+    async (request) => {
+      const { limit = 100, merchant_uid, state } = request.query;
+      return ok(webhooks.list(request.tenant, limit, { merchant_uid, state }));
+    },
   );
   app.post<{ Params: Static<typeof WebhookIdParams> }>(
     `${CONTROL_PREFIX}/webhooks/:id/resend`,
     { schema: resendWebhookSchema },
     async (request) => ok(webhooks.resend(request.tenant, request.params.id)),
   );
-  app.post<{ Body: Static<typeof WaitBody> | undefined }>(
+  app.post<{ Body: Static<typeof WaitParams> | undefined }>(
     `${CONTROL_PREFIX}/webhooks/wait`,
-    { schema: waitWebhooksSchema },
-    async (request) => ok(await webhooks.waitIdle(request.tenant, request.body?.timeout_ms ?? 10_000)),
+    { schema: waitWebhooksSchema.post },
+    async (request) => ok(await webhooks.wait(request.tenant, request.body ?? {})),
+  );
+  app.get<{ Querystring: Static<typeof WaitParams> }>(
+    `${CONTROL_PREFIX}/webhooks/wait`,
+    { schema: waitWebhooksSchema.get },
+    async (request) => ok(await webhooks.wait(request.tenant, request.query)),
   );
 
   // Journal

@@ -5,6 +5,12 @@ import type { Scope } from './payments.js';
 
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 
+/** Narrows a scope's deliveries: those for one order (the body's merchant_uid), those in one state. */
+export interface WebhookFilter {
+  merchant_uid?: string | undefined;
+  state?: WebhookState | undefined;
+}
+
 export interface WebhookRow {
   id: number;
   merchant_id: number;
@@ -37,7 +43,7 @@ export class WebhooksRepository {
   private readonly recordStmt;
   private readonly updateStmt;
   private readonly resendStmt;
-  private readonly pendingCountStmt;
+  private readonly tallyStmt;
   private readonly nextAtStmt;
 
   constructor(db: Db) {
@@ -51,8 +57,11 @@ export class WebhooksRepository {
     this.byIdStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
     );
-    this.listStmt = db.prepare<[number, string, number], WebhookRow>(
-      'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? ORDER BY id DESC LIMIT ?',
+    // A null filter value matches every row.
+    this.listStmt = db.prepare<[number, string, string | null, string | null, number], WebhookRow>(
+      `SELECT * FROM webhooks WHERE merchant_id = ?1 AND tier_code = ?2
+         AND (?3 IS NULL OR json_extract(body, '$.merchant_uid') = ?3) AND (?4 IS NULL OR state = ?4)
+       ORDER BY id DESC LIMIT ?5`,
     );
     this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
@@ -66,8 +75,10 @@ export class WebhooksRepository {
     this.resendStmt = db.prepare<[number, number]>(
       `UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`,
     );
-    this.pendingCountStmt = db.prepare<[number, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND state = 'pending'`,
+    this.tallyStmt = db.prepare<[number, string, string | null], { pending: number; settled: number }>(
+      `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state <> 'pending'), 0) AS settled
+       FROM webhooks WHERE merchant_id = ?1 AND tier_code = ?2
+         AND (?3 IS NULL OR json_extract(body, '$.merchant_uid') = ?3)`,
     );
     this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
       `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
@@ -92,8 +103,10 @@ export class WebhooksRepository {
     return this.byIdStmt.get(scope.merchant_id, scope.tier_code, id);
   }
 
-  list(scope: Scope, limit: number): WebhookRow[] {
-    return this.listStmt.all(scope.merchant_id, scope.tier_code, limit);
+  /** Newest first. */
+  list(scope: Scope, limit: number, filter: WebhookFilter = {}): WebhookRow[] {
+    const { merchant_uid = null, state = null } = filter;
+    return this.listStmt.all(scope.merchant_id, scope.tier_code, merchant_uid, state, limit);
   }
 
   attempts(webhookId: number): WebhookAttemptRow[] {
@@ -112,7 +125,8 @@ export class WebhooksRepository {
     this.resendStmt.run(nowMs, id);
   }
 
-  pendingCount(scope: Scope): number {
-    return this.pendingCountStmt.get(scope.merchant_id, scope.tier_code)!.n;
+  /** How many of a scope's deliveries (for one order, if given) are pending, and how many delivered or failed. */
+  tally(scope: Scope, merchantUid: string | null = null): { pending: number; settled: number } {
+    return this.tallyStmt.get(scope.merchant_id, scope.tier_code, merchantUid)!;
   }
 }

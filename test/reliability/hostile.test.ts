@@ -9,7 +9,7 @@ import t, { type Test } from 'tap';
 import type http from 'node:http';
 import { DEMO, call, issueKey, payAgain, schedulePayments, startServer, tokenFor } from '../helpers.js';
 import qs from 'qs';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { parseQueryString } from '../../src/http/bodies.js';
 import fs from 'node:fs';
 import {
