@@ -34,6 +34,8 @@ export interface WebhookAttemptRow {
   duration_ms: number;
 }
 
+type ListParams = Scope & { merchant_uid: string | null; state: WebhookState | null; limit: number };
+
 export class WebhooksRepository {
   private readonly insertStmt;
   private readonly dueStmt;
@@ -58,10 +60,11 @@ export class WebhooksRepository {
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
     );
     // A null filter value matches every row.
-    this.listStmt = db.prepare<[number, string, string | null, string | null, number], WebhookRow>(
-      `SELECT * FROM webhooks WHERE merchant_id = ?1 AND tier_code = ?2
-         AND (?3 IS NULL OR json_extract(body, '$.merchant_uid') = ?3) AND (?4 IS NULL OR state = ?4)
-       ORDER BY id DESC LIMIT ?5`,
+    this.listStmt = db.prepare<[ListParams], WebhookRow>(
+      `SELECT * FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)
+         AND (@state IS NULL OR state = @state)
+       ORDER BY id DESC LIMIT @limit`,
     );
     this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
@@ -75,10 +78,10 @@ export class WebhooksRepository {
     this.resendStmt = db.prepare<[number, number]>(
       `UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`,
     );
-    this.tallyStmt = db.prepare<[number, string, string | null], { pending: number; settled: number }>(
+    this.tallyStmt = db.prepare<[Scope & { merchant_uid: string | null }], { pending: number; settled: number }>(
       `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state <> 'pending'), 0) AS settled
-       FROM webhooks WHERE merchant_id = ?1 AND tier_code = ?2
-         AND (?3 IS NULL OR json_extract(body, '$.merchant_uid') = ?3)`,
+       FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)`,
     );
     this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
       `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
@@ -106,7 +109,13 @@ export class WebhooksRepository {
   /** Newest first. */
   list(scope: Scope, limit: number, filter: WebhookFilter = {}): WebhookRow[] {
     const { merchant_uid = null, state = null } = filter;
-    return this.listStmt.all(scope.merchant_id, scope.tier_code, merchant_uid, state, limit);
+    return this.listStmt.all({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid,
+      state,
+      limit,
+    });
   }
 
   attempts(webhookId: number): WebhookAttemptRow[] {
@@ -127,6 +136,10 @@ export class WebhooksRepository {
 
   /** How many of a scope's deliveries (for one order, if given) are pending, and how many delivered or failed. */
   tally(scope: Scope, merchantUid: string | null = null): { pending: number; settled: number } {
-    return this.tallyStmt.get(scope.merchant_id, scope.tier_code, merchantUid)!;
+    return this.tallyStmt.get({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid: merchantUid,
+    })!;
   }
 }
