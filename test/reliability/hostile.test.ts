@@ -606,14 +606,31 @@ const ROUTES: RouteSpec[] = [
     body: { url: fixed('http://127.0.0.1:9/hook') },
     breakers: [missing('url'), wrong('url', 'string'), tooLong('url', 2000)],
   },
-  { method: 'GET', path: '/__mock/webhooks', auth: 'token', write: false, query: { limit: pick([1, 1000]) } },
+  {
+    method: 'GET',
+    path: '/__mock/webhooks',
+    auth: 'token',
+    write: false,
+    query: {
+      limit: pick([1, 1000]),
+      merchant_uid: pick(["' OR 1=1", '', 'x'.repeat(81)]),
+      state: pick(['lost', 'failed']),
+    },
+  },
   { method: 'POST', path: '/__mock/webhooks/:id/resend', auth: 'token', write: true, pathSafe: true },
   {
     method: 'POST',
     path: '/__mock/webhooks/wait',
     auth: 'token',
     write: false,
-    body: { timeout_ms: pick([0, 10, 'abc', -1, 1e9]) },
+    body: { timeout_ms: pick([0, 10, 'abc', -1, 1e9]), count: pick([1, 0, 'two']), merchant_uid: pick(['', "')--"]) },
+  },
+  {
+    method: 'GET',
+    path: '/__mock/webhooks/wait',
+    auth: 'token',
+    write: false,
+    query: { timeout_ms: pick([0, 10, -1]), count: pick([1, 0, 1e6]), merchant_uid: pick(['x', "' OR 1=1"]) },
   },
   {
     method: 'GET',
