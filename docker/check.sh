@@ -89,7 +89,8 @@ single=1 compose=1
 for a in "$@"; do
   case "$a" in --no-single) single=0;; --no-compose) compose=0;; esac
 done
-if [ "$single" = 1 ] && [ "$status" -eq 0 ]; then
+# Whenever the image was built, whatever became of the compose stack.
+if [ "$single" = 1 ] && grep -q '^PASS build ' "$log"; then
   testcontainers_recipe 2>&1 | tee -a "$log"
 fi
 took=$(( $(date +%s) - start ))
