@@ -80,7 +80,8 @@ testcontainers_recipe() {
     timeout 300 node --test container.test.mjs) >"$scratch/recipe.log" 2>&1
   local rc=$?
   if [ "$rc" -eq 0 ] && grep -q '^# pass 1$' "$scratch/recipe.log" && grep -q '^# fail 0$' "$scratch/recipe.log"; then
-    echo "PASS testcontainers recipe: GenericContainer $IMAGE, Wait.forHealthCheck(), 1 test passed ($(( $(date +%s) - s )) s)"
+    echo "PASS testcontainers recipe: GenericContainer $IMAGE, Wait.forHealthCheck()," \
+      "1 test passed ($(( $(date +%s) - s )) s)"
   else
     echo "FAIL testcontainers recipe (exit $rc)"; tail -n 40 "$scratch/recipe.log" | sed 's/^/    | /'
   fi

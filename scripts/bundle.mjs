@@ -1,8 +1,8 @@
 // Part of `npm run build`: checks that the control client (dist/client, the `iamport-mock/client` subpath) stays
-// free of server code and dependencies, then bundles the built CLI and its pure-JS dependencies into one ESM file, dist/cli.bundle.js
-// (the package's bin and the Docker image's entry point), so start-up reads and links one module instead of
-// ~800: about 0.34 s from spawn to the first answered getToken instead of 0.7 s. dist/cli.js stays the same CLI
-// unbundled (the tests run both).
+// free of server code and dependencies, then bundles the built CLI and its pure-JS dependencies into one ESM
+// file, dist/cli.bundle.js (the package's bin and the Docker image's entry point), so start-up reads and links
+// one module instead of ~800: about 0.34 s from spawn to the first answered getToken instead of 0.7 s.
+// dist/cli.js stays the same CLI unbundled (the tests run both).
 //
 // Left external (loaded from node_modules as usual):
 // - better-sqlite3: a native addon (.node) found by `bindings` from its own path, cannot be bundled.
@@ -32,8 +32,9 @@ const realDirname = (packages) => ({
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!/__dirname|__filename/.test(text)) return undefined;
       const dir = path.posix.dirname(rel.slice(pkg.length + 1));
+      const root = `require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)}))`;
       const prelude =
-        `var __dirname = require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)})), ${JSON.stringify(dir)});\n` +
+        `var __dirname = require('node:path').join(${root}, ${JSON.stringify(dir)});\n` +
         `var __filename = require('node:path').join(__dirname, ${JSON.stringify(path.posix.basename(rel))});\n`;
       return { contents: prelude + text, loader: 'js', resolveDir: path.dirname(args.path) };
     });

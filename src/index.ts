@@ -11,7 +11,7 @@ import { startMockServer, type MockServerOptions } from './server.js';
 export type { MockServerOptions } from './server.js';
 export type { Config, ConfigInput } from './config.js';
 export { ConfigError } from './config.js';
-export { FixtureError } from './fixtures.js';
+export { FixtureError } from './control/fixtures/parse.js';
 export * from './client/index.js';
 
 export interface MockServer extends AsyncDisposable {

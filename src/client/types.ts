@@ -1,8 +1,8 @@
 // The MockControl interface: what test code can do to a mock, typed from the control API's own TypeBox schemas.
 
 import type { Static } from '@sinclair/typebox';
-import type * as S from '../schemas/mock-control.js';
-import type { Fixtures } from '../schemas/fixtures.js';
+import type * as S from '../control/schemas/control.js';
+import type { Fixtures } from '../control/schemas/fixtures.js';
 import type { AuthAnnotation } from '../schemas/users.js';
 import type { Duration } from './duration.js';
 
@@ -16,7 +16,7 @@ export type TestCard = Static<typeof S.TestCard>;
 export type AdminMerchant = Static<typeof S.AdminMerchant>;
 export type AdminResetResult = Static<typeof S.AdminResetResult>;
 export type AccessToken = Static<typeof AuthAnnotation>;
-export type ClockState = Static<typeof S.ClockState>;
+export type ClockState = Static<typeof S.ClockView>;
 export type ResetResult = Static<typeof S.ResetResult>;
 export type Outcome = Static<typeof S.Outcome>;
 export type FaultInput = Static<typeof S.FaultBody>;

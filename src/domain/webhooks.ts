@@ -1,10 +1,10 @@
-// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with backoff.
+// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with
+// backoff. The delivery log the control API shows is control/domain/webhook-log.ts.
 
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
-import type { WebhookAttemptRow, WebhookFilter, WebhookRow } from '../store/webhooks.js';
-import { IamportError } from './errors.js';
-import { MerchantService, type Tenant } from './merchants.js';
+import type { WebhookRow } from '../store/webhooks.js';
+import type { Tenant } from './merchants.js';
 
 /** The body of §9: what changed, never more. */
 export interface WebhookBody {
@@ -13,36 +13,6 @@ export interface WebhookBody {
   status: 'paid' | 'failed' | 'cancelled';
   cancellation_id?: string;
 }
-
-export interface WebhookDelivery {
-  id: number;
-  url: string;
-  body: WebhookBody;
-  state: WebhookRow['state'];
-  /** Real time (not the merchant clock), UNIX milliseconds. */
-  created_at_ms: number;
-  attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
-}
-
-export interface WaitOptions {
-  timeout_ms?: number | undefined;
-  /** How many settled deliveries to wait for. */
-  count?: number | undefined;
-  /** Only deliveries for this order count. */
-  merchant_uid?: string | undefined;
-}
-
-export interface WaitResult {
-  /** Matching deliveries still pending. */
-  pending: number;
-  /** Matching deliveries delivered or finally failed. */
-  settled: number;
-  timed_out: boolean;
-  /** The matching deliveries, newest first (at most WAIT_LIST_LIMIT). */
-  deliveries: WebhookDelivery[];
-}
-
-const WAIT_LIST_LIMIT = 100;
 
 /** Deliveries sent at once… */
 const CONCURRENCY = 8;
@@ -54,7 +24,7 @@ export class WebhookService {
   /** In-flight deliveries per merchant. */
   private readonly busy = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private isStopped = false;
 
   constructor(
     private readonly store: Store,
@@ -71,7 +41,7 @@ export class WebhookService {
     if (!url) return;
     const now = this.wallMs();
     this.store.webhooks.insert({
-      merchant_id: tenant.merchant.id,
+      merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
       url,
       body: JSON.stringify(body),
@@ -83,13 +53,13 @@ export class WebhookService {
 
   /** Starts sending (after the current transaction and answer), and resumes deliveries left pending by a restart. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     if (this.inFlight.size < CONCURRENCY) {
       // Look past a busy merchant's backlog so others' deliveries are not stuck behind it.
       for (const row of this.store.webhooks.due(this.wallMs(), 500)) {
@@ -104,7 +74,7 @@ export class WebhookService {
   /** Wakes up when the earliest pending retry is due. */
   private armTimer(): void {
     clearTimeout(this.timer);
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const next = this.store.webhooks.nextAttemptAt();
     if (next === null) return;
     this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(next - this.wallMs(), 60_000)));
@@ -142,7 +112,7 @@ export class WebhookService {
       this.inFlight.delete(row.id);
       this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 1) - 1);
     }
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = row.attempts + 1;
     const failedFor = attempts > this.config.webhookRetries;
@@ -163,59 +133,14 @@ export class WebhookService {
     this.pump();
   }
 
-  /** Sends one delivery again now, with a fresh retry budget. */
-  resend(tenant: Tenant, id: number): WebhookDelivery {
-    const row = this.store.webhooks.find(MerchantService.scope(tenant), id);
-    if (!row) throw new IamportError(1, `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`, 404);
-    this.store.webhooks.resend(id, this.wallMs());
-    this.kick();
-    return this.view(this.store.webhooks.find(MerchantService.scope(tenant), id)!);
-  }
-
-  list(tenant: Tenant, limit = 100, filter: WebhookFilter = {}): WebhookDelivery[] {
-    return this.store.webhooks.list(MerchantService.scope(tenant), limit, filter).map((row) => this.view(row));
-  }
-
-  /**
-   * Resolves when the wait is over, or after `timeoutMs` with `timed_out: true`. Without `count` or
-   * `merchant_uid` it is over when none of the tenant's deliveries is pending; with them, when at least `count`
-   * (default 1) deliveries — for that order, if `merchant_uid` is given — were delivered or finally failed.
-   */
-  async wait(tenant: Tenant, { timeout_ms = 10_000, count, merchant_uid }: WaitOptions): Promise<WaitResult> {
-    const scope = MerchantService.scope(tenant);
-    const target = count ?? (merchant_uid === undefined ? undefined : 1);
-    const deadline = this.wallMs() + timeout_ms;
-    for (;;) {
-      const { pending, settled } = this.store.webhooks.tally(scope, merchant_uid ?? null);
-      const done = target === undefined ? pending === 0 : settled >= target;
-      if (done || this.wallMs() >= deadline || this.stopped) {
-        const deliveries = this.list(tenant, WAIT_LIST_LIMIT, { merchant_uid });
-        return { pending, settled, timed_out: !done, deliveries };
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** True once the server is closing: nothing more is sent. */
+  get stopped(): boolean {
+    return this.isStopped;
   }
 
   stop(): void {
-    this.stopped = true;
+    this.isStopped = true;
     clearTimeout(this.timer);
     for (const c of this.inFlight.values()) c.abort(new Error('server closing'));
-  }
-
-  private view(row: WebhookRow): WebhookDelivery {
-    return {
-      id: row.id,
-      url: row.url,
-      body: JSON.parse(row.body) as WebhookBody,
-      state: row.state,
-      created_at_ms: row.created_at,
-      attempts: this.store.webhooks.attempts(row.id).map((a: WebhookAttemptRow) => ({
-        at_ms: a.at,
-        url: a.url,
-        status: a.status,
-        error: a.error,
-        duration_ms: a.duration_ms,
-      })),
-    };
   }
 }

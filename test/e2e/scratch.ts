@@ -19,8 +19,9 @@ export interface Result {
  * (npm_config_local_prefix would make `npm install` write into this repository); a user's npm settings are kept.
  */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep =
-    /^npm_config_(registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig)$/i;
+  const names =
+    'registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig';
+  const keep = new RegExp(`^npm_config_(${names})$`, 'i');
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_') && (!/^npm_/i.test(k) || keep.test(k))),
   );
@@ -71,5 +72,10 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-lines).join('\n');
 
 /** npm's words for "the registry could not be reached" (as opposed to a broken package). */
-export const OFFLINE =
-  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
+export const OFFLINE = new RegExp(
+  [
+    '\\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED',
+    '|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\\/\\/\\S+ failed)\\b',
+  ].join(''),
+  'i',
+);

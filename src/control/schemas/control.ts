@@ -2,10 +2,10 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
+import type {} from '../../schemas/common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from '../../schemas/common.js';
 
-// The response objects are exported on their own so the typed control client (src/client) derives its types from
+// The answers' objects are exported on their own: the typed control client (src/client) derives its types from
 // them with Static<>.
 
 export const Health = Type.Object({
@@ -14,14 +14,14 @@ export const Health = Type.Object({
   db: Type.Literal('ok'),
   uptime: Type.Integer({ description: 'seconds since the process started' }),
 });
-export const healthSchema: FastifySchema = {
+export const healthSchema = {
   tags: ['mock-control'],
   summary: 'Health: database reachable, server version',
   response: {
     200: Envelope(Health, 'healthy'),
-    503: { ...ErrorEnvelope, description: 'the database does not answer' },
+    503: ErrorAnswer('the database does not answer'),
   },
-};
+} satisfies FastifySchema;
 
 export const ClockBody = Type.Object(
   {
@@ -42,7 +42,7 @@ export const ClockBody = Type.Object(
   { minProperties: 1, examples: [{ advance: 2_592_000 }] },
 );
 
-export const RunSummary = Type.Object(
+const RunSummary = Type.Object(
   {
     ran: Type.Integer({ description: 'schedules executed because the clock moved' }),
     paid: Type.Integer(),
@@ -51,31 +51,32 @@ export const RunSummary = Type.Object(
   { description: 'the schedules that became due and ran before this answer' },
 );
 
-export const ClockState = Type.Object({
+export const ClockView = Type.Object({
   now: Type.Integer({ description: "the merchant's now, UNIX seconds" }),
   offset: Type.Integer({ description: 'seconds ahead of real time' }),
   frozen: Type.Boolean(),
   executed: RunSummary,
 });
-const ClockView = Envelope(ClockState, "the merchant's clock");
+const ClockEnvelope = Envelope(ClockView, "the merchant's clock");
 
-export const clockSchema: Record<'get' | 'post', FastifySchema> = {
+export const clockSchema = {
   get: {
     tags: ['mock-control'],
     summary: "Read the caller's merchant clock",
     security: SECURITY,
-    response: { 200: ClockView, ...AUTH_ERRORS },
+    response: { 200: ClockEnvelope, ...AUTH_ERRORS },
   },
   post: {
     tags: ['mock-control'],
     summary: "Move, freeze or unfreeze the caller's merchant clock",
     description:
-      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule that became due and answers after they ran. The clock never moves back.',
+      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule ' +
+      'that became due and answers after they ran. The clock never moves back.',
     security: SECURITY,
     body: ClockBody,
-    response: { 200: ClockView, 400: ErrorEnvelope, ...AUTH_ERRORS },
+    response: { 200: ClockEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
   },
-};
+} satisfies Record<'get' | 'post', FastifySchema>;
 
 export const TestCard = Type.Object({
   card_number: Type.String(),
@@ -83,26 +84,30 @@ export const TestCard = Type.Object({
   reason: Type.String(),
   description: Type.String(),
 });
-export const testCardsSchema: FastifySchema = {
+export const testCardsSchema = {
   tags: ['mock-control'],
   summary: 'The test-card catalogue (read-only)',
   description:
-    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as fail_reason. Every other number is a good card.',
+    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue ' +
+    'and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as ' +
+    'fail_reason. Every other number is a good card.',
   response: { 200: Envelope(Type.Array(TestCard), 'the catalogue') },
-};
+} satisfies FastifySchema;
 
 const controlTags = (tag: string) => ({ tags: [tag], security: SECURITY });
 const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) =>
   Envelope(response, description);
 
 export const ResetResult = Type.Object({ imp_key: Type.String(), tier_code: Type.String() });
-export const resetSchema: FastifySchema = {
+export const resetSchema = {
   ...controlTags('mock-control'),
   summary: "Wipe the caller's merchant",
   description:
-    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that tier’s data. Tokens, PG settings and tiers stay.',
+    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole ' +
+    'merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that ' +
+    'tier’s data. Tokens, PG settings and tiers stay.',
   response: { 200: Done('wiped', ResetResult), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WebhookUrlBody = Type.Object({
   url: Type.Union(
@@ -116,14 +121,15 @@ export const WebhookUrlBody = Type.Object({
   ),
 });
 export const WebhookUrlResult = Type.Object({ url: Nullable(Type.String()) });
-export const webhookUrlSchema: FastifySchema = {
+export const webhookUrlSchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
   description:
-    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
+    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant ' +
+    'has none.',
   body: WebhookUrlBody,
   response: { 200: Done('the URL', WebhookUrlResult), 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WebhookState = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
 export const WebhookDelivery = Type.Object({
@@ -158,20 +164,20 @@ export const WebhooksQuery = Type.Object({
   merchant_uid: Type.Optional(MerchantUidFilter),
   state: Type.Optional(WebhookState),
 });
-export const listWebhooksSchema: FastifySchema = {
+export const listWebhooksSchema = {
   ...controlTags('mock-webhooks'),
   summary: 'The webhook delivery log (newest first), every attempt included; filter by order or state',
   querystring: WebhooksQuery,
   response: { 200: Envelope(Type.Array(WebhookDelivery), 'deliveries'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WebhookIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export const resendWebhookSchema: FastifySchema = {
+export const resendWebhookSchema = {
   ...controlTags('mock-webhooks'),
   summary: 'Send a delivery again now (with a fresh retry budget)',
   params: WebhookIdParams,
   response: { 200: Envelope(WebhookDelivery, 'the delivery'), 404: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WaitParams = Type.Object({
   timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })),
@@ -193,7 +199,7 @@ const waitDescription =
   'timeout_ms passes first the answer is still code 0 (a wait that ends is not a failure of the call) with ' +
   '`timed_out: true`.';
 const waitResponse = { 200: Done('the wait is over, or timed out', WaitResult), 400: ErrorEnvelope, ...AUTH_ERRORS };
-export const waitWebhooksSchema: Record<'post' | 'get', FastifySchema> = {
+export const waitWebhooksSchema = {
   post: {
     ...controlTags('mock-webhooks'),
     summary: 'Wait for the merchant’s webhooks: none pending, N settled, or one for an order',
@@ -208,7 +214,7 @@ export const waitWebhooksSchema: Record<'post' | 'get', FastifySchema> = {
     querystring: WaitParams,
     response: waitResponse,
   },
-};
+} satisfies Record<'post' | 'get', FastifySchema>;
 
 export const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),
@@ -233,7 +239,7 @@ export const JournalEntry = Type.Object({
   response: Type.Unknown({ description: 'body as answered, secrets redacted' }),
 });
 export const JournalPage = Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) });
-export const journalSchema: FastifySchema = {
+export const journalSchema = {
   ...controlTags('mock-journal'),
   summary: 'Requests the merchant made to the iamport routes (oldest first)',
   querystring: JournalQuery,
@@ -241,20 +247,20 @@ export const journalSchema: FastifySchema = {
     200: Envelope(JournalPage, 'matching requests'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 export const JournalCount = Type.Object({ count: Type.Integer() });
-export const journalCountSchema: FastifySchema = {
+export const journalCountSchema = {
   ...controlTags('mock-journal'),
   summary: 'How many journal entries match',
   querystring: JournalQuery,
   response: { 200: Done('the count', JournalCount), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 export const JournalCleared = Type.Object({ cleared: Type.Integer() });
-export const clearJournalSchema: FastifySchema = {
+export const clearJournalSchema = {
   ...controlTags('mock-journal'),
   summary: "Clear the merchant's journal",
   response: { 200: Done('cleared', JournalCleared), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const FaultBody = Type.Object({
   method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
@@ -277,7 +283,8 @@ export const FaultBody = Type.Object({
     ],
     {
       description:
-        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
+        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never ' +
+        'answer; commit_then_drop: do the work, then reset instead of answering',
     },
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
@@ -289,31 +296,31 @@ export const FaultBody = Type.Object({
   probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
 });
 export const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), fired: Type.Integer() })]);
-export const addFaultSchema: FastifySchema = {
+export const addFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Add a fault injection rule',
   body: FaultBody,
   response: { 200: Envelope(FaultRule, 'the rule'), 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
-export const listFaultsSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const listFaultsSchema = {
   ...controlTags('mock-faults'),
   summary: "The merchant's fault rules",
   response: { 200: Envelope(Type.Array(FaultRule), 'rules'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 export const FaultIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const FaultDeleted = Type.Object({ id: Type.Integer() });
-export const deleteFaultSchema: FastifySchema = {
+export const deleteFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete one fault rule',
   params: FaultIdParams,
   response: { 200: Done('deleted', FaultDeleted), 404: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 export const FaultsCleared = Type.Object({ deleted: Type.Integer() });
-export const clearFaultsSchema: FastifySchema = {
+export const clearFaultsSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete every fault rule',
   response: { 200: Done('deleted', FaultsCleared), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const Outcome = Type.Object({
   status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
@@ -324,12 +331,14 @@ export const Outcome = Type.Object({
 export const OutcomesBody = Type.Object({ outcomes: Type.Array(Outcome, { maxItems: 1000 }) });
 export const OutcomeParams = Type.Object({ customer_uid: Type.String({ minLength: 1, maxLength: 80 }) });
 const OutcomesEnvelope = Envelope(Type.Array(Outcome), 'the outcomes still to come, next first');
-export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = {
+export const outcomesSchemas = {
   put: {
     ...controlTags('mock-faults'),
     summary: 'Script the next charges of a billing key',
     description:
-      'again and schedule executions of this key take their result from the front of this list (then the card decides again), e.g. [{"status":"failed","fail_reason":"[8330] 잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
+      'again and schedule executions of this key take their result from the front of this list (then the card ' +
+      'decides again), e.g. [{"status":"failed","fail_reason":"[8330] ' +
+      '잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
     params: OutcomeParams,
     body: OutcomesBody,
     response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -346,39 +355,41 @@ export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = 
     params: OutcomeParams,
     response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
   },
-};
+} satisfies Record<'put' | 'get' | 'delete', FastifySchema>;
 
-export const exportStateSchema: FastifySchema = {
+export const exportStateSchema = {
   ...controlTags('mock-control'),
   summary: "Export the caller's merchant as a fixtures YAML document",
   description:
-    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
+    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is ' +
+    'never exported.',
   produces: ['application/yaml'],
   response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 export const ImportResult = Type.Object({
   billing_keys: Type.Integer(),
   payments: Type.Integer(),
   schedules: Type.Integer(),
   prepares: Type.Integer(),
 });
-export const importStateSchema: FastifySchema = {
+export const importStateSchema = {
   ...controlTags('mock-control'),
   summary: "Replace the caller's merchant with a fixtures document",
   description:
-    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant ' +
+    'is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
   consumes: ['application/yaml', 'application/json'],
   response: {
     200: Done('imported', ImportResult),
     400: ErrorEnvelope,
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 
 const adminSecurity = { tags: ['mock-admin'], security: [{ admin: [] }] };
 const AdminErrors = {
-  401: { ...ErrorEnvelope, description: 'wrong or missing X-Admin-Token' },
-  404: { ...ErrorEnvelope, description: 'the admin API is off (no --admin-token)' },
+  401: ErrorAnswer('wrong or missing X-Admin-Token'),
+  404: ErrorAnswer('the admin API is off (no --admin-token)'),
 };
 export const AdminMerchant = Type.Object({
   imp_key: Type.String(),
@@ -389,14 +400,17 @@ export const AdminMerchant = Type.Object({
   clock_offset: Type.Integer(),
   frozen: Type.Boolean(),
 });
-export const adminMerchantsSchema: FastifySchema = {
+export const adminMerchantsSchema = {
   ...adminSecurity,
   summary: 'List every merchant',
-  response: { 200: Envelope(Type.Array(AdminMerchant), 'merchants'), ...AdminErrors },
-};
+  response: {
+    200: Envelope(Type.Array(AdminMerchant), 'merchants'),
+    ...AdminErrors,
+  },
+} satisfies FastifySchema;
 export const AdminResetResult = Type.Object({ merchants: Type.Integer() });
-export const adminResetSchema: FastifySchema = {
+export const adminResetSchema = {
   ...adminSecurity,
   summary: 'Reset everything: open-mode merchants are removed, fixture merchants wiped and re-seeded',
   response: { 200: Done('reset', AdminResetResult), ...AdminErrors },
-};
+} satisfies FastifySchema;
