@@ -88,7 +88,9 @@ t.test(
       install.code,
       0,
       `npm install ${url} exits 0 (${seconds} s)` +
-        (install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`),
+        (install.code === 0
+          ? ''
+          : `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`),
     );
     if (install.code !== 0) return;
 
