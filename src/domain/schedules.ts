@@ -140,10 +140,11 @@ export class ScheduleService {
         seen.add(item.merchant_uid);
         checkWholeAmount('schedules.amount', item.amount, item.currency);
       }
+      // Card fields count only when the customer has no key yet (reference §6.2): an existing key is charged
+      // as it is, whatever card fields the client library fills in.
       const key =
-        input.card_number !== undefined
-          ? this.billingKeys.issueKey(tenant, input.customer_uid, input)
-          : this.billingKeys.find(tenant, input.customer_uid);
+        this.billingKeys.find(tenant, input.customer_uid) ??
+        (input.card_number !== undefined ? this.billingKeys.issueKey(tenant, input.customer_uid, input) : undefined);
       if (!key) throw new IamportError(1, SCHEDULE.noCustomer);
       if (input.checking_amount) {
         // Approve-and-cancel: proves the card can be charged, and leaves no payment behind (reference §15 row 9).

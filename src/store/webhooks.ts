@@ -42,6 +42,7 @@ export interface WebhookAttemptRow {
   duration_ms: number;
 }
 
+
 export class WebhooksRepository {
   private readonly insertStmt;
   private readonly dueStmt;
@@ -51,7 +52,7 @@ export class WebhooksRepository {
   private readonly recordStmt;
   private readonly updateStmt;
   private readonly resendStmt;
-  private readonly pendingCountStmt;
+  private readonly tallyStmt;
   private readonly nextAtStmt;
 
   constructor(db: Db) {
@@ -86,8 +87,10 @@ export class WebhooksRepository {
     this.resendStmt = db.prepare<[number, number]>(
       `UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`,
     );
-    this.pendingCountStmt = db.prepare<[number, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND state = 'pending'`,
+    this.tallyStmt = db.prepare<[Scope & { merchant_uid: string | null }], { pending: number; settled: number }>(
+      `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state <> 'pending'), 0) AS settled
+       FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)`,
     );
     this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
       `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
@@ -141,7 +144,12 @@ export class WebhooksRepository {
     this.resendStmt.run(nowMs, id);
   }
 
-  pendingCount(scope: Scope): number {
-    return this.pendingCountStmt.get(scope.merchant_id, scope.tier_code)!.n;
+  /** How many of a scope's deliveries (for one order, if given) are pending, and how many delivered or failed. */
+  tally(scope: Scope, merchantUid: string | null = null): { pending: number; settled: number } {
+    return this.tallyStmt.get({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid: merchantUid,
+    })!;
   }
 }

@@ -84,8 +84,14 @@ t.test(
     const install = await npmInstall(t, consumer, url, localSqlitePrebuild(ROOT, prebuilds));
     if (!install) return;
     const seconds = Math.round((Date.now() - started) / 1000);
-    const failure = `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`;
-    t.equal(install.code, 0, `npm install ${url} exits 0 (${seconds} s)${install.code === 0 ? '' : failure}`);
+    t.equal(
+      install.code,
+      0,
+      `npm install ${url} exits 0 (${seconds} s)` +
+        (install.code === 0
+          ? ''
+          : `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`),
+    );
     if (install.code !== 0) return;
 
     const installed = path.join(consumer, 'node_modules', PKG.name);

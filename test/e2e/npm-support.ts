@@ -80,10 +80,8 @@ export const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-li
 
 /** npm's words for "the registry could not be reached" (as opposed to a broken package). */
 export const OFFLINE = new RegExp(
-  [
-    '\\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED',
-    '|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\\/\\/\\S+ failed)\\b',
-  ].join(''),
+  '\\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT' +
+    '|network request to .* failed|request to https?://\\S+ failed)\\b',
   'i',
 );
 
