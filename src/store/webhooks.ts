@@ -42,7 +42,6 @@ export interface WebhookAttemptRow {
   duration_ms: number;
 }
 
-
 export class WebhooksRepository {
   private readonly insertStmt;
   private readonly dueStmt;

@@ -73,8 +73,7 @@ t.test('admin reset-everything restores every fixture merchant exactly as at sta
   const plain = `merchants:\n  - imp_key: ${SHOP.imp_key}\n    pg_settings: [{ pg_provider: kakaopay, pg_id: K1 }]\n`;
   t.equal((await importState(server, token, plain)).status, 200, 'an import dropped the tier and the data');
   t.equal((await call(server, 'POST', '/__mock/clock', { advance: 86_400 }, { token })).status, 200, 'clock moved');
-  // Tokens follow the merchant clock: read the changed state with one valid on the moved clock.
-  // (getToken on the moved clock drops the expired one.)
+  // A token fetched after the clock move (whether it is the same one depends on the token clock option).
   const movedToken = await tokenFor(server, SHOP);
   const moved = parseYaml(await exportState(server, movedToken)).merchants[0];
   t.match(moved, { clock: { offset: 86_400 }, pg_settings: [{ pg_provider: 'kakaopay' }] }, 'the merchant changed');
@@ -111,7 +110,7 @@ t.test('import replaces the merchant wholly: agency, tiers, PG settings, webhook
   const first = await importState(server, token, agencyDoc);
   t.equal(first.status, 200, 'import: 200');
   t.match(first.body, { code: 0, response: { billing_keys: 1, payments: 1 } }, 'import: the summary');
-  // The imported clock stands an hour ahead, past the old token's life: sign in again.
+  // The imported clock stands an hour ahead: sign in again, as a client would after a 401.
   token = await tokenFor(server, creds);
   const exported = parseYaml(await exportState(server, token)).merchants[0];
   t.match(
