@@ -6,7 +6,7 @@ import { IamportError, badRequest } from './errors.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import type { WebhookService } from './webhooks.js';
 import { newCancellationId, receiptUrl } from './pg.js';
-import { cents, checkWholeAmount, fromCents } from './money.js';
+import { checkAmount, fromMinor, toMinor } from './money.js';
 
 export const NOTHING_TO_CANCEL = '취소할 결제건이 존재하지 않습니다.';
 export const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
@@ -43,18 +43,22 @@ export class CancelService {
         : this.store.payments.findSucceeded(scope, input.merchant_uid!);
       if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled'))
         throw new IamportError(1, NOTHING_TO_CANCEL);
-      checkWholeAmount('amount', input.amount, payment.currency);
-      checkWholeAmount('tax_free', input.tax_free, payment.currency);
+      const currency = payment.currency;
+      checkAmount('amount', input.amount, currency);
+      checkAmount('tax_free', input.tax_free, currency);
+      checkAmount('vat_amount', input.vat_amount, currency);
+      checkAmount('checksum', input.checksum, currency);
 
-      const remaining = cents(payment.amount) - cents(payment.cancel_amount);
+      // In minor units (won, cents): exact sums, and a cancel can never exceed what was paid.
+      const remaining = toMinor(payment.amount, currency) - toMinor(payment.cancel_amount, currency);
       if (remaining <= 0) throw new IamportError(1, ALREADY_CANCELLED);
-      if (input.checksum !== undefined && input.checksum !== null && cents(input.checksum) !== remaining) {
+      if (input.checksum !== undefined && input.checksum !== null && toMinor(input.checksum, currency) !== remaining) {
         throw new IamportError(-1, CHECKSUM_MISMATCH);
       }
-      const amount = input.amount ? cents(input.amount) : remaining;
+      const amount = input.amount ? toMinor(input.amount, currency) : remaining;
       if (amount > remaining) throw new IamportError(-1, OVER_CANCEL);
       const taxFree = input.tax_free ?? 0;
-      if (cents(taxFree) > amount)
+      if (toMinor(taxFree, currency) > amount)
         throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)');
 
       const now = this.merchants.now(tenant);
@@ -65,7 +69,7 @@ export class CancelService {
         payment_id: payment.id,
         cancellation_id: cancellationId,
         pg_tid: pgTid,
-        amount: fromCents(amount),
+        amount: fromMinor(amount, currency),
         tax_free: taxFree,
         vat_amount: input.vat_amount ?? null,
         reason,
@@ -74,7 +78,7 @@ export class CancelService {
       });
       this.store.payments.applyCancel({
         id: payment.id,
-        cancel_amount: fromCents(cents(payment.cancel_amount) + amount),
+        cancel_amount: fromMinor(toMinor(payment.cancel_amount, currency) + amount, currency),
         cancel_reason: reason,
         cancelled_at: now,
       });

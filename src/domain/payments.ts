@@ -8,7 +8,7 @@ import type { CardInput } from './card-validation.js';
 import { expiryEnd } from './card-validation.js';
 import { authorizeCard } from './cards.js';
 import { IamportError, badRequest } from './errors.js';
-import { checkWholeAmount } from './money.js';
+import { checkAmount, toMinor } from './money.js';
 import { MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
 import type { Secrets } from './secrets.js';
@@ -179,11 +179,13 @@ export class PaymentService {
     }
   }
 
-  /** Amount rules the request schema cannot express. */
-  checkAmounts(input: OrderInput): void {
-    checkWholeAmount('amount', input.amount, input.currency);
-    if ((input.tax_free ?? 0) > input.amount)
-      throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)');
+  /** Amount rules the request schema cannot express: the currency's decimals, and tax_free within the amount. */
+  checkAmounts(input: OrderInput, field = ''): void {
+    checkAmount(`${field}amount`, input.amount, input.currency);
+    checkAmount(`${field}tax_free`, input.tax_free, input.currency);
+    checkAmount(`${field}vat_amount`, input.vat_amount, input.currency);
+    if (toMinor(input.tax_free ?? 0, input.currency) > toMinor(input.amount, input.currency))
+      throw badRequest(`${field}tax_free 파라메터의 값이 올바르지 않습니다. (면세금액이 결제금액보다 클 수 없습니다)`);
   }
 
   /** Why the "card company" declines this charge, or null when it approves. */

@@ -3,7 +3,7 @@
 import type { Store } from '../store/index.js';
 import type { PrepareRow } from '../store/prepares.js';
 import { IamportError } from './errors.js';
-import { checkWholeAmount } from './money.js';
+import { checkAmount } from './money.js';
 import type { MerchantService, Tenant } from './merchants.js';
 
 export const PREPARE_NOT_FOUND = '사전등록된 결제정보가 존재하지 않습니다.';
@@ -34,7 +34,7 @@ export class PrepareService {
   ) {}
 
   register(tenant: Tenant, input: PrepareInput): Prepared {
-    checkWholeAmount('amount', input.amount, input.currency);
+    checkAmount('amount', input.amount, input.currency);
     return this.store.transaction(() => {
       if (this.find(tenant, input.merchant_uid)) throw new IamportError(1, PREPARE_EXISTS);
       const now = this.merchants.now(tenant);
@@ -56,7 +56,7 @@ export class PrepareService {
     return this.store.transaction(() => {
       const existing = this.get(tenant, input.merchant_uid);
       const currency = input.currency ?? existing.currency;
-      checkWholeAmount('amount', input.amount, currency);
+      checkAmount('amount', input.amount, currency);
       this.store.prepares.update({
         merchant_id: tenant.merchant.id,
         tier_code: tenant.tier_code,

@@ -5,7 +5,7 @@ import type { PaymentRow } from '../store/payments.js';
 import type { ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
 import type { BillingKeyService, IssueInput } from './billing-keys.js';
 import { IamportError, badRequest } from './errors.js';
-import { checkWholeAmount } from './money.js';
+import { checkAmount } from './money.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import { kstStamp } from './pg.js';
 import { assertPageExists, paged, type Paged } from './paging.js';
@@ -135,7 +135,9 @@ export class ScheduleService {
           throw new IamportError(1, DUPLICATE_SCHEDULE);
         }
         seen.add(item.merchant_uid);
-        checkWholeAmount('schedules.amount', item.amount, item.currency);
+        checkAmount('schedules.amount', item.amount, item.currency);
+        checkAmount('schedules.tax_free', item.tax_free, item.currency);
+        checkAmount('schedules.vat_amount', item.vat_amount, item.currency);
       }
       const key =
         input.card_number !== undefined

@@ -8,6 +8,7 @@ import type { BillingKeyFixture, MerchantFixture, PaymentFixture, ScheduleFixtur
 import { identifyCard } from './card-companies.js';
 import { authorizeCard } from './cards.js';
 import { badRequest } from './errors.js';
+import { checkAmount, DEFAULT_CURRENCY, fromMinor, toMinor } from './money.js';
 import type { Secrets } from './secrets.js';
 import type { MerchantService } from './merchants.js';
 import type { BillingKeyService } from './billing-keys.js';
@@ -177,7 +178,8 @@ export class StateService {
     each('billing_keys', data.billing_keys, (k, at) => this.importKey(merchant, k, now, at));
     each('payments', data.payments, (p) => this.importPayment(merchant, p, now));
     each('schedules', data.schedules, (s) => this.importSchedule(merchant, s, now));
-    each('prepares', data.prepares, (p) =>
+    each('prepares', data.prepares, (p) => {
+      checkAmount('amount', p.amount, p.currency);
       this.store.prepares.insert({
         merchant_id: merchant.id,
         tier_code: tierOf(p),
@@ -186,8 +188,8 @@ export class StateService {
         currency: p.currency ?? 'KRW',
         created_at: fixtureTime(p.created_at, now) ?? now,
         updated_at: fixtureTime(p.updated_at, now) ?? now,
-      }),
-    );
+      });
+    });
     return {
       billing_keys: data.billing_keys?.length ?? 0,
       payments: data.payments?.length ?? 0,
@@ -230,6 +232,23 @@ export class StateService {
     const t = (v: number | string | undefined) => fixtureTime(v, now);
     const startedAt = t(p.started_at) ?? now;
     const cancels = (p.cancel_history ?? []).map((c) => ({ ...c, cancelled_at: fixtureTime(c.cancelled_at, now) }));
+    const currency = p.currency ?? DEFAULT_CURRENCY;
+    for (const field of ['amount', 'cancel_amount', 'tax_free', 'vat_amount'] as const)
+      checkAmount(field, p[field], currency);
+    cancels.forEach((c, i) => {
+      checkAmount(`cancel_history[${i}].amount`, c.amount, currency);
+      checkAmount(`cancel_history[${i}].tax_free`, c.tax_free, currency);
+      checkAmount(`cancel_history[${i}].vat_amount`, c.vat_amount, currency);
+    });
+    // Summed in minor units; more cancelled than paid is a payment no cancel could have made.
+    const cancelled =
+      p.cancel_amount ??
+      fromMinor(
+        cancels.reduce((sum, c) => sum + toMinor(c.amount, currency), 0),
+        currency,
+      );
+    if (toMinor(cancelled, currency) > toMinor(p.amount, currency))
+      throw badRequest(`cancel_amount(${cancelled})가 결제금액(${p.amount})보다 큽니다.`);
     const row = this.store.payments.insertStored({
       merchant_id: merchant.id,
       tier_code: tierOf(p),
@@ -237,10 +256,10 @@ export class StateService {
       merchant_uid: p.merchant_uid,
       status: p.status,
       amount: p.amount,
-      cancel_amount: p.cancel_amount ?? cancels.reduce((sum, c) => sum + c.amount, 0),
+      cancel_amount: cancelled,
       tax_free: p.tax_free ?? 0,
       vat_amount: p.vat_amount ?? null,
-      currency: p.currency ?? 'KRW',
+      currency,
       name: p.name ?? null,
       pay_method: p.pay_method ?? 'card',
       channel: p.channel ?? 'api',
@@ -290,6 +309,7 @@ export class StateService {
 
   private importSchedule(merchant: MerchantRow, s: ScheduleFixture, now: number): void {
     const scheduleAt = fixtureTime(s.schedule_at, now);
+    for (const field of ['amount', 'tax_free', 'vat_amount'] as const) checkAmount(field, s[field], s.currency);
     const key = this.store.billingKeys.find(merchant.id, tierOf(s), s.customer_uid);
     this.store.schedules.insert({
       merchant_id: merchant.id,
