@@ -23,6 +23,11 @@ export interface Config {
   webhookTimeout: number;
   adminToken: string | null;
   journalLimit: number;
+  requestTimeout: number;
+  headersTimeout: number;
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  maxHeaderSize: number;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -172,6 +177,46 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     default: 1000,
     description: "requests kept in each merchant's journal (oldest dropped first; 0 turns the journal off)",
   },
+  {
+    key: 'requestTimeout',
+    flag: 'request-timeout',
+    env: 'IAMPORT_MOCK_REQUEST_TIMEOUT',
+    kind: 'count',
+    default: 30_000,
+    description: 'milliseconds a client has to send a whole request, headers and body (408 after; 0: no limit)',
+  },
+  {
+    key: 'headersTimeout',
+    flag: 'headers-timeout',
+    env: 'IAMPORT_MOCK_HEADERS_TIMEOUT',
+    kind: 'count',
+    default: 10_000,
+    description: 'milliseconds a client has to send the request headers (408 after; at most requestTimeout)',
+  },
+  {
+    key: 'connectionTimeout',
+    flag: 'connection-timeout',
+    env: 'IAMPORT_MOCK_CONNECTION_TIMEOUT',
+    kind: 'count',
+    default: 600_000,
+    description: 'milliseconds a connection may stay silent before it is closed, answer pending or not (0: never)',
+  },
+  {
+    key: 'keepAliveTimeout',
+    flag: 'keep-alive-timeout',
+    env: 'IAMPORT_MOCK_KEEP_ALIVE_TIMEOUT',
+    kind: 'positive',
+    default: 72_000,
+    description: 'milliseconds an idle keep-alive connection stays open between requests',
+  },
+  {
+    key: 'maxHeaderSize',
+    flag: 'max-header-size',
+    env: 'IAMPORT_MOCK_MAX_HEADER_SIZE',
+    kind: 'positive',
+    default: 16_384,
+    description: 'bytes of request line and headers accepted (431 beyond)',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -239,7 +284,17 @@ export function resolveConfig(
       config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
     else config[spec.key] = cli && spec.cliDefault !== undefined ? spec.cliDefault : spec.default;
   }
-  return config as unknown as Config;
+  return checkCombination(config as unknown as Config);
+}
+
+/** Rules between options. */
+function checkCombination(config: Config): Config {
+  if (config.requestTimeout > 0 && (config.headersTimeout === 0 || config.headersTimeout > config.requestTimeout)) {
+    throw new ConfigError(
+      `invalid headersTimeout ${config.headersTimeout}: it must be at most requestTimeout (${config.requestTimeout})`,
+    );
+  }
+  return config;
 }
 
 /** The flag table for node:util parseArgs. */

@@ -20,6 +20,11 @@ t.test('with nothing given, every option takes its documented library default', 
     webhookTimeout: 10_000,
     adminToken: null,
     journalLimit: 1000,
+    requestTimeout: 30_000,
+    headersTimeout: 10_000,
+    connectionTimeout: 600_000,
+    keepAliveTimeout: 72_000,
+    maxHeaderSize: 16_384,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -52,6 +57,11 @@ t.test('environment variables set every option, converted to its type', async (t
       IAMPORT_MOCK_WEBHOOK_TIMEOUT: '250',
       IAMPORT_MOCK_ADMIN_TOKEN: 'admin-secret',
       IAMPORT_MOCK_JOURNAL_LIMIT: '0',
+      IAMPORT_MOCK_REQUEST_TIMEOUT: '0',
+      IAMPORT_MOCK_HEADERS_TIMEOUT: '500',
+      IAMPORT_MOCK_CONNECTION_TIMEOUT: '0',
+      IAMPORT_MOCK_KEEP_ALIVE_TIMEOUT: '5',
+      IAMPORT_MOCK_MAX_HEADER_SIZE: '4096',
     },
   );
   t.same(config, {
@@ -70,6 +80,11 @@ t.test('environment variables set every option, converted to its type', async (t
     webhookTimeout: 250,
     adminToken: 'admin-secret',
     journalLimit: 0,
+    requestTimeout: 0,
+    headersTimeout: 500,
+    connectionTimeout: 0,
+    keepAliveTimeout: 5,
+    maxHeaderSize: 4096,
   });
 });
 
