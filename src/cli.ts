@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions, resolveConfig, type Config } from './config.js';
 import { FixtureError, applyFixtures, countItems, readFixtures } from './fixtures.js';
+import { ServerKeyError } from './store/server-key.js';
 import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
@@ -192,7 +193,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`iamport-mock: ${e.message}\nRun "iamport-mock --help" for usage.\n`);
       process.exit(2);
     }
-    if (e instanceof ConfigError || e instanceof FixtureError) {
+    if (e instanceof ConfigError || e instanceof FixtureError || e instanceof ServerKeyError) {
       process.stderr.write(`iamport-mock: ${e.message}\n`);
       process.exit(2);
     }

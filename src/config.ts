@@ -28,6 +28,7 @@ export interface Config {
   connectionTimeout: number;
   keepAliveTimeout: number;
   maxHeaderSize: number;
+  secretKey: string | null;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -217,6 +218,14 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     default: 16_384,
     description: 'bytes of request line and headers accepted (431 beyond)',
   },
+  {
+    key: 'secretKey',
+    flag: 'secret-key',
+    env: 'IAMPORT_MOCK_SECRET_KEY',
+    kind: 'optionalString',
+    default: null,
+    description: 'secret (16+ characters) that encrypts the server key; unset: a 0600 key file beside the database',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -293,6 +302,10 @@ function checkCombination(config: Config): Config {
     throw new ConfigError(
       `invalid headersTimeout ${config.headersTimeout}: it must be at most requestTimeout (${config.requestTimeout})`,
     );
+  }
+  if (config.secretKey !== null && config.secretKey.length < 16) {
+    // The value itself is never echoed: it is a secret.
+    throw new ConfigError('invalid secretKey: it must be at least 16 characters long');
   }
   return config;
 }

@@ -18,6 +18,7 @@ import { ControlService } from './domain/control.js';
 import { Journal } from './domain/journal.js';
 import { FaultRules } from './domain/faults.js';
 import type { Store } from './store/index.js';
+import { loadServerKey } from './store/server-key.js';
 
 export interface Services {
   config: Config;
@@ -41,7 +42,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, store: Store, clock = new Clock()): Services {
-  const secrets = new Secrets(store.meta.serverKey());
+  const secrets = new Secrets(loadServerKey(store, config));
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
   const billingKeys = new BillingKeyService(store, secrets, merchants, config);
   const webhooks = new WebhookService(store, config);

@@ -25,6 +25,7 @@ t.test('with nothing given, every option takes its documented library default', 
     connectionTimeout: 600_000,
     keepAliveTimeout: 72_000,
     maxHeaderSize: 16_384,
+    secretKey: null,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -62,6 +63,7 @@ t.test('environment variables set every option, converted to its type', async (t
       IAMPORT_MOCK_CONNECTION_TIMEOUT: '0',
       IAMPORT_MOCK_KEEP_ALIVE_TIMEOUT: '5',
       IAMPORT_MOCK_MAX_HEADER_SIZE: '4096',
+      IAMPORT_MOCK_SECRET_KEY: 'sixteen-chars-or-more',
     },
   );
   t.same(config, {
@@ -85,6 +87,7 @@ t.test('environment variables set every option, converted to its type', async (t
     connectionTimeout: 0,
     keepAliveTimeout: 5,
     maxHeaderSize: 4096,
+    secretKey: 'sixteen-chars-or-more',
   });
 });
 
