@@ -21,6 +21,8 @@ export interface Config {
   webhookRetries: number;
   webhookRetryInterval: number;
   webhookTimeout: number;
+  webhookConcurrency: number;
+  webhookMerchantConcurrency: number;
   adminToken: string | null;
   journalLimit: number;
   requestTimeout: number;
@@ -161,6 +163,22 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'positive',
     default: 10_000,
     description: 'milliseconds a webhook receiver has to answer',
+  },
+  {
+    key: 'webhookConcurrency',
+    flag: 'webhook-concurrency',
+    env: 'IAMPORT_MOCK_WEBHOOK_CONCURRENCY',
+    kind: 'positive',
+    default: 64,
+    description: 'webhook deliveries in flight at once, all merchants together',
+  },
+  {
+    key: 'webhookMerchantConcurrency',
+    flag: 'webhook-merchant-concurrency',
+    env: 'IAMPORT_MOCK_WEBHOOK_MERCHANT_CONCURRENCY',
+    kind: 'positive',
+    default: 2,
+    description: 'webhook deliveries in flight at once for one merchant (a hanging receiver holds no more)',
   },
   {
     key: 'adminToken',

@@ -263,4 +263,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outcome_scripts_by_key ON outcome_scripts (merchant_id, tier_code, customer_uid, id);
     `,
   },
+  {
+    version: 6,
+    name: 'webhook queues per merchant',
+    sql: `
+      -- Each merchant's pending deliveries in due order: the pump reads every merchant's queue head, so no backlog
+      -- of one merchant can hide another's deliveries.
+      CREATE INDEX webhooks_queue ON webhooks (merchant_id, next_attempt_at, id) WHERE state = 'pending';
+    `,
+  },
 ];
