@@ -25,6 +25,9 @@ export interface Config {
   webhookMerchantConcurrency: number;
   adminToken: string | null;
   journalLimit: number;
+  journalBytes: number;
+  journalTotalBytes: number;
+  faultRules: number;
   requestTimeout: number;
   headersTimeout: number;
   connectionTimeout: number;
@@ -197,6 +200,30 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     description: "requests kept in each merchant's journal (oldest dropped first; 0 turns the journal off)",
   },
   {
+    key: 'journalBytes',
+    flag: 'journal-bytes',
+    env: 'IAMPORT_MOCK_JOURNAL_BYTES',
+    kind: 'positive',
+    default: 4 * 1024 * 1024,
+    description: "bytes of request and answer text kept in one merchant's (or tier's) journal, oldest dropped first",
+  },
+  {
+    key: 'journalTotalBytes',
+    flag: 'journal-total-bytes',
+    env: 'IAMPORT_MOCK_JOURNAL_TOTAL_BYTES',
+    kind: 'positive',
+    default: 64 * 1024 * 1024,
+    description: 'bytes of request and answer text kept in all journals together, oldest of any merchant dropped first',
+  },
+  {
+    key: 'faultRules',
+    flag: 'fault-rules',
+    env: 'IAMPORT_MOCK_FAULT_RULES',
+    kind: 'positive',
+    default: 100,
+    description: 'fault rules one merchant (or tier) may hold at once',
+  },
+  {
     key: 'requestTimeout',
     flag: 'request-timeout',
     env: 'IAMPORT_MOCK_REQUEST_TIMEOUT',
@@ -319,6 +346,11 @@ function checkCombination(config: Config): Config {
   if (config.requestTimeout > 0 && (config.headersTimeout === 0 || config.headersTimeout > config.requestTimeout)) {
     throw new ConfigError(
       `invalid headersTimeout ${config.headersTimeout}: it must be at most requestTimeout (${config.requestTimeout})`,
+    );
+  }
+  if (config.journalTotalBytes < config.journalBytes) {
+    throw new ConfigError(
+      `invalid journalTotalBytes ${config.journalTotalBytes}: it must be at least journalBytes (${config.journalBytes})`,
     );
   }
   if (config.secretKey !== null && config.secretKey.length < 16) {

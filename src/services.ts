@@ -46,9 +46,12 @@ export function createServices(config: Config, store: Store, clock = new Clock()
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
   const billingKeys = new BillingKeyService(store, secrets, merchants, config);
   const webhooks = new WebhookService(store, config);
-  const journal = new Journal(config.journalLimit);
+  const journal = new Journal(config.journalLimit, {
+    bytes: config.journalBytes,
+    totalBytes: config.journalTotalBytes,
+  });
   const state = new StateService(store, secrets, merchants, billingKeys, config);
-  const faults = new FaultRules();
+  const faults = new FaultRules(config.faultRules);
   const payments = new PaymentService(store, secrets, merchants, billingKeys, config, webhooks);
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
   return {

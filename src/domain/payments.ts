@@ -9,6 +9,7 @@ import { expiryEnd } from './card-validation.js';
 import { authorizeCard } from './cards.js';
 import { IamportError, badRequest } from './errors.js';
 import { checkAmount, toMinor } from './money.js';
+import { MAX_CUSTOM_DATA } from './limits.js';
 import { MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
 import type { Secrets } from './secrets.js';
@@ -71,9 +72,19 @@ export interface ChargeSource {
 }
 
 /** custom_data is stored as the string the API returns; an object is kept as its JSON text. */
-function customData(value: unknown): string | null {
+export function customData(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Refuses a custom_data whose text is longer than MAX_CUSTOM_DATA. */
+export function checkCustomData(field: string, value: unknown): void {
+  const text = customData(value);
+  if (text !== null && text.length > MAX_CUSTOM_DATA) {
+    throw badRequest(
+      `${field} 파라메터의 값이 올바르지 않습니다. (최대 ${MAX_CUSTOM_DATA}자까지입니다: ${text.length}자)`,
+    );
+  }
 }
 
 /** What the card itself says to any charge: a catalogue decline, or expiry on the merchant clock. */
@@ -179,8 +190,9 @@ export class PaymentService {
     }
   }
 
-  /** Amount rules the request schema cannot express: the currency's decimals, and tax_free within the amount. */
+  /** Order rules the request schema cannot express: the currency's decimals, tax_free within the amount, custom_data's size. */
   checkAmounts(input: OrderInput, field = ''): void {
+    checkCustomData(`${field}custom_data`, input.custom_data);
     checkAmount(`${field}amount`, input.amount, input.currency);
     checkAmount(`${field}tax_free`, input.tax_free, input.currency);
     checkAmount(`${field}vat_amount`, input.vat_amount, input.currency);

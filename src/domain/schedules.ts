@@ -6,6 +6,7 @@ import type { ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js'
 import type { BillingKeyService, IssueInput } from './billing-keys.js';
 import { IamportError, badRequest } from './errors.js';
 import { checkAmount } from './money.js';
+import { checkCustomData, customData } from './payments.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import { kstStamp } from './pg.js';
 import { assertPageExists, paged, type Paged } from './paging.js';
@@ -138,6 +139,7 @@ export class ScheduleService {
         checkAmount('schedules.amount', item.amount, item.currency);
         checkAmount('schedules.tax_free', item.tax_free, item.currency);
         checkAmount('schedules.vat_amount', item.vat_amount, item.currency);
+        checkCustomData('schedules.custom_data', item.custom_data);
       }
       const key =
         input.card_number !== undefined
@@ -171,12 +173,7 @@ export class ScheduleService {
           buyer_tel: item.buyer_tel ?? key.customer_tel,
           buyer_addr: item.buyer_addr ?? key.customer_addr,
           buyer_postcode: item.buyer_postcode ?? key.customer_postcode,
-          custom_data:
-            item.custom_data === undefined || item.custom_data === null
-              ? null
-              : typeof item.custom_data === 'string'
-                ? item.custom_data
-                : JSON.stringify(item.custom_data),
+          custom_data: customData(item.custom_data),
           notice_url: item.notice_url ?? null,
           scheduled_at: now,
           schedule_status: 'scheduled',

@@ -19,7 +19,7 @@ const SILENCE_MS = 10 * 60_000;
 
 async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRules }): Promise<void> {
   app.addHook('preHandler', async (request, reply) => {
-    if (request.url.startsWith(CONTROL_PREFIX) || faults.list(tenantKey(request.tenant)).length === 0) return;
+    if (request.url.startsWith(CONTROL_PREFIX) || !faults.has(tenantKey(request.tenant))) return;
     const fields = {
       ...(request.params as object),
       ...(request.query as object),

@@ -1,6 +1,7 @@
 // Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET } from '../domain/limits.js';
 
 export const PgSettingFixture = Type.Object(
   {
@@ -116,7 +117,7 @@ export const PaymentFixture = Type.Object(
     buyer_tel: OptStr(),
     buyer_addr: OptStr(),
     buyer_postcode: OptStr(),
-    custom_data: OptStr(),
+    custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     user_agent: OptStr(),
     customer_uid: OptStr(),
     customer_uid_usage: OptStr(),
@@ -154,7 +155,7 @@ export const ScheduleFixture = Type.Object(
     buyer_tel: OptStr(),
     buyer_addr: OptStr(),
     buyer_postcode: OptStr(),
-    custom_data: OptStr(),
+    custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     notice_url: OptStr(),
     schedule_status: Type.Optional(
       Type.Union([Type.Literal('scheduled'), Type.Literal('executed'), Type.Literal('revoked')]),
@@ -182,15 +183,21 @@ export const PrepareFixture = Type.Object(
 
 export const MerchantFixture = Type.Object(
   {
-    imp_key: Type.String({ minLength: 1, maxLength: 100 }),
+    imp_key: Type.String({ minLength: 1, maxLength: MAX_IMP_KEY }),
     imp_secret: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'absent: the secret of the first getToken is bound' }),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_IMP_SECRET,
+        description: 'absent: the secret of the first getToken is bound',
+      }),
     ),
     name: Type.Optional(Type.String()),
     agency: Type.Optional(
       Type.Boolean({ description: 'an agency merchant may act for its sub-merchants with the Tier header' }),
     ),
-    webhook_url: Type.Optional(Type.String({ description: 'where webhooks go when a request names no notice_url' })),
+    webhook_url: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'where webhooks go when a request names no notice_url' }),
+    ),
     pg_settings: Type.Array(PgSettingFixture, { minItems: 1 }),
     sub_merchants: Type.Optional(Type.Array(SubMerchantFixture)),
     clock: Type.Optional(

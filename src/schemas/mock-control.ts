@@ -1,5 +1,6 @@
 // Schemas of the control API (/__mock).
 
+import { MAX_FAULT_MESSAGE } from '../domain/limits.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
@@ -226,15 +227,15 @@ export const clearJournalSchema: FastifySchema = {
 };
 
 export const FaultBody = Type.Object({
-  method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
+  method: Type.Optional(Type.String({ maxLength: 16, description: 'GET, POST… or * (default: any)' })),
   path: Type.String({
     minLength: 1,
     maxLength: 500,
     description: 'exact path or a pattern with *',
     examples: ['/subscribe/payments/again'],
   }),
-  customer_uid: Type.Optional(Type.String()),
-  merchant_uid: Type.Optional(Type.String()),
+  customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
+  merchant_uid: Type.Optional(Type.String({ maxLength: 100 })),
   amount: Type.Optional(Type.Number()),
   action: Type.Union(
     [
@@ -251,7 +252,7 @@ export const FaultBody = Type.Object({
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
   code: Type.Optional(Type.Integer()),
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ maxLength: MAX_FAULT_MESSAGE })),
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   count: Type.Optional(Type.Integer({ minimum: 1, description: 'fires this many times, then is removed' })),
