@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import { Fixtures } from './schemas/fixtures.js';
 import type { Services } from './services.js';
+import { checkTime } from './domain/state.js';
 
 export class FixtureError extends Error {
   override name = 'FixtureError';
@@ -107,6 +108,7 @@ export function applyFixtures(
       if (existing && !seedExisting) return;
       const now = clock.now({ clock_offset: m.clock?.offset ?? 0, clock_frozen_at: m.clock?.frozen_at ?? null });
       try {
+        checkTime(now, `merchants[${i}].clock`);
         state.importData(merchant, m, now, `merchants[${i}]`, onItem);
       } catch (e) {
         throw new FixtureError(`${file}: ${(e as Error).message}`);

@@ -5,7 +5,7 @@ import type { PaymentRow } from '../store/payments.js';
 import { IamportError, badRequest } from './errors.js';
 import { MerchantService, type Tenant } from './merchants.js';
 import type { WebhookService } from './webhooks.js';
-import { newCancellationId, receiptUrl } from './pg.js';
+import { newCancellationId, receiptUrl, unusedId } from './pg.js';
 import { checkAmount, fromMinor, toMinor } from './money.js';
 
 export const NOTHING_TO_CANCEL = '취소할 결제건이 존재하지 않습니다.';
@@ -64,7 +64,10 @@ export class CancelService {
       const now = this.merchants.now(tenant);
       const reason = input.reason ?? '';
       const pgTid = payment.pg_tid ?? payment.imp_uid;
-      const cancellationId = newCancellationId(now);
+      const cancellationId = unusedId(
+        () => newCancellationId(now),
+        (id) => this.store.cancellations.idTaken(id),
+      );
       this.store.cancellations.insert({
         payment_id: payment.id,
         cancellation_id: cancellationId,

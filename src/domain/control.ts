@@ -5,7 +5,7 @@ import type { MerchantRow } from '../store/merchants.js';
 import type { FaultRules } from './faults.js';
 import { tenantKey, type Journal } from './journal.js';
 import { MerchantService, type Tenant } from './merchants.js';
-import type { ImportSummary, StateService } from './state.js';
+import { checkTime, type ImportSummary, type StateService } from './state.js';
 import type { Clock } from './clock.js';
 import type { MerchantFixture } from '../schemas/fixtures.js';
 
@@ -72,6 +72,7 @@ export class ControlService {
         clock_offset: fixture.clock?.offset ?? 0,
         clock_frozen_at: fixture.clock?.frozen_at ?? null,
       });
+      checkTime(now, 'clock');
       return this.state.importData(merchant, fixture, now, 'merchants[0]');
     });
     this.clearMemory(tenant);

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { IamportError, badRequest, unauthorized } from './errors.js';
 import type { Secrets } from './secrets.js';
 import type { MerchantMode } from '../config.js';
+import { MAX_TIME } from './limits.js';
 
 /** Whose data a request acts on: a merchant, or one of an agency merchant's tiers. */
 export interface Tenant {
@@ -153,6 +154,8 @@ export class MerchantService {
   /** Moves the merchant's clock forward by `seconds` (a frozen clock stays frozen, at the later time). */
   advanceClock(merchant: MerchantRow, seconds: number): MerchantRow {
     if (seconds < 0) throw badRequest('시계를 과거로 되돌릴 수 없습니다.');
+    if (this.clock.now(merchant) + seconds > MAX_TIME)
+      throw badRequest(`시계를 ${MAX_TIME}(9999-12-31 23:59:59 KST) 너머로 옮길 수 없습니다.`);
     if (merchant.clock_frozen_at !== null)
       this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
     else this.store.merchants.setClock(merchant.id, merchant.clock_offset + seconds, null);

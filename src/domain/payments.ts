@@ -11,7 +11,7 @@ import { IamportError, badRequest } from './errors.js';
 import { checkAmount, toMinor } from './money.js';
 import { MAX_CUSTOM_DATA } from './limits.js';
 import { MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
-import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
+import { newApplyNum, newImpUid, newPgTid, receiptUrl, unusedId } from './pg.js';
 import type { Secrets } from './secrets.js';
 import type { WebhookService } from './webhooks.js';
 
@@ -242,7 +242,7 @@ export class PaymentService {
     const payment: NewPayment = {
       merchant_id: tenant.merchant.id,
       tier_code: tenant.tier_code,
-      imp_uid: newImpUid(),
+      imp_uid: unusedId(newImpUid, (id) => this.store.payments.impUidTaken(id)),
       merchant_uid: input.merchant_uid,
       status: paid ? 'paid' : 'failed',
       amount: input.amount,

@@ -9,6 +9,7 @@ import { identifyCard } from './card-companies.js';
 import { authorizeCard } from './cards.js';
 import { badRequest } from './errors.js';
 import { checkAmount, DEFAULT_CURRENCY, fromMinor, toMinor } from './money.js';
+import { MAX_TIME } from './limits.js';
 import type { Secrets } from './secrets.js';
 import type { MerchantService } from './merchants.js';
 import type { BillingKeyService } from './billing-keys.js';
@@ -34,7 +35,15 @@ export function fixtureTime(value: number | string | undefined, now: number): nu
   if (value === undefined || typeof value === 'number') return value;
   const m = /^now(?:([+-])(\d+)([smhd]))?$/.exec(value);
   if (!m) throw badRequest(`시각 형식이 올바르지 않습니다: ${value}`);
-  return m[1] ? now + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNIT_SECONDS[m[3]!]! : now;
+  const at = m[1] ? now + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNIT_SECONDS[m[3]!]! : now;
+  checkTime(at, value);
+  return at;
+}
+
+/** A time the mock can keep and write: from 1970 to 9999-12-31 KST. */
+export function checkTime(at: number, what: number | string): void {
+  if (!(at >= 0 && at <= MAX_TIME))
+    throw badRequest(`시각이 범위를 벗어났습니다: ${what} (0 ~ ${MAX_TIME}, 9999-12-31 23:59:59 KST까지)`);
 }
 
 const tierOf = (item: { tier_code?: string | undefined }) => item.tier_code ?? '';

@@ -1,7 +1,7 @@
 // Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET } from '../domain/limits.js';
+import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET, MAX_TIME } from '../domain/limits.js';
 
 export const PgSettingFixture = Type.Object(
   {
@@ -29,9 +29,9 @@ export const SubMerchantFixture = Type.Object(
 const OptStr = (options: object = {}) => Type.Optional(Type.Union([Type.String(options), Type.Null()]));
 const OptNum = () => Type.Optional(Type.Union([Type.Number(), Type.Null()]));
 /** UNIX seconds, or a time relative to loading: `now`, `now+1d`, `now-3h` (units s, m, h, d). */
-export const RELATIVE_TIME = '^now([+-][0-9]+[smhd])?$';
+export const RELATIVE_TIME = '^now([+-][0-9]{1,12}[smhd])?$';
 const At = () =>
-  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: RELATIVE_TIME })], {
+  Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME }), Type.String({ pattern: RELATIVE_TIME })], {
     description: 'UNIX seconds, or now / now+1d / now-3h',
   });
 const Time = () => Type.Optional(At());
@@ -203,8 +203,8 @@ export const MerchantFixture = Type.Object(
     clock: Type.Optional(
       Type.Object(
         {
-          offset: Type.Integer({ description: 'seconds ahead of real time' }),
-          frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+          offset: Type.Integer({ minimum: -MAX_TIME, maximum: MAX_TIME, description: 'seconds ahead of real time' }),
+          frozen_at: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME }), Type.Null()])),
         },
         { additionalProperties: false },
       ),

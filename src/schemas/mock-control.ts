@@ -1,6 +1,6 @@
 // Schemas of the control API (/__mock).
 
-import { MAX_FAULT_MESSAGE } from '../domain/limits.js';
+import { MAX_FAULT_MESSAGE, MAX_TIME } from '../domain/limits.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
@@ -31,8 +31,8 @@ export const ClockBody = Type.Object(
     set: Type.Optional(
       Type.Integer({
         minimum: 0,
-        maximum: 253_402_300_799,
-        description: 'UNIX seconds the clock should read now (not earlier than now)',
+        maximum: MAX_TIME,
+        description: 'UNIX seconds the clock should read now (not earlier than now; at most 9999-12-31 KST)',
       }),
     ),
     frozen: Type.Optional(

@@ -18,12 +18,14 @@ export interface CancellationRow {
 export class CancellationsRepository {
   private readonly insertStmt;
   private readonly listStmt;
+  private readonly takenStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare<Omit<CancellationRow, 'id'>>(
       `INSERT INTO cancellations (payment_id, cancellation_id, pg_tid, amount, tax_free, vat_amount, reason, receipt_url, cancelled_at)
        VALUES (@payment_id, @cancellation_id, @pg_tid, @amount, @tax_free, @vat_amount, @reason, @receipt_url, @cancelled_at)`,
     );
+    this.takenStmt = db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM cancellations WHERE cancellation_id = ?');
     this.listStmt = db.prepare<[number], CancellationRow>(
       'SELECT * FROM cancellations WHERE payment_id = ? ORDER BY id',
     );
@@ -31,6 +33,11 @@ export class CancellationsRepository {
 
   insert(row: Omit<CancellationRow, 'id'>): void {
     this.insertStmt.run(row);
+  }
+
+  /** True when any cancel has this id (the column is unique server-wide). */
+  idTaken(cancellationId: string): boolean {
+    return this.takenStmt.get(cancellationId) !== undefined;
   }
 
   /** A payment's cancels, oldest first. */

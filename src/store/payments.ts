@@ -129,6 +129,7 @@ export const PAYMENT_COLUMNS = [
 export class PaymentsRepository {
   private readonly stmt: (sql: string) => Statement;
   private readonly insertStmt;
+  private readonly impUidTakenStmt;
   private readonly byImpUidStmt;
   private readonly succeededStmt;
   private readonly cancelStmt;
@@ -136,6 +137,7 @@ export class PaymentsRepository {
   constructor(db: Db) {
     this.stmt = statementCache(db);
     this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS));
+    this.impUidTakenStmt = db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM payments WHERE imp_uid = ?');
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
     );
@@ -151,6 +153,11 @@ export class PaymentsRepository {
   insert(payment: NewPayment): PaymentRow {
     const id = Number(this.insertStmt.run(payment).lastInsertRowid);
     return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
+  }
+
+  /** True when any merchant's payment has this imp_uid (the column is unique server-wide). */
+  impUidTaken(impUid: string): boolean {
+    return this.impUidTakenStmt.get(impUid) !== undefined;
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
