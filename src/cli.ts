@@ -5,12 +5,11 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions, resolveConfig, type Config } from './config.js';
-import { FixtureError, applyFixtures, countItems, readFixtures } from './fixtures.js';
+import { FixtureError, countItems, readFixtures } from './control/fixtures/parse.js';
 import { ServerKeyError } from './store/server-key.js';
 import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
-import type { Fixtures } from './schemas/fixtures.js';
 import { VERSION } from './version.js';
 import { openapiYaml } from './openapi.js';
 
@@ -37,15 +36,19 @@ const COMMANDS: Record<string, { usage: string; about: string; options?: string 
   },
 };
 
+const serverOptions = () => `Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+
 function help(command?: string): string {
   if (command && COMMANDS[command]) {
     const c = COMMANDS[command];
-    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${c.options ? `Options:\n${c.options}\n\n` : ''}Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+    const options = c.options ? `Options:\n${c.options}\n\n` : '';
+    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${options}${serverOptions()}`;
   }
   const list = Object.values(COMMANDS)
     .map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`)
     .join('\n');
-  return `${HEADER}\n\nUsage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version\n\nServer options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+  const usage = `Usage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version`;
+  return `${HEADER}\n\n${usage}\n\n${serverOptions()}`;
 }
 
 class UsageError extends Error {}
@@ -132,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
       const fixtures = readFixtures(file);
       const bar = progress(countItems(fixtures));
       withServices(config, (services) =>
-        applyFixtures(services, fixtures, file, { seedExisting: true, onItem: bar.tick }),
+        services.fixtures.load(fixtures, { file, seedExisting: true, onItem: bar.tick }),
       );
       bar.done();
       process.stderr.write(
@@ -145,11 +148,11 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
       if (config.db !== ':memory:' && !fs.existsSync(config.db))
         throw new ConfigError(`${config.db}: no such database file`);
-      const document: Fixtures = withServices(config, ({ store, state }) => {
+      const document = withServices(config, ({ store, fixtures }) => {
         const merchants = store.merchants.all().filter((m) => impKey === undefined || m.imp_key === impKey);
         if (impKey !== undefined && merchants.length === 0)
           throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
-        return { merchants: merchants.map((m) => state.exportMerchant(m)) };
+        return fixtures.exportDocument(merchants);
       });
       write(stringify(document));
       return 0;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { resolveConfig, type Config, type ConfigInput } from './config.js';
-import { applyFixtures, readFixtures } from './fixtures.js';
+import { readFixtures } from './control/fixtures/parse.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 
@@ -39,9 +39,10 @@ export async function startMockServer(
   const store = Store.open(config.db);
   let app: FastifyInstance | undefined;
   try {
-    const services = createServices(config, store);
-    if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
-    app = await buildApp(services, { logStream, startupFixtures: fixtures });
+    const startupFixtures = fixtures && config.fixtures ? { fixtures, file: config.fixtures } : null;
+    const services = createServices(config, store, { startupFixtures });
+    services.fixtures.loadStartup();
+    app = await buildApp(services, { logStream });
     await app.listen({ port: config.port, host: config.host });
     let closed: Promise<void> | undefined;
     const close = () => (closed ??= app!.close().finally(() => store.close()));

@@ -2,6 +2,7 @@
 // amounts is done in integer minor units (won, cents, fils), so nothing drifts and nothing rounds past the amount.
 
 import { badRequest } from './errors.js';
+import { REQUEST } from './messages.js';
 
 export const DEFAULT_CURRENCY = 'KRW';
 
@@ -39,9 +40,7 @@ export function checkAmount(
   if (amount === undefined || amount === null) return;
   const digits = minorDigits(currency);
   if (decimalsOf(amount) <= digits) return;
-  const code = currency ?? DEFAULT_CURRENCY;
-  const rule = digits === 0 ? `${code} 금액은 정수여야 합니다` : `${code} 금액은 소수점 이하 ${digits}자리까지입니다`;
-  throw badRequest(`${field} 파라메터의 값이 올바르지 않습니다. (${rule}: ${amount})`);
+  throw badRequest(REQUEST.tooManyDecimals(field, currency ?? DEFAULT_CURRENCY, digits, amount));
 }
 
 /**

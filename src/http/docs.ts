@@ -25,7 +25,8 @@ export const TAGS = [
   {
     name: 'mock-control',
     description:
-      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API",
+      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not " +
+      'part of the iamport API',
   },
   {
     name: 'mock-webhooks',
@@ -40,7 +41,8 @@ export const TAGS = [
   {
     name: 'mock-admin',
     description:
-      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header',
+      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the ' +
+      'X-Admin-Token header',
   },
 ];
 
@@ -50,7 +52,8 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: '40 lowercase hex characters',
     description:
-      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as X-ImpTokenHeader or as ?_token=.',
+      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as ' +
+      'X-ImpTokenHeader or as ?_token=.',
   },
   tier: {
     type: 'apiKey',
@@ -90,8 +93,10 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
         title: 'iamport-mock',
         version: VERSION,
         description:
-          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments and scheduled payments. ' +
-          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any imp_key works in open mode), ' +
+          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments ' +
+          'and scheduled payments. ' +
+          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any ' +
+          'imp_key works in open mode), ' +
           'press Authorize and paste it. Routes under /__mock control the mock itself.',
       },
       // Relative, so that "Try it out" calls the server that serves this page, whatever its host and port.

@@ -32,7 +32,8 @@ export class TokensRepository {
     this.extendStmt = db.prepare<[number, number]>('UPDATE tokens SET expired_at = ? WHERE id = ?');
     this.purgeStmt = db.prepare<[number, number]>('DELETE FROM tokens WHERE merchant_id = ? AND expired_at <= ?');
     this.merchantByHashStmt = db.prepare<[string], MerchantRow & { token_expired_at: number }>(
-      'SELECT m.*, t.expired_at AS token_expired_at FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?',
+      'SELECT m.*, t.expired_at AS token_expired_at FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE ' +
+        't.token_hash = ?',
     );
   }
 

@@ -1,4 +1,5 @@
-// Tests for TokenService on a fake wall clock: the 1800 s life, reuse, the 300 s extension and expiry, at their exact boundaries.
+// Tests for TokenService on a fake wall clock: the 1800 s life, reuse, the 300 s extension and expiry, at their exact
+// boundaries.
 
 import t, { type Test } from 'tap';
 import { Clock } from '../../src/domain/clock.js';

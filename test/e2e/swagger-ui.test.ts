@@ -19,7 +19,10 @@ function operation(page: Page, method: string, urlPath: string): Locator {
   });
 }
 
-/** Expands an operation, presses "Try it out", lets `fill` set its inputs, executes it and answers the shown status and body. */
+/**
+ * Expands an operation, presses "Try it out", lets `fill` set its inputs, executes it and answers the shown status and
+ * body.
+ */
 async function tryItOut(
   op: Locator,
   fill: (op: Locator) => Promise<void> = async () => {},

@@ -5,6 +5,7 @@ import t from 'tap';
 import { stringify } from 'yaml';
 import * as pg from '../../src/domain/pg.js';
 import { MAX_CUSTOM_DATA, MAX_TIME } from '../../src/domain/limits.js';
+import { tenantOf } from '../../src/domain/merchants.js';
 import type { MockServer } from '../../src/index.js';
 import {
   call,
@@ -84,7 +85,7 @@ t.test('a page of 1,000 payments with the largest custom_data, all escaped, is a
   await issueKey(server, token, 'k');
   // Set up in-process (1,000 requests over HTTP would only be slower): control characters, 6 bytes each in JSON.
   const merchant = server.services.store.merchants.findByKey(creds.imp_key)!;
-  const tenant = { merchant, tier_code: '' };
+  const tenant = tenantOf(merchant);
   const custom = '\u0001'.repeat(MAX_CUSTOM_DATA);
   for (let i = 0; i < 1000; i++)
     server.services.payments.again(
@@ -126,12 +127,12 @@ t.test('an imp_uid or cancellation_id drawn twice is drawn again, not a failed i
   );
   const server = await startServer(t, { fixtures: 'none' });
   const s = server.services;
-  const payments = new PaymentService(s.store, s.secrets, s.merchants, s.billingKeys, s.config, s.webhooks);
-  const cancels = new CancelService(s.store, s.merchants, s.webhooks);
+  const payments = new PaymentService(s.store, s.secrets, s.clock, s.merchants, s.billingKeys, s.config, s.webhooks);
+  const cancels = new CancelService(s.store, s.clock, s.webhooks);
   const creds = newMerchant('ids');
   const token = await tokenFor(server, creds);
   await issueKey(server, token, 'k');
-  const tenant = { merchant: s.store.merchants.findByKey(creds.imp_key)!, tier_code: '' };
+  const tenant = tenantOf(s.store.merchants.findByKey(creds.imp_key)!);
 
   const first = payments.again(tenant, { customer_uid: 'k', merchant_uid: 'o1', amount: 5000 }, null);
   t.equal(first.imp_uid, 'imps_000000000042', 'the first payment took the scripted id');

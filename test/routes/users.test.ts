@@ -1,4 +1,5 @@
-// Tests for /users: the getToken life-cycle (by moving the merchant clock), its refusals, open/strict merchants, and GET /users/pg.
+// Tests for /users: the getToken life-cycle (by moving the merchant clock), its refusals, open/strict merchants, and
+// GET /users/pg.
 
 import t from 'tap';
 import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor } from '../helpers.js';
@@ -25,7 +26,7 @@ async function getToken(server: MockServer, creds: { imp_key: string; imp_secret
 function moveClock(server: MockServer, impKey: string, seconds: number): void {
   const merchant = server.services.store.merchants.findByKey(impKey);
   if (!merchant) throw new Error(`no merchant ${impKey}`);
-  server.services.merchants.advanceClock(merchant, seconds);
+  server.services.clocks.advance(merchant, seconds);
 }
 
 t.test('getToken issues a 40-hex token valid for 1800 s, in integer seconds', async (t) => {

@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import t from 'tap';
 import { IamportError } from '../../src/domain/errors.js';
-import { FaultRules } from '../../src/domain/faults.js';
+import { FaultRules } from '../../src/control/domain/faults.js';
 
 /** Heap in use after a full collection (the flag is set at run time: tap runs files without --expose-gc). */
 function heapAfterGc(): number {

@@ -4,7 +4,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import t from 'tap';
-import { DEFAULT_JOURNAL_BUDGET, Journal, MAX_PATTERN, wildcardMatcher } from '../../src/domain/journal.js';
+import { DEFAULT_JOURNAL_BUDGET, Journal, MAX_PATTERN, wildcardMatcher } from '../../src/control/domain/journal.js';
 
 const entry = (path: string, responseText: string | null = '{"code":0}') => ({
   at_ms: 0,

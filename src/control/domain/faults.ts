@@ -1,7 +1,8 @@
 // Fault injection rules: which requests of a merchant get an error, a delay, a reset, no answer, or a lost answer.
 
 import { randomInt } from 'node:crypto';
-import { badRequest } from './errors.js';
+import { badRequest } from '../../domain/errors.js';
+import { CONTROL } from '../messages.js';
 import { wildcardMatcher } from './journal.js';
 
 export type FaultAction = 'error' | 'delay' | 'reset' | 'timeout' | 'commit_then_drop';
@@ -78,9 +79,7 @@ export class FaultRules {
   add(tenant: string, input: FaultRuleInput): FaultRule {
     const list = this.byTenant.get(tenant) ?? [];
     if (list.length >= this.maxPerTenant) {
-      throw badRequest(
-        `장애 주입 규칙은 한 번에 ${this.maxPerTenant}개까지 둘 수 있습니다. 쓰지 않는 규칙을 지우세요. (DELETE /__mock/faults)`,
-      );
+      throw badRequest(CONTROL.tooManyFaults(this.maxPerTenant));
     }
     const kept: FaultRuleInput = { path: input.path, action: input.action };
     for (const field of RULE_FIELDS) if (input[field] !== undefined) Object.assign(kept, { [field]: input[field] });

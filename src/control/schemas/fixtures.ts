@@ -1,7 +1,8 @@
-// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
+// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments,
+// schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET, MAX_TIME } from '../domain/limits.js';
+import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET, MAX_TIME } from '../../domain/limits.js';
 
 export const PgSettingFixture = Type.Object(
   {
@@ -41,6 +42,15 @@ const Tier = Type.Optional(
     description: "the tier the item belongs to ('' or absent: the merchant itself)",
   }),
 );
+
+/** The buyer fields of payments and schedules. */
+const BuyerFixture = {
+  buyer_name: OptStr(),
+  buyer_email: OptStr(),
+  buyer_tel: OptStr(),
+  buyer_addr: OptStr(),
+  buyer_postcode: OptStr(),
+};
 
 export const BillingKeyFixture = Type.Object(
   {
@@ -112,11 +122,7 @@ export const PaymentFixture = Type.Object(
     card_number: OptStr({ pattern: '^[0-9]{0,8}[*]+[0-9]{0,4}$|^$', description: 'masked' }),
     card_type: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     card_quota: Type.Optional(Type.Integer({ minimum: 0 })),
-    buyer_name: OptStr(),
-    buyer_email: OptStr(),
-    buyer_tel: OptStr(),
-    buyer_addr: OptStr(),
-    buyer_postcode: OptStr(),
+    ...BuyerFixture,
     custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     user_agent: OptStr(),
     customer_uid: OptStr(),
@@ -150,11 +156,7 @@ export const ScheduleFixture = Type.Object(
     customer_id: OptStr(),
     pg_provider: Type.Optional(Type.String()),
     pg_id: Type.Optional(Type.String()),
-    buyer_name: OptStr(),
-    buyer_email: OptStr(),
-    buyer_tel: OptStr(),
-    buyer_addr: OptStr(),
-    buyer_postcode: OptStr(),
+    ...BuyerFixture,
     custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     notice_url: OptStr(),
     schedule_status: Type.Optional(
