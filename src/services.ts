@@ -79,7 +79,7 @@ export function createServices(
     clock,
     secrets,
     merchants,
-    tokens: new TokenService(store, secrets, clock, config.tokenTtl),
+    tokens: new TokenService(store, secrets, clock, config.tokenTtl, config.tokenClock),
     billingKeys,
     payments,
     lookups: new PaymentLookupService(store, clock),

@@ -6,8 +6,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { VERSION } from '../version.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
+import { withErrorExamples } from './error-examples.js';
 
 export const DOCS_PREFIX = '/docs';
+/** Where `GET /` sends a browser: the one place to change when a dashboard takes over the front page. */
+export const HOME_PAGE = DOCS_PREFIX;
 
 /** Every iamport POST/PUT accepts both encodings (reference §1.1); the document says so. */
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -104,7 +107,10 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: SECURITY_SCHEMES },
       tags: TAGS,
     },
-    transform: ({ schema, url }) => ({ schema: schema && documented(schema, url), url }),
+    transform: ({ schema, url, route }) => ({
+      schema: schema && withErrorExamples(documented(schema, url), url, String(route.method)),
+      url,
+    }),
     transformObject: (doc) =>
       'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
   });
@@ -113,6 +119,9 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
     routePrefix: DOCS_PREFIX,
     uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false, tryItOutEnabled: false },
   });
+
+  // A person who opens the server's address lands on the documentation rather than a 404 envelope.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 
 /** Register before the routes (`await app.register(docs)` at the top of buildApp) so the document sees every route. */

@@ -292,6 +292,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/cards/:card_standard_code', auth: 'token', write: false },
   { method: 'GET', path: '/banks', auth: 'token', write: false },
   { method: 'GET', path: '/banks/:bank_standard_code', auth: 'token', write: false },
+  { method: 'GET', path: '/tiers/:tier_code', auth: 'token', write: false },
   // Billing keys
   {
     method: 'POST',
@@ -429,7 +430,14 @@ const ROUTES: RouteSpec[] = [
       ),
       wrong('customer_uid', 'string'),
       set('customer_uid', 'nobody'),
-      BAD_CARD,
+      // Card fields count only for a customer without a key (reference §6.2): a bad card breaks a new one's batch.
+      {
+        field: 'card_number',
+        apply: (rng, b) => {
+          b.customer_uid = `hostile_new_${rng.int(0, 1e9)}`;
+          BAD_CARD.apply(rng, b);
+        },
+      },
     ],
   },
   {
@@ -596,6 +604,7 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   { method: 'POST', path: '/__mock/reset', auth: 'token', write: true },
+  { method: 'POST', path: '/__mock/tokens/expire', auth: 'token', write: true },
   { method: 'GET', path: '/__mock/state', auth: 'token', write: false, yaml: true },
   { method: 'POST', path: '/__mock/state', auth: 'token', write: true },
   {
@@ -1250,6 +1259,10 @@ t.test(
   async (t) => {
     const server = await hostileServer(t);
     const token = await tokenFor(server, DEMO);
+    // No webhook URL: the demo merchant's (the compose receiver) would get retried deliveries that change the
+    // webhooks table while the requests run.
+    const noUrl = await call(server, 'PUT', '/__mock/webhook-url', { url: null }, { token });
+    t.equal(noUrl.body.code, 0, 'the demo merchant sends no webhooks during the test');
     const { impUid } = await seedVictim(server, token);
     const db = server.services.store.db;
     const before = snapshotTables(db);
