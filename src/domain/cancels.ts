@@ -3,7 +3,7 @@
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import type { Tenant } from './merchants.js';
+import { tenantTransaction, type Tenant } from './merchants.js';
 import { CANCEL } from './messages.js';
 import { checkAmount, fromMinor, toMinor } from './money.js';
 import { paymentOf, type Payment } from './payment-view.js';
@@ -31,7 +31,7 @@ export class CancelService {
   /** Cancels all or part of the remaining amount; the payment's status becomes cancelled either way. */
   cancel(tenant: Tenant, input: CancelInput): Payment {
     if (!input.imp_uid && !input.merchant_uid) throw badRequest(CANCEL.missingId);
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       // imp_uid wins when both are given.
       const payment = input.imp_uid
         ? this.store.payments.findByImpUid(tenant, input.imp_uid)

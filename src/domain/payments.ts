@@ -10,7 +10,7 @@ import { expiryEnd } from './card-validation.js';
 import { authorizeCard } from './cards.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
+import { tenantTransaction, type MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { PAYMENT, REQUEST } from './messages.js';
 import { checkAmount, toMinor } from './money.js';
 import { MAX_CUSTOM_DATA } from './limits.js';
@@ -127,7 +127,7 @@ export class PaymentService {
    */
   again(tenant: Tenant, input: AgainInput, userAgent: string | null): Payment {
     this.checkAmounts(input);
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       this.assertUnused(tenant, input.merchant_uid);
       const key = this.billingKeys.find(tenant, input.customer_uid);
       if (!key) throw new IamportError(1, PAYMENT.unknownBuyer);
@@ -155,7 +155,7 @@ export class PaymentService {
    */
   onetime(tenant: Tenant, input: OnetimeInput, userAgent: string | null): Payment {
     this.checkAmounts(input);
-    const payment = this.store.transaction(() => {
+    const payment = tenantTransaction(this.store, tenant, (tenant) => {
       this.assertUnused(tenant, input.merchant_uid);
       const now = this.clock.tenantNow(tenant);
       const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import type { PrepareRow } from '../store/prepares.js';
 import type { Clock } from './clock.js';
 import { IamportError } from './errors.js';
-import type { Tenant } from './merchants.js';
+import { tenantTransaction, type Tenant } from './merchants.js';
 import { PREPARE } from './messages.js';
 import { checkAmount } from './money.js';
 
@@ -32,7 +32,7 @@ export class PrepareService {
 
   register(tenant: Tenant, input: PrepareInput): Prepared {
     checkAmount('amount', input.amount, input.currency);
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       if (this.find(tenant, input.merchant_uid)) throw new IamportError(1, PREPARE.exists);
       const now = this.clock.tenantNow(tenant);
       const row = this.store.prepares.insert({
@@ -48,7 +48,7 @@ export class PrepareService {
   }
 
   change(tenant: Tenant, input: PrepareInput): Prepared {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const existing = this.get(tenant, input.merchant_uid);
       const currency = input.currency ?? existing.currency;
       checkAmount('amount', input.amount, currency);

@@ -9,7 +9,7 @@ import type { ScheduleDraft, ScheduleStatus, ScheduleWithPayment } from '../stor
 import { buyerOf, type BillingKeyService, type IssueInput } from './billing-keys.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import type { Tenant } from './merchants.js';
+import { tenantTransaction, type Tenant } from './merchants.js';
 import { SCHEDULE } from './messages.js';
 import { checkAmount } from './money.js';
 import { checkCustomData, customData, orderColumns } from './payments.js';
@@ -127,7 +127,7 @@ export class ScheduleService {
    * all or nothing: one invalid or used merchant_uid rejects it whole.
    */
   register(tenant: Tenant, input: ScheduleInput): ScheduleResult[] {
-    const rows = this.store.transaction(() => {
+    const rows = tenantTransaction(this.store, tenant, (tenant) => {
       const seen = new Set<string>();
       for (const item of input.schedules) {
         if (
@@ -168,7 +168,7 @@ export class ScheduleService {
 
   /** Revokes pending schedules: the listed merchant_uids, or all of the customer's; nothing revocable is code 1. */
   unschedule(tenant: Tenant, customerUid: string | undefined, merchantUids: string[] | undefined): ScheduleResult[] {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       if (customerUid === undefined && (merchantUids === undefined || merchantUids.length === 0))
         throw new IamportError(1, SCHEDULE.nothingToRevoke);
       const pending = this.store.schedules.pending(
@@ -213,7 +213,7 @@ export class ScheduleService {
 
   /** PUT: moves a pending schedule to a new time that is not in the past. */
   move(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       if (row.schedule_status !== 'scheduled') throw badRequest(SCHEDULE.notPending(row.schedule_status));
       this.assertNotPast(tenant, scheduleAt);
@@ -224,7 +224,7 @@ export class ScheduleService {
 
   /** Reschedule: a failed or revoked schedule becomes pending again at a new time. */
   reschedule(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
       const now = this.assertNotPast(tenant, scheduleAt);
@@ -235,7 +235,7 @@ export class ScheduleService {
 
   /** Retry: runs a failed or revoked schedule now and answers the new Payment. */
   retry(tenant: Tenant, merchantUid: string): Payment {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
       if (!this.billingKeys.find(tenant, row.customer_uid))

@@ -27,7 +27,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   // Webhooks
   app.put(`${CONTROL_PREFIX}/webhook-url`, { schema: webhookUrlSchema }, async (request) =>
-    ok(control.setWebhookUrl(request.tenant.merchant, request.body.url)),
+    ok(control.setWebhookUrl(request.tenant, request.body.url)),
   );
   app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async (request) =>
     ok(webhookLog.list(request.tenant, request.query.limit ?? 100)),
