@@ -5,7 +5,7 @@
 
 import net from 'node:net';
 import t from 'tap';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import { AGENCY, call, clockNow, issueKey, newMerchant, startServer, tokenFor } from '../helpers.js';
 
 interface Held {

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import t from 'tap';
 import { GOOD_CARD, advanceClock, call, getSchedule, newMerchant, startServer, tokenFor } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { BILLING_KEY, CANCEL, PAYMENT, SCHEDULE } from '../../src/domain/messages.js';
 
 const require = createRequire(import.meta.url);

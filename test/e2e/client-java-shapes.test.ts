@@ -5,7 +5,7 @@
 
 import t from 'tap';
 import { AGENCY, GOOD_CARD, startServer } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const DAY = 86400;
 

@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import qs from 'qs';
 import { GOOD_CARD, call, issueKey, startServer, tokenFor, type Answer } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { lenient } from '../../src/http/leniency.js';
 
 const DAY = 86400;

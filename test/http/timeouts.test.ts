@@ -4,7 +4,7 @@
 
 import net from 'node:net';
 import t from 'tap';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import { call, startServer, tokenFor } from '../helpers.js';
 
 interface Trickle {

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import * as pg from '../../src/domain/pg.js';
 import { MAX_CUSTOM_DATA, MAX_TIME } from '../../src/domain/limits.js';
 import { tenantOf } from '../../src/domain/merchants.js';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import {
   call,
   cancelPayment,

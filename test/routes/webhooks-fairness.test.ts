@@ -4,7 +4,7 @@
 
 import http from 'node:http';
 import t, { type Test } from 'tap';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import { call, clockNow, issueKey, newMerchant, payAgain, startServer, tokenFor } from '../helpers.js';
 
 interface HangingReceiver {

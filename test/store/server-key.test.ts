@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { Secrets } from '../../src/domain/secrets.js';
 import { createMockServer } from '../../src/index.js';
+import { startMockServer } from '../../src/server.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/index.js';
 import { keyFileOf, loadServerKey } from '../../src/store/server-key.js';
@@ -48,7 +49,14 @@ function attack(file: string, token: string): string[] {
 }
 
 async function flow(t: Test, db: string, secretKey?: string): Promise<string> {
-  const server = await createMockServer({ db, fixtures: 'none', ...(secretKey ? { secretKey } : {}) });
+  const server = await startMockServer({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    db,
+    fixtures: 'none',
+    ...(secretKey ? { secretKey } : {}),
+  });
   t.teardown(() => server.close());
   const token = await tokenFor(server, CREDS);
   await issueKey(server, token, 'card_1', { card_number: CARD });
