@@ -10,6 +10,7 @@ import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
 import { loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
+import type { Config } from './config.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
 import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
@@ -24,15 +25,34 @@ import faults from './control/http/faults.js';
 import { BODY_LIMIT } from './constants.js';
 import type { Tenant } from './domain/merchants.js';
 
+/**
+ * How often Node looks for requests past requestTimeout/headersTimeout. Its default (30 s) would let a 10 s
+ * header limit run to 40 s; a tenth of the shorter limit keeps the overshoot small at a negligible cost.
+ */
+function checkingInterval(config: Pick<Config, 'requestTimeout' | 'headersTimeout'>): number {
+  const limits = [config.requestTimeout, config.headersTimeout].filter((ms) => ms > 0);
+  return limits.length === 0 ? 30_000 : Math.min(30_000, Math.max(50, Math.floor(Math.min(...limits) / 10)));
+}
+
 export interface BuildOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
 }
 
 export async function buildApp(services: Services, { logStream }: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
   const app = Fastify({
-    logger: loggerOptions(services.config.logLevel, logStream),
+    logger: loggerOptions(config.logLevel, logStream),
     bodyLimit: BODY_LIMIT,
+    // Slow or silent clients are let go: a trickled body or header block is answered 408 (http/errors.ts).
+    requestTimeout: config.requestTimeout,
+    connectionTimeout: config.connectionTimeout,
+    keepAliveTimeout: config.keepAliveTimeout,
+    http: {
+      headersTimeout: config.headersTimeout,
+      maxHeaderSize: config.maxHeaderSize,
+      connectionsCheckingInterval: checkingInterval(config),
+    },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
     frameworkErrors,

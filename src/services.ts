@@ -23,6 +23,7 @@ import { WebhookLog } from './control/domain/webhook-log.js';
 import { FixtureImporter } from './control/fixtures/import.js';
 import { FixtureService, type StartupFixtures } from './control/fixtures/fixtures.js';
 import type { Store } from './store/index.js';
+import { loadServerKey } from './store/server-key.js';
 
 export interface Services {
   config: Config;
@@ -61,7 +62,7 @@ export function createServices(
   store: Store,
   { clock = new Clock(), startupFixtures = null }: ServiceOptions = {},
 ): Services {
-  const secrets = new Secrets(store.meta.serverKey());
+  const secrets = new Secrets(loadServerKey(store, config));
   // One mutable object: the services read a generator at each call, so a swap takes effect at once.
   const ids: IdGenerators = { ...RANDOM_IDS };
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
@@ -70,8 +71,11 @@ export function createServices(
   const payments = new PaymentService(store, secrets, clock, merchants, billingKeys, config, webhooks, ids);
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
   const clocks = new ClockService(store, clock, runner);
-  const journal = new Journal(config.journalLimit);
-  const faults = new FaultRules(config.faultRuleLimit);
+  const journal = new Journal(config.journalLimit, {
+    bytes: config.journalBytes,
+    totalBytes: config.journalTotalBytes,
+  });
+  const faults = new FaultRules(config.faultRules);
   const control = new ControlService(store, journal, faults, clocks);
   const importer = new FixtureImporter(store, secrets, merchants, billingKeys, config);
   return {

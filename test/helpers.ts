@@ -3,6 +3,8 @@
 import type { Test } from 'tap';
 import { startMockServer, type MockServerOptions, type RunningServer as MockServer } from '../src/server.js';
 
+export type { MockServer };
+
 export const DEMO = {
   imp_key: 'imp_apikey',
   imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f',

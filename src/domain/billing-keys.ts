@@ -9,7 +9,7 @@ import type { CardInput } from './card-validation.js';
 import { authorizeCard, type Card } from './cards.js';
 import { IamportError } from './errors.js';
 import type { Clock } from './clock.js';
-import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
+import { tenantTransaction, type MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { BILLING_KEY } from './messages.js';
 import type { Secrets } from './secrets.js';
 
@@ -95,10 +95,12 @@ export class BillingKeyService {
 
   /** issue(), answering the stored key (a schedule registration issues one and goes on with it). */
   issueKey(tenant: Tenant, customerUid: string, input: IssueInput): BillingKeyRow {
-    const now = this.clock.tenantNow(tenant);
-    const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
-    if (!auth.ok) throw new IamportError(-1, `${BILLING_KEY.issueFailed} ${auth.reason}`);
-    return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      const now = this.clock.tenantNow(tenant);
+      const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
+      if (!auth.ok) throw new IamportError(-1, `${BILLING_KEY.issueFailed} ${auth.reason}`);
+      return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
+    });
   }
 
   /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping its first `inserted`). */
@@ -155,8 +157,10 @@ export class BillingKeyService {
 
   /** Deletes the key for good; its pending schedules stay and will fail when they run (reference §3.4). */
   delete(tenant: Tenant, customerUid: string): Customer {
-    const row = this.existing(tenant, customerUid);
-    this.store.billingKeys.delete(row.id);
-    return toCustomer(row);
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      const row = this.existing(tenant, customerUid);
+      this.store.billingKeys.delete(row.id);
+      return toCustomer(row);
+    });
   }
 }

@@ -9,10 +9,10 @@ import type { ScheduleDraft, ScheduleStatus, ScheduleWithPayment } from '../stor
 import { buyerOf, type BillingKeyService, type IssueInput } from './billing-keys.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import type { Tenant } from './merchants.js';
+import { tenantTransaction, type Tenant } from './merchants.js';
 import { SCHEDULE } from './messages.js';
-import { checkWholeAmount } from './money.js';
-import { customData, orderColumns } from './payments.js';
+import { checkAmount } from './money.js';
+import { checkCustomData, customData, orderColumns } from './payments.js';
 import { paymentOf, type Payment } from './payment-view.js';
 import { kstStamp } from './pg.js';
 import { assertPageExists, paged, type Paged } from './paging.js';
@@ -127,7 +127,7 @@ export class ScheduleService {
    * all or nothing: one invalid or used merchant_uid rejects it whole.
    */
   register(tenant: Tenant, input: ScheduleInput): ScheduleResult[] {
-    const rows = this.store.transaction(() => {
+    const rows = tenantTransaction(this.store, tenant, (tenant) => {
       const seen = new Set<string>();
       for (const item of input.schedules) {
         if (
@@ -138,7 +138,9 @@ export class ScheduleService {
           throw new IamportError(1, SCHEDULE.duplicate);
         }
         seen.add(item.merchant_uid);
-        checkWholeAmount('schedules.amount', item.amount, item.currency);
+        for (const field of ['amount', 'tax_free', 'vat_amount'] as const)
+          checkAmount(`schedules.${field}`, item[field], item.currency);
+        checkCustomData('schedules.custom_data', item.custom_data);
       }
       // Card fields count only when the customer has no key yet (reference §6.2): an existing key is charged
       // as it is, whatever card fields the client library fills in.
@@ -166,7 +168,7 @@ export class ScheduleService {
 
   /** Revokes pending schedules: the listed merchant_uids, or all of the customer's; nothing revocable is code 1. */
   unschedule(tenant: Tenant, customerUid: string | undefined, merchantUids: string[] | undefined): ScheduleResult[] {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       if (customerUid === undefined && (merchantUids === undefined || merchantUids.length === 0))
         throw new IamportError(1, SCHEDULE.nothingToRevoke);
       const pending = this.store.schedules.pending(
@@ -211,7 +213,7 @@ export class ScheduleService {
 
   /** PUT: moves a pending schedule to a new time that is not in the past. */
   move(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       if (row.schedule_status !== 'scheduled') throw badRequest(SCHEDULE.notPending(row.schedule_status));
       this.assertNotPast(tenant, scheduleAt);
@@ -222,7 +224,7 @@ export class ScheduleService {
 
   /** Reschedule: a failed or revoked schedule becomes pending again at a new time. */
   reschedule(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
       const now = this.assertNotPast(tenant, scheduleAt);
@@ -233,7 +235,7 @@ export class ScheduleService {
 
   /** Retry: runs a failed or revoked schedule now and answers the new Payment. */
   retry(tenant: Tenant, merchantUid: string): Payment {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
       if (!this.billingKeys.find(tenant, row.customer_uid))

@@ -1,6 +1,7 @@
 // Schemas of scheduled payments: the schedule object, registering, revoking, listing and changing schedules.
 
 import { Type } from '@sinclair/typebox';
+import { MAX_TIME } from '../domain/limits.js';
 import type { FastifySchema } from 'fastify';
 import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 import { CardFields, CustomerFields, CustomerUidParams, PgField } from './customers.js';
@@ -41,8 +42,8 @@ export const ScheduleItem = Type.Object({
   ...OrderFields,
   schedule_at: Type.Integer({
     minimum: 0,
-    maximum: 1e13,
-    description: 'UNIX seconds (a past time runs at the next tick)',
+    maximum: MAX_TIME,
+    description: 'UNIX seconds (a past time runs at the next tick; at most 9999-12-31 KST)',
   }),
 });
 
@@ -174,7 +175,7 @@ export const customerSchedulesSchema = {
 } satisfies FastifySchema;
 
 export const ScheduleAtBody = Type.Object(
-  { schedule_at: Type.Integer({ minimum: 0, maximum: 1e13, description: 'the new time, UNIX seconds' }) },
+  { schedule_at: Type.Integer({ minimum: 0, maximum: MAX_TIME, description: 'the new time, UNIX seconds' }) },
   { examples: [{ schedule_at: EXAMPLE_AT + 86400 }] },
 );
 

@@ -265,6 +265,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'webhook queues per merchant',
+    sql: `
+      -- Each merchant's pending deliveries in due order: the pump reads every merchant's queue head, so no backlog
+      -- of one merchant can hide another's deliveries.
+      CREATE INDEX webhooks_queue ON webhooks (merchant_id, next_attempt_at, id) WHERE state = 'pending';
+    `,
+  },
+  {
+    version: 7,
     name: 'ids unique per merchant: imp_uid and cancellation_id; scripted outcomes of an order',
     // SQLite cannot change a table's constraints: each table is rebuilt (new table, copy, drop, rename) inside
     // this migration's transaction. Cancellations are rebuilt first against payments_new, so dropping the old

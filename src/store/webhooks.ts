@@ -42,6 +42,12 @@ export interface WebhookAttemptRow {
   duration_ms: number;
 }
 
+/** A merchant with pending deliveries: when the first of them is due (real time, ms). */
+export interface MerchantQueue {
+  merchant_id: number;
+  next_at: number;
+}
+
 export class WebhooksRepository {
   private readonly insertStmt;
   private readonly dueStmt;
@@ -51,16 +57,32 @@ export class WebhooksRepository {
   private readonly recordStmt;
   private readonly updateStmt;
   private readonly resendStmt;
+  private readonly queuesStmt;
   private readonly tallyStmt;
-  private readonly nextAtStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare<Omit<WebhookRow, 'id' | 'state' | 'attempts'>>(
       `INSERT INTO webhooks (merchant_id, tier_code, url, body, state, next_attempt_at, created_at)
        VALUES (@merchant_id, @tier_code, @url, @body, 'pending', @next_attempt_at, @created_at)`,
     );
-    this.dueStmt = db.prepare<[number, number], WebhookRow>(
-      `SELECT * FROM webhooks WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    this.queuesStmt = db.prepare<[], MerchantQueue>(
+      // A skip-scan of the queue index: a few seeks per merchant with pending deliveries, whatever their backlog
+      // (INDEXED BY: without statistics the planner would scan every pending row through webhooks_pending).
+      `WITH RECURSIVE m(id) AS (
+         SELECT (SELECT MIN(merchant_id) FROM webhooks INDEXED BY webhooks_queue WHERE state = 'pending')
+         UNION ALL
+         SELECT (SELECT MIN(merchant_id) FROM webhooks INDEXED BY webhooks_queue
+                 WHERE state = 'pending' AND merchant_id > m.id)
+         FROM m WHERE m.id IS NOT NULL
+       )
+       SELECT id AS merchant_id,
+         (SELECT MIN(next_attempt_at) FROM webhooks INDEXED BY webhooks_queue
+          WHERE state = 'pending' AND merchant_id = m.id) AS next_at
+       FROM m WHERE id IS NOT NULL`,
+    );
+    this.dueStmt = db.prepare<[number, number, number], WebhookRow>(
+      `SELECT * FROM webhooks INDEXED BY webhooks_queue
+       WHERE state = 'pending' AND merchant_id = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
     );
     this.byIdStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
@@ -91,23 +113,20 @@ export class WebhooksRepository {
        FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
          AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)`,
     );
-    this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
-      `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
-    );
   }
 
   insert(row: Omit<WebhookRow, 'id' | 'state' | 'attempts'>): number {
     return Number(this.insertStmt.run(row).lastInsertRowid);
   }
 
-  /** Pending deliveries due at `nowMs`, across all merchants. */
-  due(nowMs: number, limit: number): WebhookRow[] {
-    return this.dueStmt.all(nowMs, limit);
+  /** Every merchant with pending deliveries, and when its earliest one is due. */
+  queues(): MerchantQueue[] {
+    return this.queuesStmt.all();
   }
 
-  /** When the earliest pending delivery is due, or null. */
-  nextAttemptAt(): number | null {
-    return this.nextAtStmt.get()?.next_at ?? null;
+  /** The first `limit` deliveries of one merchant's queue that are due at `nowMs`. */
+  due(merchantId: number, nowMs: number, limit: number): WebhookRow[] {
+    return this.dueStmt.all(merchantId, nowMs, limit);
   }
 
   find(scope: Scope, id: number): WebhookRow | undefined {

@@ -64,8 +64,8 @@ t.test('a fault on /users/getToken fires: a token outage the client sees', async
   t.strictSame(left.body.response, [], 'the spent rule is gone');
 });
 
-t.test('rules are bounded per merchant: one more than faultRuleLimit is refused; sizes are bounded', async (t) => {
-  const server = await startServer(t, { faultRuleLimit: 3 });
+t.test('rules are bounded per merchant: one more than faultRules is refused; sizes are bounded', async (t) => {
+  const server = await startServer(t, { faultRules: 3 });
   const token = await tokenFor(server);
   for (let i = 0; i < 3; i++) {
     const res = await call(server, 'POST', '/__mock/faults', { path: '/payments/*', action: 'error' }, { token });

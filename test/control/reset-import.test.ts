@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { parse as parseYaml } from 'yaml';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import { call, cancelPayment, issueKey, newMerchant, startServer, tokenFor, type Answer } from '../helpers.js';
 
 const SHOP = { imp_key: 'fx_shop', imp_secret: 'fx-shop-secret' };

@@ -193,7 +193,7 @@ t.test('the live strictness stays: required fields, lengths, whole KRW amounts, 
     fraction.body,
     {
       code: -1,
-      message: REQUEST.notWholeKrw('amount', 1000.5),
+      message: REQUEST.tooManyDecimals('amount', 'KRW', 0, 1000.5),
       response: null,
     },
     'a fractional amount with currency "" (KRW): the exact message',

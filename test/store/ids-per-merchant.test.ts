@@ -8,7 +8,7 @@ import t from 'tap';
 import { openDatabase, schemaVersion } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { PAYMENT_COLUMNS, paymentRow } from '../../src/store/payments.js';
-import type { MockServer } from '../../src/index.js';
+import type { MockServer } from '../helpers.js';
 import {
   DEMO,
   call,

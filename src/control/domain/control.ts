@@ -1,10 +1,9 @@
 // Test controls of a merchant: reset, default webhook URL, scripted outcomes of billing keys, and the admin's view.
 
 import type { Static } from '@sinclair/typebox';
-import type { Tenant } from '../../domain/merchants.js';
+import { tenantTransaction, type Tenant } from '../../domain/merchants.js';
 import { PAYMENT } from '../../domain/messages.js';
 import type { Store } from '../../store/index.js';
-import type { MerchantRow } from '../../store/merchants.js';
 import type { OutcomeSubject } from '../../store/outcome-scripts.js';
 import type { AdminMerchant, Outcome } from '../schemas/control.js';
 import type { ClockService } from './clock.js';
@@ -35,13 +34,13 @@ export class ControlService {
    * Resets the tenant and fills it again with `fill` in the same transaction (an import); the in-memory part of
    * the reset (journal, fault rules) happens only once that has committed.
    */
-  replace<T>(tenant: Tenant, fill: () => T): T {
-    const result = this.store.transaction(() => {
+  replace<T>(tenant: Tenant, fill: (tenant: Tenant) => T): T {
+    const result = tenantTransaction(this.store, tenant, (tenant) => {
       if (tenant.tier_code === '') {
         this.store.reset.wipeMerchant(tenant.merchant_id);
         this.clocks.reset(tenant.merchant_id);
       } else this.store.reset.wipe(tenant);
-      return fill();
+      return fill(tenant);
     });
     if (tenant.tier_code === '') {
       this.journal.clearMerchant(tenant.merchant_id);
@@ -53,8 +52,8 @@ export class ControlService {
     return result;
   }
 
-  setWebhookUrl(merchant: MerchantRow, url: string | null): { url: string | null } {
-    this.store.merchants.setWebhookUrl(merchant.id, url);
+  setWebhookUrl(tenant: Tenant, url: string | null): { url: string | null } {
+    tenantTransaction(this.store, tenant, (tenant) => this.store.merchants.setWebhookUrl(tenant.merchant_id, url));
     return { url };
   }
 
@@ -65,13 +64,15 @@ export class ControlService {
     outcomes: readonly ScriptedOutcome[],
     subject: OutcomeSubject = 'customer_uid',
   ): ScriptedOutcome[] {
-    this.store.outcomes.replace(
-      tenant,
-      uid,
-      outcomes.map((o) => (o.status === 'paid' ? null : (o.fail_reason ?? PAYMENT.scriptedDecline))),
-      subject,
-    );
-    return this.outcomes(tenant, uid, subject);
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      this.store.outcomes.replace(
+        tenant,
+        uid,
+        outcomes.map((o) => (o.status === 'paid' ? null : (o.fail_reason ?? PAYMENT.scriptedDecline))),
+        subject,
+      );
+      return this.outcomes(tenant, uid, subject);
+    });
   }
 
   outcomes(tenant: Tenant, uid: string, subject: OutcomeSubject = 'customer_uid'): ScriptedOutcome[] {

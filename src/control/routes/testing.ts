@@ -28,7 +28,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   // Webhooks
   app.put(`${CONTROL_PREFIX}/webhook-url`, { schema: webhookUrlSchema }, async (request) =>
-    ok(control.setWebhookUrl(request.tenant.merchant, request.body.url)),
+    ok(control.setWebhookUrl(request.tenant, request.body.url)),
   );
   app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async ({ tenant, query }) =>
     ok(webhookLog.list(tenant, query.limit ?? 100, query)),

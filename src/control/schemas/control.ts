@@ -1,5 +1,6 @@
 // Schemas of the control API (/__mock).
 
+import { MAX_FAULT_MESSAGE, MAX_TIME } from '../../domain/limits.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from '../../schemas/common.js';
@@ -31,8 +32,8 @@ export const ClockBody = Type.Object(
     set: Type.Optional(
       Type.Integer({
         minimum: 0,
-        maximum: 253_402_300_799,
-        description: 'UNIX seconds the clock should read now (not earlier than now)',
+        maximum: MAX_TIME,
+        description: 'UNIX seconds the clock should read now (not earlier than now; at most 9999-12-31 KST)',
       }),
     ),
     frozen: Type.Optional(
@@ -271,7 +272,7 @@ export const clearJournalSchema = {
 } satisfies FastifySchema;
 
 export const FaultBody = Type.Object({
-  method: Type.Optional(Type.String({ maxLength: 10, description: 'GET, POST… or * (default: any)' })),
+  method: Type.Optional(Type.String({ maxLength: 16, description: 'GET, POST… or * (default: any)' })),
   path: Type.String({
     minLength: 1,
     maxLength: 500,
@@ -279,7 +280,7 @@ export const FaultBody = Type.Object({
     examples: ['/subscribe/payments/again'],
   }),
   customer_uid: Type.Optional(Type.String({ maxLength: 80 })),
-  merchant_uid: Type.Optional(Type.String({ maxLength: 80 })),
+  merchant_uid: Type.Optional(Type.String({ maxLength: 100 })),
   amount: Type.Optional(Type.Number()),
   action: Type.Union(
     [
@@ -297,7 +298,7 @@ export const FaultBody = Type.Object({
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
   code: Type.Optional(Type.Integer()),
-  message: Type.Optional(Type.String({ maxLength: 1000 })),
+  message: Type.Optional(Type.String({ maxLength: MAX_FAULT_MESSAGE })),
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
   count: Type.Optional(Type.Integer({ minimum: 1, description: 'fires this many times, then is removed' })),
@@ -311,7 +312,7 @@ export const addFaultSchema = {
     'A rule that could never fire is refused with 400 naming its path: a path (or pattern) no iamport route ' +
     'serves, a method the route does not take, or an unknown method. POST /users/getToken can be faulted too ' +
     '(a token outage): its rules are those of the merchant its imp_key names. Each merchant (and tier) holds ' +
-    'at most --fault-rule-limit rules (default 100); one more is refused with 400.',
+    'at most --fault-rules rules (default 100); one more is refused with 400.',
   body: FaultBody,
   response: { 200: Envelope(FaultRule, 'the rule'), 400: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
