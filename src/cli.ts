@@ -12,6 +12,7 @@ import { Store } from './store/index.js';
 import type { Fixtures } from './schemas/fixtures.js';
 import { VERSION } from './version.js';
 import { openapiYaml } from './openapi.js';
+import { CA_SUBCOMMANDS, caCommand } from './tls/ca-command.js';
 
 const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
 
@@ -33,6 +34,13 @@ const COMMANDS: Record<string, { usage: string; about: string; options?: string 
     usage: 'iamport-mock openapi [--out FILE]',
     about: 'Print the OpenAPI document of every route (YAML).',
     options: '  --out FILE      write to FILE instead of stdout',
+  },
+  ca: {
+    usage: 'iamport-mock ca init|cert [--out FILE]',
+    about:
+      'init: create (or check) the local CA and the server certificate in the TLS folder; ' +
+      'cert: print the CA certificate your clients must trust (test environments only).',
+    options: '  --out FILE      (cert) write to FILE instead of stdout',
   },
 };
 
@@ -114,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { out, 'imp-key': impKey, help: _h, version: _v, ...serverFlags } = values;
   if (
-    (out !== undefined && command !== 'export' && command !== 'openapi') ||
+    (out !== undefined && command !== 'export' && command !== 'openapi' && command !== 'ca') ||
     (impKey !== undefined && command !== 'export')
   ) {
     throw new UsageError(`--${out !== undefined ? 'out' : 'imp-key'} does not apply to "${command}"`);
@@ -153,6 +161,14 @@ async function main(argv: string[]): Promise<number> {
       write(stringify(document));
       return 0;
     }
+    case 'ca': {
+      const [sub, ...extra] = rest;
+      if (!sub || !(CA_SUBCOMMANDS as readonly string[]).includes(sub))
+        throw new UsageError(`ca needs a sub-command: ${CA_SUBCOMMANDS.join(' or ')}`);
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      if (out !== undefined && sub !== 'cert') throw new UsageError('--out applies to "ca cert" only');
+      return caCommand(sub, resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true }), out);
+    }
     case 'openapi': {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
       write(await openapiYaml());
@@ -163,7 +179,11 @@ async function main(argv: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const server = await startMockServer(input, { cli: true });
   server.app.log.info(`iamport-mock ${VERSION} listening on ${server.url} (database ${server.config.db})`);
-  if (server.config.logLevel === 'silent') process.stdout.write(`iamport-mock listening on ${server.url}\n`);
+  if (server.httpsUrl) server.app.log.info(`iamport-mock serving HTTPS on ${server.httpsUrl}`);
+  if (server.config.logLevel === 'silent') {
+    process.stdout.write(`iamport-mock listening on ${server.url}\n`);
+    if (server.httpsUrl) process.stdout.write(`iamport-mock serving HTTPS on ${server.httpsUrl}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -196,9 +216,15 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`iamport-mock: ${e.message}\n`);
       process.exit(2);
     }
-    const err = e as NodeJS.ErrnoException;
+    const err = e as NodeJS.ErrnoException & { port?: number };
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`iamport-mock: cannot listen: ${err.message}\n`);
+      // Ports below 1024 (443 in the Docker image) need privileges a non-root user has only by configuration.
+      const low = err.code === 'EACCES' && typeof err.port === 'number' && err.port < 1024;
+      const hint = low
+        ? ' (ports below 1024 need root, CAP_NET_BIND_SERVICE or the sysctl net.ipv4.ip_unprivileged_port_start=0,' +
+          ' which Docker 20.10+ sets in containers; or choose a port above 1023)'
+        : '';
+      process.stderr.write(`iamport-mock: cannot listen: ${err.message}${hint}\n`);
       process.exit(1);
     }
     process.stderr.write(`iamport-mock: ${err.stack ?? String(e)}\n`);

@@ -6,6 +6,7 @@ export type { MockServer, MockServerOptions } from './server.js';
 export type { Config, ConfigInput } from './config.js';
 export { ConfigError } from './config.js';
 export { FixtureError } from './fixtures.js';
+export type { TlsMaterial } from './tls/material.js';
 
 export function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   return startMockServer(options);

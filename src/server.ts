@@ -7,6 +7,9 @@ import { resolveConfig, type Config, type ConfigInput } from './config.js';
 import { applyFixtures, readFixtures } from './fixtures.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
+import { TlsFront } from './tls/front.js';
+import { loadTlsMaterial, type TlsMaterial } from './tls/material.js';
+import { attachConnectProxy } from './tls/proxy.js';
 
 export interface MockServerOptions extends ConfigInput {
   /** Where logs go; stdout by default. */
@@ -14,8 +17,12 @@ export interface MockServerOptions extends ConfigInput {
 }
 
 export interface MockServer {
-  /** Base URL, e.g. http://127.0.0.1:41234 */
+  /** Base URL, e.g. http://127.0.0.1:41234 (it is also the HTTPS proxy for api.iamport.kr) */
   url: string;
+  /** HTTPS base URL when `httpsPort` is set, e.g. https://127.0.0.1:41235; else null. */
+  httpsUrl: string | null;
+  /** The certificate material (CA to trust, files); loaded on first call when the start did not need it. */
+  tls(): Promise<TlsMaterial>;
   app: FastifyInstance;
   config: Config;
   services: Services;
@@ -36,27 +43,53 @@ export async function startMockServer(
   const { logStream, ...input } = options;
   const config = resolveConfig(input, env, { cli });
   const fixtures = config.fixtures ? readFixtures(config.fixtures) : null;
+  // The CLI, HTTPS and any TLS option load (or create) the certificates before anything listens, so a bad file
+  // stops the start; otherwise they load at the first proxied CONNECT (most test suites never need them).
+  const eagerTls =
+    cli ||
+    config.httpsPort !== null ||
+    config.tlsNames.length > 0 ||
+    [config.tlsDir, config.tlsCert, config.tlsKey, config.caCert, config.caKey].some((v) => v !== null);
+  const material = eagerTls ? await loadTlsMaterial(config, { env }) : null;
   const store = Store.open(config.db);
   let app: FastifyInstance | undefined;
+  let front: TlsFront | undefined;
   try {
     const services = createServices(config, store);
     if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
     app = await buildApp(services, { logStream, startupFixtures: fixtures });
+    for (const note of material?.notes ?? []) app.log.info(note);
+    const tls = new TlsFront(app, () => (material ? Promise.resolve(material) : loadTlsMaterial(config, { env })));
+    front = tls;
+    const proxy = attachConnectProxy(app.server, { front: tls, passthrough: config.proxyPassthrough, log: app.log });
     await app.listen({ port: config.port, host: config.host });
+    const httpsPort = config.httpsPort === null ? null : await tls.listen(config.httpsPort, config.host);
     let closed: Promise<void> | undefined;
-    const close = () => (closed ??= app!.close().finally(() => store.close()));
-    return { url: urlOf(app, config), app, config, services, close };
+    const close = () => {
+      proxy.close();
+      return (closed ??= tls
+        .close()
+        .then(() => app!.close())
+        .finally(() => store.close()));
+    };
+    const httpsUrl = httpsPort === null ? null : urlOf('https', httpsPort, config);
+    const address = app.server.address();
+    const url = urlOf('http', typeof address === 'object' && address ? address.port : config.port, config);
+    const tlsMaterial = async () => {
+      await tls.ready();
+      return tls.material!;
+    };
+    return { url, httpsUrl, tls: tlsMaterial, app, config, services, close };
   } catch (e) {
+    await front?.close();
     await app?.close();
     store.close();
     throw e;
   }
 }
 
-function urlOf(app: FastifyInstance, config: Config): string {
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+function urlOf(scheme: 'http' | 'https', port: number, config: Config): string {
   const wildcard = config.host === '0.0.0.0' || config.host === '::';
   const host = wildcard ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${port}`;
+  return `${scheme}://${host}:${port}`;
 }
