@@ -27,7 +27,7 @@ main().then(
     process.stdout.write(`${JSON.stringify(result)}\n`);
   },
   (e) => {
-    process.stdout.write(`${JSON.stringify({ error: String(e && e.message), code: e && e.code })}\n`);
+    process.stdout.write(`${JSON.stringify({ error: String(e?.message), code: e?.code })}\n`);
     process.exitCode = 1;
   },
 );
