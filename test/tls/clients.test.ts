@@ -23,6 +23,11 @@ const python = skipUnless(
   await available('python3', ['-c', 'import requests']),
   'python3 with requests is not installed',
 );
+const php = skipUnless(
+  await available('php', ['-r', 'exit(function_exists("curl_init") ? 0 : 1);']),
+  'php with curl is not installed',
+);
+const GUZZLE = '/usr/share/php/GuzzleHttp/autoload.php'; // Debian's php-guzzlehttp-guzzle
 const java = skipUnless(
   (await available('java', ['-version'])) && (await available('keytool', ['-help'])),
   'java and keytool are not installed',
@@ -50,6 +55,40 @@ t.test('Python requests with HTTPS_PROXY and REQUESTS_CA_BUNDLE', python, async 
   const untrusted = await runProcess('python3', ['-c', script], { HTTPS_PROXY: server.url });
   t.not(untrusted.code, 0, 'without the CA bundle requests refuses the certificate');
   t.match(untrusted.stderr, /CERTIFICATE_VERIFY_FAILED/);
+});
+
+// PHP's curl extension with the proxy from HTTPS_PROXY and curl.cainfo; then Guzzle with its verify option.
+const PHP = `<?php
+$body = $argv[1];
+$c = curl_init('https://api.iamport.kr/users/getToken');
+curl_setopt_array($c, [CURLOPT_POST => true, CURLOPT_RETURNTRANSFER => true, CURLOPT_POSTFIELDS => $body,
+  CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
+$r = curl_exec($c);
+if ($r === false) { fwrite(STDERR, curl_error($c)); exit(1); }
+echo $r, "\n";
+if (getenv('GUZZLE') && is_file(getenv('GUZZLE'))) {
+  require getenv('GUZZLE');
+  $g = new GuzzleHttp\\Client(['verify' => getenv('CA')]);
+  $res = $g->post('https://api.iamport.kr/users/getToken', ['body' => $body, 'headers' => ['Content-Type' => 'application/json']]);
+  echo 'guzzle ', $res->getBody(), "\n";
+}
+`;
+
+t.test('PHP curl with HTTPS_PROXY and curl.cainfo; Guzzle with verify', php, async (t) => {
+  const dir = t.testdir({ 'token.php': PHP });
+  const server = await startServer(t, { tlsDir: path.join(dir, 'tls') });
+  const ca = (await server.tls()).files.caCert!;
+  const script = path.join(dir, 'token.php');
+  const env = { HTTPS_PROXY: server.url, CA: ca, GUZZLE };
+  const r = await runProcess('php', ['-d', `curl.cainfo=${ca}`, script, BODY], env);
+  assertToken(t, 'php curl', { ...r, stdout: r.stdout.split('\n')[0]! });
+  if (fs.existsSync(GUZZLE)) {
+    const guzzle = r.stdout.split('\n').find((l) => l.startsWith('guzzle '));
+    t.equal(JSON.parse(guzzle!.slice(7)).code, 0, 'Guzzle (proxy from HTTPS_PROXY, CA from verify) got a token');
+  }
+  const untrusted = await runProcess('php', [script, BODY], { HTTPS_PROXY: server.url });
+  t.not(untrusted.code, 0, 'without curl.cainfo PHP refuses the certificate');
+  t.match(untrusted.stderr, /certificate/i);
 });
 
 const JAVA = `
