@@ -8,7 +8,7 @@ import { applyFixtures, readFixtures } from './fixtures.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 import { TlsFront } from './tls/front.js';
-import { loadTlsMaterial, type TlsMaterial } from './tls/material.js';
+import { TlsFolderError, loadTlsMaterial, type TlsMaterial } from './tls/material.js';
 import { attachConnectProxy } from './tls/proxy.js';
 
 export interface MockServerOptions extends ConfigInput {
@@ -43,14 +43,22 @@ export async function startMockServer(
   const { logStream, ...input } = options;
   const config = resolveConfig(input, env, { cli });
   const fixtures = config.fixtures ? readFixtures(config.fixtures) : null;
-  // The CLI, HTTPS and any TLS option load (or create) the certificates before anything listens, so a bad file
-  // stops the start; otherwise they load at the first proxied CONNECT (most test suites never need them).
-  const eagerTls =
-    cli ||
+  // HTTPS and any TLS option load (or create) the certificates before anything listens, so a bad file stops the
+  // start; the CLI does too, but only warns when it cannot write the TLS folder (a read-only home with :memory:).
+  // Otherwise they load at the first proxied CONNECT (most test suites never need them).
+  const tlsAsked =
     config.httpsPort !== null ||
     config.tlsNames.length > 0 ||
     [config.tlsDir, config.tlsCert, config.tlsKey, config.caCert, config.caKey].some((v) => v !== null);
-  const material = eagerTls ? await loadTlsMaterial(config, { env }) : null;
+  let tlsWarning: string | null = null;
+  const material =
+    tlsAsked || cli
+      ? await loadTlsMaterial(config, { env }).catch((e: unknown) => {
+          if (tlsAsked || !(e instanceof TlsFolderError)) throw e;
+          tlsWarning = `no TLS certificates, so no HTTPS proxy: ${e.message}`;
+          return null;
+        })
+      : null;
   const store = Store.open(config.db);
   let app: FastifyInstance | undefined;
   let front: TlsFront | undefined;
@@ -59,6 +67,7 @@ export async function startMockServer(
     if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
     app = await buildApp(services, { logStream, startupFixtures: fixtures });
     for (const note of material?.notes ?? []) app.log.info(note);
+    if (tlsWarning) app.log.warn(tlsWarning);
     const tls = new TlsFront(app, () => (material ? Promise.resolve(material) : loadTlsMaterial(config, { env })));
     front = tls;
     const proxy = attachConnectProxy(app.server, { front: tls, passthrough: config.proxyPassthrough, log: app.log });

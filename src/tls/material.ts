@@ -22,6 +22,11 @@ export interface TlsMaterial {
 
 type TlsOptions = Pick<Config, 'db' | 'tlsDir' | 'tlsCert' | 'tlsKey' | 'caCert' | 'caKey' | 'tlsNames'>;
 
+/** The TLS folder cannot be created or written: the certificates cannot be kept (unlike a bad file, see below). */
+export class TlsFolderError extends ConfigError {
+  override name = 'TlsFolderError';
+}
+
 export const CA_FILE = 'ca.pem';
 export const CA_KEY_FILE = 'ca-key.pem';
 export const SERVER_FILE = 'server.pem';
@@ -52,9 +57,10 @@ function readText(file: string, what: string, optional = false): string | null {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && optional) return null;
-    if (code === 'ENOENT') throw new ConfigError(`${file}: no such file (${what})`);
+    // ENOTDIR: a folder on the way is a file, so this file does not exist either.
+    const absent = ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
+    if (absent && optional) return null;
+    if (absent) throw new ConfigError(`${file}: no such file (${what})`);
     throw new ConfigError(`${file}: cannot read the ${what}: ${(e as Error).message}`);
   }
 }
@@ -149,7 +155,7 @@ function ensureDir(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
-    throw new ConfigError(`${dir}: cannot create the TLS folder: ${(e as Error).message}`);
+    throw new TlsFolderError(`${dir}: cannot create the TLS folder: ${(e as Error).message}`);
   }
 }
 

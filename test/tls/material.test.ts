@@ -14,6 +14,8 @@ import { NameConstraints, id_ce_nameConstraints } from '@peculiar/asn1-x509';
 import { ConfigError, createMockServer, type MockServer, type MockServerOptions } from '../../src/index.js';
 import { createCa, issueServerCert } from '../../src/tls/issue.js';
 import { defaultTlsDir } from '../../src/tls/material.js';
+import { startMockServer } from '../../src/server.js';
+import { rawConnect } from './support.js';
 
 const DAY = 86_400_000;
 
@@ -253,4 +255,31 @@ t.test('unreadable, malformed or mismatched files stop the start with a message 
   );
   t.match(error?.message, new RegExp(`^${esc(caKey)}: this private key does not match the certificate`));
   t.equal(read(caKey), replaced, 'the file is left as it was');
+});
+
+t.test('the CLI starts without TLS when it cannot write the TLS folder it was not told about', async (t) => {
+  const dir = t.testdir({ 'a-file': 'not a folder' });
+  const env = { XDG_DATA_HOME: path.join(dir, 'a-file') }; // mkdir under a file fails, even for root
+  const logs: string[] = [];
+  const server = await startMockServer(
+    { port: 0, db: ':memory:', fixtures: 'none', logLevel: 'warn', logStream: { write: (l: string) => logs.push(l) } },
+    { cli: true, env },
+  );
+  t.teardown(() => server.close());
+  t.match(logs.join(''), /no TLS certificates, so no HTTPS proxy: .*a-file.*cannot create the TLS folder/);
+  const refused = await rawConnect(server.url, 'api.iamport.kr:443');
+  t.equal(refused.status, 502, 'a CONNECT to api.iamport.kr says why it cannot be served');
+  t.match(JSON.parse(refused.body).message, /cannot create the TLS folder/);
+
+  const asked = await startMockServer(
+    { port: 0, db: ':memory:', fixtures: 'none', httpsPort: 0 },
+    { cli: true, env },
+  ).then(
+    async (s) => {
+      await s.close();
+      return null;
+    },
+    (e: Error) => e,
+  );
+  t.match(asked?.message, /a-file.*cannot create the TLS folder/, 'with --https-port the start stops');
 });
