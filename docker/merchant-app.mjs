@@ -69,7 +69,7 @@ async function main() {
     process.execPath,
     [
       '-e',
-      `fetch('${API}/__mock/health').then(() => process.exit(0), (e) => { console.log(e.cause?.code); process.exit(3); })`,
+      `fetch('${API}/__mock/health').then(() => process.exit(0), (e) => (console.log(e.cause?.code), process.exit(3)))`,
     ],
     { env: untrusted, encoding: 'utf8', timeout: 20_000 },
   );

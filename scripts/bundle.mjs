@@ -31,8 +31,9 @@ const realDirname = (packages) => ({
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!/__dirname|__filename/.test(text)) return undefined;
       const dir = path.posix.dirname(rel.slice(pkg.length + 1));
+      const root = `require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)}))`;
       const prelude =
-        `var __dirname = require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)})), ${JSON.stringify(dir)});\n` +
+        `var __dirname = require('node:path').join(${root}, ${JSON.stringify(dir)});\n` +
         `var __filename = require('node:path').join(__dirname, ${JSON.stringify(path.posix.basename(rel))});\n`;
       return { contents: prelude + text, loader: 'js', resolveDir: path.dirname(args.path) };
     });

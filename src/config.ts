@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { MaskPattern } from './domain/card-mask.js';
+import type { TokenClock } from './domain/tokens.js';
 
 export type MerchantMode = 'open' | 'strict';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -15,6 +16,7 @@ export interface Config {
   merchantMode: MerchantMode;
   logLevel: LogLevel;
   tokenTtl: number;
+  tokenClock: TokenClock;
   notFoundStatus: 200 | 404;
   cardMask: MaskPattern;
   webhookUrl: string | null;
@@ -42,6 +44,7 @@ type Kind =
   | 'optionalPort'
   | 'string'
   | 'optionalString'
+  | 'optionalUrl'
   | 'positive'
   | 'count'
   | 'enum'
@@ -127,6 +130,15 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     description: 'access token lifetime in seconds',
   },
   {
+    key: 'tokenClock',
+    flag: 'token-clock',
+    env: 'IAMPORT_MOCK_TOKEN_CLOCK',
+    kind: 'enum',
+    values: ['real', 'merchant'],
+    default: 'real',
+    description: "real: token lifetimes run on real time; merchant: they follow the merchant's clock moves",
+  },
+  {
     key: 'notFoundStatus',
     flag: 'not-found-status',
     env: 'IAMPORT_MOCK_NOT_FOUND_STATUS',
@@ -147,7 +159,7 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     key: 'webhookUrl',
     flag: 'webhook-url',
     env: 'IAMPORT_MOCK_WEBHOOK_URL',
-    kind: 'optionalString',
+    kind: 'optionalUrl',
     default: null,
     description: 'webhook URL for merchants with none of their own and requests without notice_url',
   },
@@ -246,7 +258,8 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'list',
     default: [],
     description:
-      'extra host names or IPs (comma-separated) for the server certificate, beside api.iamport.kr, localhost, 127.0.0.1',
+      'extra host names or IPs (comma-separated) for the server certificate, ' +
+      'beside api.iamport.kr, localhost, 127.0.0.1',
   },
   {
     key: 'proxyPassthrough',
@@ -293,6 +306,11 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       if (typeof raw !== 'string') throw bad('expected a file path or "none"');
       return raw;
     }
+    case 'optionalUrl': {
+      if (raw === null || raw === '') return null;
+      if (typeof raw !== 'string' || !isHttpUrl(raw)) throw bad('expected an absolute http:// or https:// URL');
+      return raw;
+    }
     case 'optionalString': {
       if (raw === null || raw === '') return null;
       if (typeof raw !== 'string') throw bad('expected a string');
@@ -314,6 +332,15 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
       throw bad('expected true or false');
     }
+  }
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }
 
@@ -357,16 +384,18 @@ export function flagsToInput(values: Record<string, unknown>): ConfigInput {
   return input;
 }
 
-/** The option table as help text. */
-export function optionsHelp(): string {
-  return OPTIONS.map((o) => {
-    const def = o.cliDefault ?? o.default;
-    const shown =
-      o.key === 'fixtures'
-        ? 'bundled fixtures/default.yaml'
-        : def === null || (Array.isArray(def) && def.length === 0)
-          ? 'unset'
-          : String(def);
-    return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
-  }).join('\n');
+/** The option table as help text (only the given flags when `flags` is set). */
+export function optionsHelp(flags?: readonly string[]): string {
+  return OPTIONS.filter((o) => !flags || flags.includes(o.flag))
+    .map((o) => {
+      const def = o.cliDefault ?? o.default;
+      const shown =
+        o.key === 'fixtures'
+          ? 'bundled fixtures/default.yaml'
+          : def === null || (Array.isArray(def) && def.length === 0)
+            ? 'unset'
+            : String(def);
+      return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
+    })
+    .join('\n');
 }

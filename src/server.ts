@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { resolveConfig, type Config, type ConfigInput } from './config.js';
-import { applyFixtures, readFixtures } from './fixtures.js';
+import { readFixtures } from './control/fixtures/parse.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
+import type { Fixtures } from './control/schemas/fixtures.js';
 import { TlsFront } from './tls/front.js';
 import { TlsFolderError, loadTlsMaterial, type TlsMaterial } from './tls/material.js';
 import { attachConnectProxy } from './tls/proxy.js';
@@ -26,6 +27,8 @@ export interface MockServer {
   app: FastifyInstance;
   config: Config;
   services: Services;
+  /** The fixtures loaded at start-up (null: none). */
+  fixtures: Fixtures | null;
   /** Stops listening, lets in-flight requests finish and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -63,9 +66,10 @@ export async function startMockServer(
   let app: FastifyInstance | undefined;
   let front: TlsFront | undefined;
   try {
-    const services = createServices(config, store);
-    if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
-    app = await buildApp(services, { logStream, startupFixtures: fixtures });
+    const startupFixtures = fixtures && config.fixtures ? { fixtures, file: config.fixtures } : null;
+    const services = createServices(config, store, { startupFixtures });
+    services.fixtures.loadStartup();
+    app = await buildApp(services, { logStream });
     for (const note of material?.notes ?? []) app.log.info(note);
     if (tlsWarning) app.log.warn(tlsWarning);
     const tls = new TlsFront(app, () => (material ? Promise.resolve(material) : loadTlsMaterial(config, { env })));
@@ -88,7 +92,7 @@ export async function startMockServer(
       await tls.ready();
       return tls.material!;
     };
-    return { url, httpsUrl, tls: tlsMaterial, app, config, services, close };
+    return { url, httpsUrl, tls: tlsMaterial, app, config, services, fixtures, close };
   } catch (e) {
     await front?.close();
     await app?.close();

@@ -16,7 +16,7 @@ export function canonicalName(name: string): string {
   if (net.isIPv4(bare)) return bare;
   if (net.isIPv6(bare)) return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
   if (bare.length > 253 || !DNS_NAME.test(bare))
-    throw new ConfigError(`invalid --tls-names entry ${JSON.stringify(name)} — expected a host name or an IP address`);
+    throw new ConfigError(`invalid --tls-names entry ${JSON.stringify(name)}: expected a host name or an IP address`);
   return bare;
 }
 

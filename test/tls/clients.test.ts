@@ -46,7 +46,11 @@ t.test('curl with HTTPS_PROXY and --cacert', curl, async (t) => {
 t.test('Python requests with HTTPS_PROXY and REQUESTS_CA_BUNDLE', python, async (t) => {
   const server = await startServer(t, { tlsDir: t.testdir() });
   const ca = (await server.tls()).files.caCert!;
-  const script = `import requests, json\nr = requests.post('https://api.iamport.kr/users/getToken', json=${BODY})\nprint(r.text)`;
+  const script = [
+    'import requests',
+    `r = requests.post('https://api.iamport.kr/users/getToken', json=${BODY})`,
+    'print(r.text)',
+  ].join('\n');
   assertToken(
     t,
     'requests',
@@ -69,7 +73,8 @@ echo $r, "\n";
 if (getenv('GUZZLE') && is_file(getenv('GUZZLE'))) {
   require getenv('GUZZLE');
   $g = new GuzzleHttp\\Client(['verify' => getenv('CA')]);
-  $res = $g->post('https://api.iamport.kr/users/getToken', ['body' => $body, 'headers' => ['Content-Type' => 'application/json']]);
+  $res = $g->post('https://api.iamport.kr/users/getToken',
+    ['body' => $body, 'headers' => ['Content-Type' => 'application/json']]);
   echo 'guzzle ', $res->getBody(), "\n";
 }
 `;
@@ -103,7 +108,9 @@ public class GetToken {
     c.setDoOutput(true);
     c.setRequestProperty("Content-Type", "application/json");
     try (OutputStream o = c.getOutputStream()) { o.write(args[0].getBytes(StandardCharsets.UTF_8)); }
-    try (InputStream i = c.getInputStream()) { System.out.println(new String(i.readAllBytes(), StandardCharsets.UTF_8)); }
+    try (InputStream i = c.getInputStream()) {
+      System.out.println(new String(i.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 }
 `;

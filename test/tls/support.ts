@@ -49,7 +49,7 @@ async function jsonCall(dispatcher: Dispatcher, url: string, method: string, bod
   return { status: res.status, body: (await res.json()) as Json['body'] };
 }
 
-/** getToken → billing key → again → payment look-up at `base` (https://api.iamport.kr[:port]) through `dispatcher`. */
+/** getToken → billing key → again → payment look-up at `base` (https://api.iamport.kr[:port]). */
 export async function merchantFlow(dispatcher: Dispatcher, base: string, run: string) {
   const token = await jsonCall(dispatcher, `${base}/users/getToken`, 'POST', DEMO);
   const access = token.body.response?.access_token as string;
