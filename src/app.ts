@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import bodies, { parseQueryString } from './http/bodies.js';
+import leniency from './http/leniency.js';
 import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
@@ -14,6 +15,7 @@ import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { codeRoutes } from './routes/codes.js';
+import { tierRoutes } from './routes/tiers.js';
 import { controlRoutes, publicControlRoutes } from './control/routes/control.js';
 import { testingRoutes } from './control/routes/testing.js';
 import { tokenControlRoutes } from './control/routes/tokens.js';
@@ -41,6 +43,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
 
   await app.register(errors);
   await app.register(bodies);
+  await app.register(leniency);
   // Before the routes, so the OpenAPI document sees every one of them.
   await app.register(docs);
   // Whose data a request acts on: set by authentication (and by getToken), read by the journal.
@@ -60,6 +63,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     await protectedScope.register(subscribePaymentRoutes, opts);
     await protectedScope.register(paymentRoutes, opts);
     await protectedScope.register(codeRoutes);
+    await protectedScope.register(tierRoutes, opts);
     // The mock's own control API (control/), behind the same token: it acts on the caller's merchant.
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);

@@ -17,7 +17,8 @@ export interface MockServerOptions extends ConfigInput {
   logStream?: DestinationStream;
 }
 
-export interface MockServer {
+/** A started server with its internals (the CLI and tests use them; the public MockServer of index.ts does not). */
+export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:41234 (it is also the HTTPS proxy for api.iamport.kr) */
   url: string;
   /** HTTPS base URL when `httpsPort` is set, e.g. https://127.0.0.1:41235; else null. */
@@ -42,7 +43,7 @@ export interface StartContext {
 export async function startMockServer(
   options: MockServerOptions = {},
   { cli = false, env = process.env }: StartContext = {},
-): Promise<MockServer> {
+): Promise<RunningServer> {
   const { logStream, ...input } = options;
   const config = resolveConfig(input, env, { cli });
   const fixtures = config.fixtures ? readFixtures(config.fixtures) : null;

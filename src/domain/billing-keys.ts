@@ -49,25 +49,30 @@ export function buyerOf(order: BuyerFields, key: CustomerFields | null | undefin
   };
 }
 
-/** A stored key as the API shows it: stored columns the API names are copied by name, the card's secrets never. */
+/** A stored key as the API shows it (never the card's fingerprint, expiry or scripted decline). */
 export function toCustomer(row: BillingKeyRow): Customer {
-  const {
-    id: _i,
-    merchant_id: _m,
-    tier_code: _t,
-    card_fingerprint: _f,
-    card_expiry: _e,
-    decline_reason: _d,
-    ...stored
-  } = row;
   return {
-    ...stored,
+    customer_uid: row.customer_uid,
+    pg_provider: row.pg_provider,
+    pg_id: row.pg_id,
     sandbox: row.sandbox === 1,
+    customer_id: row.customer_id,
+    card_name: row.card_name,
+    card_code: row.card_code,
     // The mock's card companies issue their own cards: issuer and publisher are the card company.
     card_issuer_code: row.card_code,
     card_issuer_name: row.card_name,
     card_publisher_code: row.card_code,
     card_publisher_name: row.card_name,
+    card_number: row.card_number,
+    card_type: row.card_type,
+    customer_name: row.customer_name,
+    customer_tel: row.customer_tel,
+    customer_email: row.customer_email,
+    customer_addr: row.customer_addr,
+    customer_postcode: row.customer_postcode,
+    inserted: row.inserted,
+    updated: row.updated,
   };
 }
 

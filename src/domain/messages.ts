@@ -30,6 +30,13 @@ export const AUTH = {
 
 const NOTHING_REGISTERED = '등록된 정보를 찾을 수 없습니다.';
 
+const NO_SUCH_TIER = '등록되지 않았거나 이미 삭제된 하위 상점(Tier) 코드입니다.';
+
+/** Sub-merchants (GET /tiers/{tier_code}). */
+export const TIER = {
+  notFound: (tierCode: string) => `${NO_SUCH_TIER} (tier_code: ${tierCode})`,
+} as const;
+
 /** Billing keys (/subscribe/customers). */
 export const BILLING_KEY = {
   issueFailed: '카드정보 인증 및 빌키 발급에 실패하였습니다.',

@@ -57,13 +57,30 @@ export interface ScheduleListQuery {
   ascending: boolean;
 }
 
-/** A stored schedule as the API shows it: stored columns the API names are copied by name. */
+/** A stored schedule as the API shows it (one object literal, as toPayment, for speed). */
 export function toScheduleResult(row: ScheduleWithPayment): ScheduleResult {
-  const { id: _i, merchant_id: _m, tier_code: _t, tax_free: _f, vat_amount: _v, card_quota: _q, ...stored } = row;
-  const { notice_url: _n, scheduled_at: _s, payment_status, ...shown } = stored;
   return {
-    ...shown,
-    payment_status: row.schedule_status === 'executed' && payment_status !== 'ready' ? payment_status : null,
+    customer_uid: row.customer_uid,
+    merchant_uid: row.merchant_uid,
+    imp_uid: row.imp_uid,
+    pg_provider: row.pg_provider,
+    pg_id: row.pg_id,
+    customer_id: row.customer_id,
+    schedule_at: row.schedule_at,
+    executed_at: row.executed_at,
+    revoked_at: row.revoked_at,
+    amount: row.amount,
+    currency: row.currency,
+    name: row.name,
+    buyer_name: row.buyer_name,
+    buyer_email: row.buyer_email,
+    buyer_tel: row.buyer_tel,
+    buyer_addr: row.buyer_addr,
+    buyer_postcode: row.buyer_postcode,
+    custom_data: row.custom_data,
+    schedule_status: row.schedule_status,
+    payment_status: row.schedule_status === 'executed' && row.payment_status !== 'ready' ? row.payment_status : null,
+    fail_reason: row.fail_reason,
     promotion_id: null,
   };
 }
@@ -123,10 +140,11 @@ export class ScheduleService {
         seen.add(item.merchant_uid);
         checkWholeAmount('schedules.amount', item.amount, item.currency);
       }
+      // Card fields count only when the customer has no key yet (reference §6.2): an existing key is charged
+      // as it is, whatever card fields the client library fills in.
       const key =
-        input.card_number !== undefined
-          ? this.billingKeys.issueKey(tenant, input.customer_uid, input)
-          : this.billingKeys.find(tenant, input.customer_uid);
+        this.billingKeys.find(tenant, input.customer_uid) ??
+        (input.card_number !== undefined ? this.billingKeys.issueKey(tenant, input.customer_uid, input) : undefined);
       if (!key) throw new IamportError(1, SCHEDULE.noCustomer);
       if (input.checking_amount) {
         // Approve-and-cancel: proves the card can be charged, and leaves no payment behind (reference §15 row 9).

@@ -104,9 +104,9 @@ export const scheduleSchema = {
   tags: ['subscribe'],
   summary: 'Register scheduled payments',
   description:
-    'With an existing key, or with card fields (a key is issued first). All or nothing: a used or repeated ' +
-    'merchant_uid rejects the batch (code 1). Unknown customer without card: code 1 "등록된 고객정보가 ' +
-    '없습니다.".',
+    'With an existing key (card fields are then ignored), or with card fields for a customer without one (a key ' +
+    'is issued first). All or nothing: a used or repeated merchant_uid rejects the batch (code 1). Unknown ' +
+    'customer without card: code 1 "등록된 고객정보가 없습니다.".',
   security: SECURITY,
   body: ScheduleBody,
   response: { 200: SchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },

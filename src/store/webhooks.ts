@@ -5,6 +5,12 @@ import type { Scope } from './scope.js';
 
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 
+/** Narrows a scope's deliveries: those for one order (the body's merchant_uid), those in one state. */
+export interface WebhookFilter {
+  merchant_uid?: string | undefined;
+  state?: WebhookState | undefined;
+}
+
 export interface WebhookRow {
   id: number;
   merchant_id: number;
@@ -28,6 +34,8 @@ export interface WebhookAttemptRow {
   duration_ms: number;
 }
 
+type ListParams = Scope & { merchant_uid: string | null; state: WebhookState | null; limit: number };
+
 export class WebhooksRepository {
   private readonly insertStmt;
   private readonly dueStmt;
@@ -37,7 +45,7 @@ export class WebhooksRepository {
   private readonly recordStmt;
   private readonly updateStmt;
   private readonly resendStmt;
-  private readonly pendingCountStmt;
+  private readonly tallyStmt;
   private readonly nextAtStmt;
 
   constructor(db: Db) {
@@ -51,8 +59,12 @@ export class WebhooksRepository {
     this.byIdStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND id = ?',
     );
-    this.listStmt = db.prepare<[number, string, number], WebhookRow>(
-      'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? ORDER BY id DESC LIMIT ?',
+    // A null filter value matches every row.
+    this.listStmt = db.prepare<[ListParams], WebhookRow>(
+      `SELECT * FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)
+         AND (@state IS NULL OR state = @state)
+       ORDER BY id DESC LIMIT @limit`,
     );
     this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
@@ -67,8 +79,10 @@ export class WebhooksRepository {
     this.resendStmt = db.prepare<[number, number]>(
       `UPDATE webhooks SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?`,
     );
-    this.pendingCountStmt = db.prepare<[number, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND state = 'pending'`,
+    this.tallyStmt = db.prepare<[Scope & { merchant_uid: string | null }], { pending: number; settled: number }>(
+      `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state <> 'pending'), 0) AS settled
+       FROM webhooks WHERE merchant_id = @merchant_id AND tier_code = @tier_code
+         AND (@merchant_uid IS NULL OR json_extract(body, '$.merchant_uid') = @merchant_uid)`,
     );
     this.nextAtStmt = db.prepare<[], { next_at: number | null }>(
       `SELECT MIN(next_attempt_at) AS next_at FROM webhooks WHERE state = 'pending'`,
@@ -93,8 +107,16 @@ export class WebhooksRepository {
     return this.byIdStmt.get(scope.merchant_id, scope.tier_code, id);
   }
 
-  list(scope: Scope, limit: number): WebhookRow[] {
-    return this.listStmt.all(scope.merchant_id, scope.tier_code, limit);
+  /** Newest first. */
+  list(scope: Scope, limit: number, filter: WebhookFilter = {}): WebhookRow[] {
+    const { merchant_uid = null, state = null } = filter;
+    return this.listStmt.all({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid,
+      state,
+      limit,
+    });
   }
 
   attempts(webhookId: number): WebhookAttemptRow[] {
@@ -113,7 +135,12 @@ export class WebhooksRepository {
     this.resendStmt.run(nowMs, id);
   }
 
-  pendingCount(scope: Scope): number {
-    return this.pendingCountStmt.get(scope.merchant_id, scope.tier_code)!.n;
+  /** How many of a scope's deliveries (for one order, if given) are pending, and how many delivered or failed. */
+  tally(scope: Scope, merchantUid: string | null = null): { pending: number; settled: number } {
+    return this.tallyStmt.get({
+      merchant_id: scope.merchant_id,
+      tier_code: scope.tier_code,
+      merchant_uid: merchantUid,
+    })!;
   }
 }

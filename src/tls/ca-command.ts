@@ -2,7 +2,7 @@
 // `ca cert` prints the CA certificate clients must trust) and the TLS rows of the start banner.
 
 import { ConfigError, type Config } from '../config.js';
-import type { MockServer } from '../server.js';
+import type { RunningServer } from '../server.js';
 import { loadTlsMaterial } from './material.js';
 import { IAMPORT_HOST } from './names.js';
 
@@ -30,7 +30,7 @@ export async function caCommand(sub: string, config: Config, write: (text: strin
 }
 
 /** The start banner's rows for HTTPS and the proxy, in the banner's layout. */
-export async function tlsBannerRows(server: MockServer): Promise<string> {
+export async function tlsBannerRows(server: RunningServer): Promise<string> {
   const row = (label: string, value: string) => `  ${label.padEnd(12)} ${value}\n`;
   const material = await server.tls().catch(() => null);
   if (!material) return row('HTTPS', 'off: no TLS certificates (see the warning above)');

@@ -24,7 +24,7 @@ import {
   type Answer,
   type Creds,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const DAY = 86_400;
 const HOUR = 3600;

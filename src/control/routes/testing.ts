@@ -29,14 +29,17 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.put(`${CONTROL_PREFIX}/webhook-url`, { schema: webhookUrlSchema }, async (request) =>
     ok(control.setWebhookUrl(request.tenant.merchant, request.body.url)),
   );
-  app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async (request) =>
-    ok(webhookLog.list(request.tenant, request.query.limit ?? 100)),
+  app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async ({ tenant, query }) =>
+    ok(webhookLog.list(tenant, query.limit ?? 100, { merchant_uid: query.merchant_uid, state: query.state })),
   );
   app.post(`${CONTROL_PREFIX}/webhooks/:id/resend`, { schema: resendWebhookSchema }, async (request) =>
     ok(webhookLog.resend(request.tenant, request.params.id)),
   );
-  app.post(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema }, async (request) =>
-    ok(await webhookLog.waitIdle(request.tenant, request.body?.timeout_ms ?? 10_000)),
+  app.post(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema.post }, async (request) =>
+    ok(await webhookLog.wait(request.tenant, request.body ?? {})),
+  );
+  app.get(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema.get }, async (request) =>
+    ok(await webhookLog.wait(request.tenant, request.query)),
   );
 
   // Journal

@@ -5,19 +5,20 @@ import type { FastifySchema } from 'fastify';
 import type {} from '../../schemas/common.js';
 import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from '../../schemas/common.js';
 
+// The answers' objects are exported on their own: the typed control client (src/client) derives its types from
+// them with Static<>.
+
+export const Health = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  db: Type.Literal('ok'),
+  uptime: Type.Integer({ description: 'seconds since the process started' }),
+});
 export const healthSchema = {
   tags: ['mock-control'],
   summary: 'Health: database reachable, server version',
   response: {
-    200: Envelope(
-      Type.Object({
-        status: Type.Literal('ok'),
-        version: Type.String(),
-        db: Type.Literal('ok'),
-        uptime: Type.Integer({ description: 'seconds since the process started' }),
-      }),
-      'healthy',
-    ),
+    200: Envelope(Health, 'healthy'),
     503: ErrorAnswer('the database does not answer'),
   },
 } satisfies FastifySchema;
@@ -77,6 +78,12 @@ export const clockSchema = {
   },
 } satisfies Record<'get' | 'post', FastifySchema>;
 
+export const TestCard = Type.Object({
+  card_number: Type.String(),
+  kind: Type.Union([Type.Literal('issue_fail'), Type.Literal('charge_fail')]),
+  reason: Type.String(),
+  description: Type.String(),
+});
 export const testCardsSchema = {
   tags: ['mock-control'],
   summary: 'The test-card catalogue (read-only)',
@@ -84,25 +91,14 @@ export const testCardsSchema = {
     'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue ' +
     'and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as ' +
     'fail_reason. Every other number is a good card.',
-  response: {
-    200: Envelope(
-      Type.Array(
-        Type.Object({
-          card_number: Type.String(),
-          kind: Type.Union([Type.Literal('issue_fail'), Type.Literal('charge_fail')]),
-          reason: Type.String(),
-          description: Type.String(),
-        }),
-      ),
-      'the catalogue',
-    ),
-  },
+  response: { 200: Envelope(Type.Array(TestCard), 'the catalogue') },
 } satisfies FastifySchema;
 
 const controlTags = (tag: string) => ({ tags: [tag], security: SECURITY });
 const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) =>
   Envelope(response, description);
 
+export const ResetResult = Type.Object({ imp_key: Type.String(), tier_code: Type.String() });
 export const resetSchema = {
   ...controlTags('mock-control'),
   summary: "Wipe the caller's merchant",
@@ -110,7 +106,7 @@ export const resetSchema = {
     'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole ' +
     'merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that ' +
     'tier’s data. Tokens, PG settings and tiers stay.',
-  response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
+  response: { 200: Done('wiped', ResetResult), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
 export const WebhookUrlBody = Type.Object({
@@ -124,6 +120,7 @@ export const WebhookUrlBody = Type.Object({
     },
   ),
 });
+export const WebhookUrlResult = Type.Object({ url: Nullable(Type.String()) });
 export const webhookUrlSchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
@@ -131,9 +128,10 @@ export const webhookUrlSchema = {
     'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant ' +
     'has none.',
   body: WebhookUrlBody,
-  response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
+  response: { 200: Done('the URL', WebhookUrlResult), 400: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
+export const WebhookState = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
 export const WebhookDelivery = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
@@ -143,7 +141,7 @@ export const WebhookDelivery = Type.Object({
     status: Type.String(),
     cancellation_id: Type.Optional(Type.String()),
   }),
-  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  state: WebhookState,
   created_at_ms: Type.Integer({ description: 'real time, UNIX ms' }),
   attempts: Type.Array(
     Type.Object({
@@ -156,12 +154,19 @@ export const WebhookDelivery = Type.Object({
   ),
 });
 
+const MerchantUidFilter = Type.String({
+  minLength: 1,
+  maxLength: 80,
+  description: 'only deliveries for this order (the body’s merchant_uid)',
+});
 export const WebhooksQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  merchant_uid: Type.Optional(MerchantUidFilter),
+  state: Type.Optional(WebhookState),
 });
 export const listWebhooksSchema = {
   ...controlTags('mock-webhooks'),
-  summary: 'The webhook delivery log (newest first), every attempt included',
+  summary: 'The webhook delivery log (newest first), every attempt included; filter by order or state',
   querystring: WebhooksQuery,
   response: { 200: Envelope(Type.Array(WebhookDelivery), 'deliveries'), ...AUTH_ERRORS },
 } satisfies FastifySchema;
@@ -174,17 +179,42 @@ export const resendWebhookSchema = {
   response: { 200: Envelope(WebhookDelivery, 'the delivery'), 404: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
-export const WaitBody = Type.Object({
+export const WaitParams = Type.Object({
   timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })),
+  count: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, description: 'wait until this many deliveries are settled' }),
+  ),
+  merchant_uid: Type.Optional(MerchantUidFilter),
 });
+export const WaitResult = Type.Object({
+  pending: Type.Integer({ description: 'matching deliveries still pending' }),
+  settled: Type.Integer({ description: 'matching deliveries delivered or finally failed' }),
+  timed_out: Type.Boolean({ description: 'true when timeout_ms passed before the wait was over' }),
+  deliveries: Type.Array(WebhookDelivery, { description: 'the matching deliveries, newest first (at most 100)' }),
+});
+const waitDescription =
+  'Without count or merchant_uid: answers as soon as none of the merchant’s deliveries is pending. With count: ' +
+  'once at least `count` deliveries were delivered or finally failed; with merchant_uid: only deliveries for ' +
+  'that order count (and count defaults to 1). Settled deliveries made before the call count too. When ' +
+  'timeout_ms passes first the answer is still code 0 (a wait that ends is not a failure of the call) with ' +
+  '`timed_out: true`.';
+const waitResponse = { 200: Done('the wait is over, or timed out', WaitResult), 400: ErrorEnvelope, ...AUTH_ERRORS };
 export const waitWebhooksSchema = {
-  ...controlTags('mock-webhooks'),
-  summary: 'Wait until none of the merchant’s deliveries is pending',
-  description:
-    'Answers as soon as every delivery was delivered or finally failed, or when timeout_ms passes (then pending > 0).',
-  body: WaitBody,
-  response: { 200: Done('idle', Type.Object({ pending: Type.Integer() })), ...AUTH_ERRORS },
-} satisfies FastifySchema;
+  post: {
+    ...controlTags('mock-webhooks'),
+    summary: 'Wait for the merchant’s webhooks: none pending, N settled, or one for an order',
+    description: waitDescription,
+    body: WaitParams,
+    response: waitResponse,
+  },
+  get: {
+    ...controlTags('mock-webhooks'),
+    summary: 'Wait for the merchant’s webhooks (the POST form, with query parameters)',
+    description: waitDescription,
+    querystring: WaitParams,
+    response: waitResponse,
+  },
+} satisfies Record<'post' | 'get', FastifySchema>;
 
 export const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),
@@ -195,7 +225,7 @@ export const JournalQuery = Type.Object({
   until_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'the newest N matches' })),
 });
-const JournalEntry = Type.Object({
+export const JournalEntry = Type.Object({
   id: Type.Integer(),
   at_ms: Type.Integer(),
   tier_code: Type.String(),
@@ -208,25 +238,28 @@ const JournalEntry = Type.Object({
   request: Type.Unknown({ description: 'body as received, card fields and secrets redacted' }),
   response: Type.Unknown({ description: 'body as answered, secrets redacted' }),
 });
+export const JournalPage = Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) });
 export const journalSchema = {
   ...controlTags('mock-journal'),
   summary: 'Requests the merchant made to the iamport routes (oldest first)',
   querystring: JournalQuery,
   response: {
-    200: Envelope(Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) }), 'matching requests'),
+    200: Envelope(JournalPage, 'matching requests'),
     ...AUTH_ERRORS,
   },
 } satisfies FastifySchema;
+export const JournalCount = Type.Object({ count: Type.Integer() });
 export const journalCountSchema = {
   ...controlTags('mock-journal'),
   summary: 'How many journal entries match',
   querystring: JournalQuery,
-  response: { 200: Done('the count', Type.Object({ count: Type.Integer() })), ...AUTH_ERRORS },
+  response: { 200: Done('the count', JournalCount), ...AUTH_ERRORS },
 } satisfies FastifySchema;
+export const JournalCleared = Type.Object({ cleared: Type.Integer() });
 export const clearJournalSchema = {
   ...controlTags('mock-journal'),
   summary: "Clear the merchant's journal",
-  response: { 200: Done('cleared', Type.Object({ cleared: Type.Integer() })), ...AUTH_ERRORS },
+  response: { 200: Done('cleared', JournalCleared), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
 export const FaultBody = Type.Object({
@@ -262,7 +295,7 @@ export const FaultBody = Type.Object({
   count: Type.Optional(Type.Integer({ minimum: 1, description: 'fires this many times, then is removed' })),
   probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
 });
-const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), fired: Type.Integer() })]);
+export const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), fired: Type.Integer() })]);
 export const addFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Add a fault injection rule',
@@ -275,16 +308,18 @@ export const listFaultsSchema = {
   response: { 200: Envelope(Type.Array(FaultRule), 'rules'), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 export const FaultIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const FaultDeleted = Type.Object({ id: Type.Integer() });
 export const deleteFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete one fault rule',
   params: FaultIdParams,
-  response: { 200: Done('deleted', Type.Object({ id: Type.Integer() })), 404: ErrorEnvelope, ...AUTH_ERRORS },
+  response: { 200: Done('deleted', FaultDeleted), 404: ErrorEnvelope, ...AUTH_ERRORS },
 } satisfies FastifySchema;
+export const FaultsCleared = Type.Object({ deleted: Type.Integer() });
 export const clearFaultsSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete every fault rule',
-  response: { 200: Done('deleted', Type.Object({ deleted: Type.Integer() })), ...AUTH_ERRORS },
+  response: { 200: Done('deleted', FaultsCleared), ...AUTH_ERRORS },
 } satisfies FastifySchema;
 
 export const Outcome = Type.Object({
@@ -331,6 +366,12 @@ export const exportStateSchema = {
   produces: ['application/yaml'],
   response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
 } satisfies FastifySchema;
+export const ImportResult = Type.Object({
+  billing_keys: Type.Integer(),
+  payments: Type.Integer(),
+  schedules: Type.Integer(),
+  prepares: Type.Integer(),
+});
 export const importStateSchema = {
   ...controlTags('mock-control'),
   summary: "Replace the caller's merchant with a fixtures document",
@@ -339,15 +380,7 @@ export const importStateSchema = {
     'is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
   consumes: ['application/yaml', 'application/json'],
   response: {
-    200: Done(
-      'imported',
-      Type.Object({
-        billing_keys: Type.Integer(),
-        payments: Type.Integer(),
-        schedules: Type.Integer(),
-        prepares: Type.Integer(),
-      }),
-    ),
+    200: Done('imported', ImportResult),
     400: ErrorEnvelope,
     ...AUTH_ERRORS,
   },
@@ -375,8 +408,9 @@ export const adminMerchantsSchema = {
     ...AdminErrors,
   },
 } satisfies FastifySchema;
+export const AdminResetResult = Type.Object({ merchants: Type.Integer() });
 export const adminResetSchema = {
   ...adminSecurity,
   summary: 'Reset everything: open-mode merchants are removed, fixture merchants wiped and re-seeded',
-  response: { 200: Done('reset', Type.Object({ merchants: Type.Integer() })), ...AdminErrors },
+  response: { 200: Done('reset', AdminResetResult), ...AdminErrors },
 } satisfies FastifySchema;
