@@ -1,9 +1,10 @@
-// Input leniency (docs/input-leniency.md): what the live API accepts from its official clients, every route
-// accepts — blank optional fields count as absent, a JSON content type may come with an empty body — read off
-// each route's own request schema, so a new route gets the rule without a line of its own.
+// Input leniency (docs/input-leniency.md): what the live API accepts from its official clients, every iamport
+// route accepts — blank optional fields count as absent, a JSON content type may come with an empty body — read
+// off each route's own request schema, so a new route gets the rule without a line of its own.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
+import { CONTROL_PREFIX } from '../constants.js';
 
 /** The parts of a JSON Schema (as TypeBox builds them) the rule reads. */
 interface Schema {
@@ -127,9 +128,12 @@ async function leniencyPlugin(app: FastifyInstance): Promise<void> {
     else json(request, body as string, done);
   });
 
-  // A callback hook, not an async one: it runs on every request and needs no promise.
+  // A callback hook, not an async one: it runs on every request and needs no promise. The mock's own control API
+  // is no iamport API and no official client calls it: it keeps its schemas' strict reading.
   app.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const schema = request.routeOptions.schema as RouteSchema | undefined;
+    const schema = request.routeOptions.url?.startsWith(CONTROL_PREFIX)
+      ? undefined
+      : (request.routeOptions.schema as RouteSchema | undefined);
     if (schema?.body) request.body = lenient(absentBody(request.body) ? {} : request.body, schema.body);
     if (schema?.querystring && isRecord(request.query)) request.query = lenient(request.query, schema.querystring);
     done();
