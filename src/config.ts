@@ -301,6 +301,8 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'optionalString',
     default: null,
     description: 'secret (16+ characters) that encrypts the server key; unset: a 0600 key file beside the database',
+  },
+  {
     key: 'httpsPort',
     flag: 'https-port',
     env: 'IAMPORT_MOCK_HTTPS_PORT',
