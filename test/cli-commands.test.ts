@@ -37,7 +37,7 @@ t.test(
     t.equal(again.code, 2, 'ids already in the database: exit 2');
     t.match(
       again.stderr,
-      new RegExp(`${QA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: merchants\\[0\\]\\.`),
+      new RegExp(`${QA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: merchants\\[0\\]\\.`),
       'names the file and the item',
     );
 
