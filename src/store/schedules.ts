@@ -87,8 +87,19 @@ export class SchedulesRepository {
          AND merchant_uid IN (SELECT value FROM json_each(?))`,
     );
     this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
-      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY ` +
-        `merchant_id`,
+      // A skip-scan of the due index: two seeks per merchant with pending schedules, however many it has (a GROUP BY
+      // read every pending row: ~100 ms a tick with 200,000 of them, blocking every tenant once a second).
+      `WITH RECURSIVE m(id) AS (
+         SELECT (SELECT MIN(merchant_id) FROM schedules INDEXED BY schedules_due WHERE schedule_status = 'scheduled')
+         UNION ALL
+         SELECT (SELECT MIN(merchant_id) FROM schedules INDEXED BY schedules_due
+                 WHERE schedule_status = 'scheduled' AND merchant_id > m.id)
+         FROM m WHERE m.id IS NOT NULL
+       )
+       SELECT id AS merchant_id,
+         (SELECT MIN(schedule_at) FROM schedules INDEXED BY schedules_due
+          WHERE schedule_status = 'scheduled' AND merchant_id = m.id) AS next_at
+       FROM m WHERE id IS NOT NULL`,
     );
   }
 
