@@ -17,11 +17,11 @@ export interface RunSummary {
 }
 
 /**
- * One slice of a run: at most this many schedules, and no more once SLICE_MS have passed. Each slice is one
- * transaction, then the runner yields to the event loop, so another tenant's request waits for one slice at most,
- * never for a whole run of tens of thousands of schedules.
+ * One slice of a run: at most `rows` schedules (~10 ms on a quiet 2-core machine, where one costs ~100 µs), and no
+ * more once `ms` have passed (a slower or busier one). Each slice is one transaction, then the runner yields to the
+ * event loop, so another tenant's request waits for one slice at most, never for a whole run of tens of thousands.
  */
-export const SLICE = { rows: 500, ms: 10 };
+export const SLICE = { rows: 100, ms: 10 };
 
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | undefined;
