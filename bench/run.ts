@@ -927,36 +927,38 @@ async function main(): Promise<void> {
   const main = rows.filter((r) => r.payments === undefined);
   const scale = rows.filter((r) => r.payments !== undefined);
   const out: string[] = [''];
-  out.push(
-    table(
-      [
-        'scenario',
-        'conns',
-        'req/s',
-        'p50 ms',
-        'p99 ms',
-        'rps×base',
-        'p99×base',
-        'RSS MB',
-        'srv cpu',
-        'µs/req',
-        'other cpu',
-      ],
-      main.map((r) => [
-        r.scenario,
-        r.connections,
-        r.rps,
-        r.p50.toFixed(2),
-        r.p99.toFixed(2),
-        r.rps_ratio?.toFixed(2),
-        r.p99_ratio?.toFixed(2),
-        r.rss_mb.toFixed(0),
-        r.server_cpu.toFixed(2),
-        r.cpu_us,
-        r.other_cpu.toFixed(2),
-      ]),
-    ),
-  );
+  // With --only startup or neighbours there is no load row.
+  if (main.length > 0)
+    out.push(
+      table(
+        [
+          'scenario',
+          'conns',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'rps×base',
+          'p99×base',
+          'RSS MB',
+          'srv cpu',
+          'µs/req',
+          'other cpu',
+        ],
+        main.map((r) => [
+          r.scenario,
+          r.connections,
+          r.rps,
+          r.p50.toFixed(2),
+          r.p99.toFixed(2),
+          r.rps_ratio?.toFixed(2),
+          r.p99_ratio?.toFixed(2),
+          r.rss_mb.toFixed(0),
+          r.server_cpu.toFixed(2),
+          r.cpu_us,
+          r.other_cpu.toFixed(2),
+        ]),
+      ),
+    );
   if (scale.length > 0) {
     out.push('');
     out.push(
@@ -1042,7 +1044,7 @@ async function main(): Promise<void> {
   const baselines = baselineRuns.map(
     (b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`,
   );
-  out.push(`baseline runs (the higher rps is the reference): ${baselines.join('; ')}`);
+  if (baselines.length > 0) out.push(`baseline runs (the higher rps is the reference): ${baselines.join('; ')}`);
   for (const p of problems) out.push(`!! ${p}`);
   out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   process.stdout.write(`${out.join('\n')}\n`);
