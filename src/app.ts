@@ -16,6 +16,7 @@ import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { testingRoutes } from './routes/mock-testing.js';
 import { codeRoutes } from './routes/codes.js';
+import { dashboardRoutes } from './routes/mock-dashboard.js';
 import journal from './http/journal.js';
 import faults from './http/faults.js';
 import type { Fixtures } from './schemas/fixtures.js';
@@ -56,6 +57,7 @@ export async function buildApp(
   const opts = { services };
   await app.register(tokenRoutes, opts);
   await app.register(publicControlRoutes, { services, startupFixtures });
+  await app.register(dashboardRoutes, opts);
 
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {

@@ -17,6 +17,7 @@ import { StateService } from './domain/state.js';
 import { ControlService } from './domain/control.js';
 import { Journal } from './domain/journal.js';
 import { FaultRules } from './domain/faults.js';
+import { DashboardService } from './domain/dashboard.js';
 import type { Store } from './store/index.js';
 
 export interface Services {
@@ -38,6 +39,7 @@ export interface Services {
   journal: Journal;
   faults: FaultRules;
   control: ControlService;
+  dashboard: DashboardService;
 }
 
 export function createServices(config: Config, store: Store, clock = new Clock()): Services {
@@ -50,16 +52,19 @@ export function createServices(config: Config, store: Store, clock = new Clock()
   const faults = new FaultRules();
   const payments = new PaymentService(store, secrets, merchants, billingKeys, config, webhooks);
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
+  const tokens = new TokenService(store, secrets, clock, config.tokenTtl);
+  const lookups = new PaymentLookupService(store);
+  const control = new ControlService(store, journal, faults, state, clock);
   return {
     config,
     store,
     clock,
     secrets,
     merchants,
-    tokens: new TokenService(store, secrets, clock, config.tokenTtl),
+    tokens,
     billingKeys,
     payments,
-    lookups: new PaymentLookupService(store),
+    lookups,
     cancels: new CancelService(store, merchants, webhooks),
     prepares: new PrepareService(store, merchants),
     schedules: new ScheduleService(store, merchants, billingKeys, runner),
@@ -68,6 +73,7 @@ export function createServices(config: Config, store: Store, clock = new Clock()
     state,
     journal,
     faults,
-    control: new ControlService(store, journal, faults, state, clock),
+    control,
+    dashboard: new DashboardService(store, clock, config, journal, faults, control, lookups, tokens),
   };
 }

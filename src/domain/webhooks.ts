@@ -147,6 +147,11 @@ export class WebhookService {
     return this.store.webhooks.list(MerchantService.scope(tenant), limit).map((row) => this.view(row));
   }
 
+  /** The deliveries a payment caused (paid, failed, cancels), newest first. */
+  forPayment(tenant: Tenant, impUid: string): WebhookDelivery[] {
+    return this.store.webhooks.listForPayment(MerchantService.scope(tenant), impUid).map((row) => this.view(row));
+  }
+
   /** Sends one delivery again now, with a fresh retry budget. */
   resend(tenant: Tenant, id: number): WebhookDelivery {
     const row = this.store.webhooks.find(MerchantService.scope(tenant), id);

@@ -6,6 +6,7 @@ import type { FaultRules } from '../domain/faults.js';
 import { tenantKey } from '../domain/journal.js';
 import { CONTROL_PREFIX } from '../routes/mock-control.js';
 import { failure } from './envelope.js';
+import { fromDashboard } from './dashboard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +20,8 @@ const SILENCE_MS = 10 * 60_000;
 
 async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRules }): Promise<void> {
   app.addHook('preHandler', async (request, reply) => {
-    if (request.url.startsWith(CONTROL_PREFIX) || faults.list(tenantKey(request.tenant)).length === 0) return;
+    if (request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return;
+    if (faults.list(tenantKey(request.tenant)).length === 0) return;
     const fields = {
       ...(request.params as object),
       ...(request.query as object),

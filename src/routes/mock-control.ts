@@ -27,6 +27,15 @@ import { TEST_CARDS } from '../domain/test-cards.js';
 
 export const CONTROL_PREFIX = '/__mock';
 
+/** The admin API's preHandler: on only with --admin-token, and then only for that X-Admin-Token. */
+export function adminGuard(services: Services): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    const expected = services.config.adminToken;
+    if (!expected) throw new IamportError(-1, '관리자 API가 꺼져 있습니다. (--admin-token으로 켤 수 있습니다)', 404);
+    if (request.headers['x-admin-token'] !== expected) throw new IamportError(-1, 'Unauthorized', 401);
+  };
+}
+
 /** Routes that need no token. */
 export async function publicControlRoutes(
   app: FastifyInstance,
@@ -40,12 +49,7 @@ export async function publicControlRoutes(
 
   app.get(`${CONTROL_PREFIX}/test-cards`, { schema: testCardsSchema }, async () => ok(TEST_CARDS));
 
-  // The admin API: on only with --admin-token, and then only for that X-Admin-Token.
-  const admin = async (request: FastifyRequest) => {
-    const expected = services.config.adminToken;
-    if (!expected) throw new IamportError(-1, '관리자 API가 꺼져 있습니다. (--admin-token으로 켤 수 있습니다)', 404);
-    if (request.headers['x-admin-token'] !== expected) throw new IamportError(-1, 'Unauthorized', 401);
-  };
+  const admin = adminGuard(services);
   app.get(`${CONTROL_PREFIX}/admin/merchants`, { schema: adminMerchantsSchema, preHandler: admin }, async () =>
     ok(services.control.merchants()),
   );

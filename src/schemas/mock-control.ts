@@ -130,7 +130,7 @@ export const webhookUrlSchema: FastifySchema = {
   response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
 };
 
-const WebhookDelivery = Type.Object({
+export const WebhookDelivery = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
   body: Type.Object({
@@ -282,7 +282,7 @@ export const clearFaultsSchema: FastifySchema = {
   response: { 200: Done('deleted', Type.Object({ deleted: Type.Integer() })), ...AUTH_ERRORS },
 };
 
-const Outcome = Type.Object({
+export const Outcome = Type.Object({
   status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
   fail_reason: Type.Optional(
     Nullable(Type.String({ description: 'the fail_reason of a failed charge', examples: ['[8330] 잔액부족'] })),

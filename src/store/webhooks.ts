@@ -33,6 +33,7 @@ export class WebhooksRepository {
   private readonly dueStmt;
   private readonly byIdStmt;
   private readonly listStmt;
+  private readonly forPaymentStmt;
   private readonly attemptsStmt;
   private readonly recordStmt;
   private readonly updateStmt;
@@ -53,6 +54,10 @@ export class WebhooksRepository {
     );
     this.listStmt = db.prepare<[number, string, number], WebhookRow>(
       'SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? ORDER BY id DESC LIMIT ?',
+    );
+    this.forPaymentStmt = db.prepare<[number, string, string], WebhookRow>(
+      `SELECT * FROM webhooks WHERE merchant_id = ? AND tier_code = ? AND json_extract(body, '$.imp_uid') = ?
+       ORDER BY id DESC`,
     );
     this.attemptsStmt = db.prepare<[number], WebhookAttemptRow>(
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
@@ -94,6 +99,11 @@ export class WebhooksRepository {
 
   list(scope: Scope, limit: number): WebhookRow[] {
     return this.listStmt.all(scope.merchant_id, scope.tier_code, limit);
+  }
+
+  /** The deliveries a payment caused (its body names the imp_uid), newest first. */
+  listForPayment(scope: Scope, impUid: string): WebhookRow[] {
+    return this.forPaymentStmt.all(scope.merchant_id, scope.tier_code, impUid);
   }
 
   attempts(webhookId: number): WebhookAttemptRow[] {
