@@ -231,8 +231,11 @@ function App() {
     [lang, setLang, version, notify],
   );
 
-  // A new merchant or tier starts with a clean slate of notices.
-  useEffect(() => setNotices([]), [session?.impKey, session?.tier, session === null]);
+  // A new merchant or tier: every view reloads, and the notices start afresh.
+  useEffect(() => {
+    setNotices([]);
+    setVersion((v) => v + 1);
+  }, [session?.impKey, session?.tier, session === null]);
 
   return (
     <Ui.Provider value={ui}>

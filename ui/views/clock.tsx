@@ -30,11 +30,14 @@ export function ClockBar({ overview }: { overview: Overview | undefined }) {
   const { clock } = overview;
   const now = clock.frozen ? clock.now : clock.now + Math.floor((tick - fetchedAt) / 1000);
 
-  const move = async (body: Record<string, unknown>) => {
+  /** Moves the clock; `body` may depend on the server's now (a calendar month from exactly then). */
+  const move = async (body: Record<string, unknown> | ((before: number) => Record<string, unknown>)) => {
     setBusy(true);
     try {
       const before = (await api<ClockView>('GET', '/__mock/clock')).now;
-      const summary = await api<ClockView>('POST', '/__mock/clock', { body });
+      const summary = await api<ClockView>('POST', '/__mock/clock', {
+        body: typeof body === 'function' ? body(before) : body,
+      });
       // What ran: the executed schedules whose time the clock passed.
       const schedules =
         summary.executed.ran > 0
@@ -76,7 +79,7 @@ export function ClockBar({ overview }: { overview: Overview | undefined }) {
         <button type="button" disabled={busy} onClick={() => move({ advance: 86400 })}>
           {t('clock.plusDay')}
         </button>
-        <button type="button" disabled={busy} onClick={() => move({ set: addMonthsKst(now, 1) })}>
+        <button type="button" disabled={busy} onClick={() => move((before) => ({ set: addMonthsKst(before, 1) }))}>
           {t('clock.plusMonth')}
         </button>
         <button type="button" disabled={busy} onClick={() => move({ frozen: !clock.frozen })}>

@@ -111,12 +111,14 @@ function CustomerList({ route }: { route: Route }) {
                 </tbody>
               </table>
             </div>
-            <Pager
-              page={page}
-              total={list.data.total}
-              limit={PAGE}
-              onPage={(p) => (location.hash = href('customers', null, { search, page: String(p) }))}
-            />
+            {list.data.total > PAGE ? (
+              <Pager
+                page={page}
+                total={list.data.total}
+                limit={PAGE}
+                onPage={(p) => (location.hash = href('customers', null, { search, page: String(p) }))}
+              />
+            ) : null}
           </>
         )
       ) : null}

@@ -320,7 +320,15 @@ function PaymentDetail({ impUid }: { impUid: string }) {
               <CancelForm p={p} balance={balance} />
             ) : null}
           </Section>
-          <Section title={t('payments.webhooks')} id="payment-webhooks">
+          <Section
+            title={t('payments.webhooks')}
+            id="payment-webhooks"
+            actions={
+              <button type="button" onClick={webhooks.reload}>
+                {t('common.refresh')}
+              </button>
+            }
+          >
             <ErrorBox error={webhooks.error} />
             {webhooks.data ? <WebhookList list={webhooks.data} /> : null}
           </Section>
@@ -343,8 +351,8 @@ function CancelForm({ p, balance }: { p: Payment; balance: number }) {
       onSubmit={(e) => {
         e.preventDefault();
         const partial = value.trim() === '' ? undefined : Number(value);
-        void act(async () => {
-          const done = await api<Payment>('POST', '/payments/cancel', {
+        const done = act(async () => {
+          const cancelled = await api<Payment>('POST', '/payments/cancel', {
             body: {
               imp_uid: p.imp_uid,
               ...(partial === undefined ? {} : { amount: partial }),
@@ -353,8 +361,14 @@ function CancelForm({ p, balance }: { p: Payment; balance: number }) {
               enable_webhook: webhook,
             },
           });
-          const last = done.cancel_history.at(-1);
+          const last = cancelled.cancel_history.at(-1);
           return t('payments.cancelDone', { amount: amount(last?.amount ?? balance, p.currency) });
+        });
+        // A new balance: the next cancel starts from an empty form.
+        void done.then((ok) => {
+          if (!ok) return;
+          setValue('');
+          setReason('');
         });
       }}
     >
