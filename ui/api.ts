@@ -26,6 +26,8 @@ const STORAGE_KEY = 'iamport-mock-dashboard-session';
 /** How to get a new token: in memory only, gone on reload. */
 let credentials: { imp_secret?: string; admin_token?: string } = {};
 let session: Session | null = readStored();
+/** Set when a call found the session over and no credentials were at hand to renew it. */
+let ended = false;
 const listeners = new Set<() => void>();
 
 function readStored(): Session | null {
@@ -51,6 +53,13 @@ export function currentSession(): Session | null {
 export function onSessionChange(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** True once after the session ended by itself (the sign-in page says so). */
+export function takeSessionEnded(): boolean {
+  const was = ended;
+  ended = false;
+  return was;
 }
 
 export function hasAdminToken(): boolean {
@@ -117,6 +126,7 @@ export async function api<T>(method: string, path: string, opts: CallOptions = {
   if (res.status === 401 && !opts.anonymous && session) {
     if (await renewToken()) res = await send(method, path, opts);
     else {
+      ended = true;
       setSession(null);
       throw new ApiError(401, -1, 'Unauthorized');
     }

@@ -344,6 +344,20 @@ if (!existsSync(CHROMIUM)) {
     await page.getByRole('button', { name: '멈추기' }).click();
     await page.getByRole('button', { name: '다시 흐르게' }).waitFor();
     t.equal((await api(server, 'GET', '/__mock/clock')).body.response.frozen, true, 'frozen');
+
+    // A reload keeps the session (the token, never the secret); a token that stopped working signs out, saying so.
+    await page.reload();
+    await page.locator('header.top', { hasText: 'qa_apikey' }).waitFor();
+    await page.getByRole('button', { name: 'YAML 내보내기' }).waitFor();
+    t.pass('still signed in after a reload, on the same view');
+    await page.evaluate(`(() => {
+      const key = 'iamport-mock-dashboard-session';
+      sessionStorage.setItem(key, JSON.stringify({ ...JSON.parse(sessionStorage.getItem(key)), token: 'f'.repeat(40) }));
+    })()`);
+    t.notMatch(await page.evaluate<string>('JSON.stringify(sessionStorage)'), QA.imp_secret, 'no secret stored');
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: '세션이 끝났습니다. 다시 로그인하세요.' }).waitFor();
+    t.equal(await page.getByRole('button', { name: '로그인' }).count(), 1, 'back at the sign-in form');
     t.strictSame(errors, [], 'no script errors in the page');
   });
 

@@ -1,7 +1,7 @@
 // Sign-in: as one merchant with imp_key and imp_secret (getToken), or as the admin, then picking a merchant.
 
 import { useState } from 'preact/hooks';
-import { adminMerchants, signInAdmin, signInMerchant, type AdminMerchant } from '../api.ts';
+import { adminMerchants, signInAdmin, signInMerchant, takeSessionEnded, type AdminMerchant } from '../api.ts';
 import { Field, errorText, useUi, inputValue } from '../ui.tsx';
 
 export function SignIn() {
@@ -14,6 +14,7 @@ export function SignIn() {
   const [picked, setPicked] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [expired] = useState(takeSessionEnded);
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -41,6 +42,11 @@ export function SignIn() {
           </label>
         </div>
         <h2>{t('signin.title')}</h2>
+        {expired ? (
+          <p class="error" role="alert">
+            {t('signin.expired')}
+          </p>
+        ) : null}
         <p class="muted">{t('signin.intro')}</p>
         <fieldset class="modes">
           <legend class="sr-only">{t('signin.title')}</legend>
