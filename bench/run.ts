@@ -738,7 +738,8 @@ async function runScale(): Promise<SeedInfo[]> {
           if (!smallest.has(key)) smallest.set(key, m.p99);
           rows.push(row(c.name, conn, m, { payments: size, p99_vs_smallest: round(m.p99 / smallest.get(key)!, 2) }));
           log(
-            `   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms, RSS ${m.rss_mb.toFixed(0)} MB`,
+            `   ${c.name} @${conn}: ${Math.round(m.rps)} req/s, p99 ${m.p99.toFixed(2)} ms, RSS ` +
+              `${m.rss_mb.toFixed(0)} MB`,
           );
           if (m.errors + m.non2xx > 0)
             problems.push(`${c.name} (${size}) @${conn}: ${m.errors} errors, ${m.non2xx} non-2xx answers`);
@@ -786,8 +787,9 @@ function targets(startup: Startup[]): Target[] {
   for (const r of rows.filter(
     (x) => x.connections === maxC && !x.scenario.startsWith('baseline') && !x.scenario.startsWith('floor'),
   )) {
+    const payments = r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : '';
     out.push({
-      target: `${r.scenario}${r.payments ? ` (${r.payments.toLocaleString('en')} payments)` : ''} @${maxC}: p99 ≤ 20 ms`,
+      target: `${r.scenario}${payments} @${maxC}: p99 ≤ 20 ms`,
       value: r.p99,
       limit: '≤ 20 ms',
       pass: r.p99 <= 20,
@@ -806,7 +808,9 @@ function targets(startup: Startup[]): Target[] {
     const big = Math.max(...sizes);
     for (const r of rows.filter((x) => x.payments === big)) {
       out.push({
-        target: `${r.scenario} @${r.connections}: p99 at ${big.toLocaleString('en')} ≤ 1.5× at ${Math.min(...sizes).toLocaleString('en')}`,
+        target:
+          `${r.scenario} @${r.connections}: p99 at ${big.toLocaleString('en')} ≤ 1.5× at ` +
+          `${Math.min(...sizes).toLocaleString('en')}`,
         value: r.p99_vs_smallest ?? null,
         limit: '≤ 1.5',
         pass: (r.p99_vs_smallest ?? Infinity) <= 1.5,
@@ -860,7 +864,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machineInfo = machine(); // at the start: the commit measured, not one made during the run
   log(
-    `iamport-mock benchmark (${settings.mode}): ${settings.warmup_s} s warm-up + ${settings.runs} × ${settings.duration_s} s at ${settings.connections.join(', ')} connections; ${PIN ? 'pinned' : 'NOT pinned'}`,
+    `iamport-mock benchmark (${settings.mode}): ${settings.warmup_s} s warm-up + ${settings.runs} × ` +
+      `${settings.duration_s} s at ${settings.connections.join(', ')} connections; ${PIN ? 'pinned' : 'NOT pinned'}`,
   );
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   if (Number(load.split(' ')[0]) > 0.5)
@@ -942,9 +947,8 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    out.push(
-      `seeding: ${seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`).join('; ')}`,
-    );
+    const seeded = seeds.map((s) => `${s.payments.toLocaleString('en')} payments in ${s.seed_s} s (${s.db_mb} MB)`);
+    out.push(`seeding: ${seeded.join('; ')}`);
   }
   if (startup.length > 0) {
     out.push('');
@@ -962,9 +966,10 @@ async function main(): Promise<void> {
       goals.map((g) => [g.target, g.value, g.limit, g.pass === null ? '?' : g.pass ? 'PASS' : 'FAIL']),
     ),
   );
-  out.push(
-    `baseline runs (the higher rps is the reference): ${baselineRuns.map((b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`).join('; ')}`,
+  const baselines = baselineRuns.map(
+    (b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`,
   );
+  out.push(`baseline runs (the higher rps is the reference): ${baselines.join('; ')}`);
   for (const p of problems) out.push(`!! ${p}`);
   out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -52,6 +52,7 @@ export const IMPLEMENTED_OPERATIONS: readonly string[] = [
   'GET /cards/{card_standard_code}',
   'GET /banks',
   'GET /banks/{bank_standard_code}',
+  'GET /tiers/{tier_code}',
 ];
 
 export interface ContractReport {
@@ -91,7 +92,10 @@ interface Seen {
   nulls: Set<string>;
 }
 
-/** Walks a body with its schema: the official objects met, the properties they do not define, the nulls they do not allow. */
+/**
+ * Walks a body with its schema: the official objects met, the properties they do not define, the nulls they do not
+ * allow.
+ */
 function walk(value: unknown, schema: JsonSchema, seen: Seen, owner = 'envelope'): void {
   const name = typeof schema.$comment === 'string' ? schema.$comment : owner;
   if (name !== owner && isRecord(value)) seen.objects.add(name);

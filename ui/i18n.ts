@@ -3,6 +3,7 @@
 const en = {
   'app.title': 'iamport-mock QA dashboard',
   'app.skip': 'Skip to content',
+  'app.docs': 'API docs (Swagger UI)',
   'lang.label': 'Language',
   'nav.label': 'Sections',
   'nav.overview': 'Overview',
@@ -252,6 +253,7 @@ export type Key = keyof typeof en;
 const ko: Record<Key, string> = {
   'app.title': 'iamport-mock QA 대시보드',
   'app.skip': '본문으로 건너뛰기',
+  'app.docs': 'API 문서 (Swagger UI)',
   'lang.label': '언어',
   'nav.label': '메뉴',
   'nav.overview': '개요',

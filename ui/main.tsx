@@ -165,6 +165,7 @@ function Shell({ session, notices, dismiss }: { session: Session; notices: Notic
           {overview.data ? <TierPicker overview={overview.data} session={session} /> : null}
         </div>
         <div class="top-actions">
+          <a href="/docs">{t('app.docs')}</a>
           <LangSwitch />
           <button type="button" onClick={signOut}>
             {t('header.signOut')}

@@ -1,76 +1,18 @@
 // The Payment object of the API (PaymentAnnotation) built from a stored payment and its cancels.
 
+import type { Static } from '@sinclair/typebox';
+import type { PaymentAnnotation } from '../schemas/payments.js';
 import type { CancellationRow } from '../store/cancellations.js';
-import type { PaymentRow, PaymentStatus } from '../store/payments.js';
+import type { Store } from '../store/index.js';
+import type { PaymentRow } from '../store/payments.js';
 
-export interface CancelHistoryItem {
-  pg_tid: string;
-  amount: number;
-  cancelled_at: number;
-  reason: string;
-  receipt_url: string | null;
-  cancellation_id: string;
-}
+export type Payment = Static<typeof PaymentAnnotation>;
 
-/** Keys in alphabetical order, as the live API emits them (reference §1.3). */
-export interface Payment {
-  amount: number;
-  apply_num: string | null;
-  bank_code: string | null;
-  bank_name: string | null;
-  buyer_addr: string | null;
-  buyer_email: string | null;
-  buyer_name: string | null;
-  buyer_postcode: string | null;
-  buyer_tel: string | null;
-  cancel_amount: number;
-  cancel_history: CancelHistoryItem[];
-  cancel_reason: string | null;
-  cancel_receipt_urls: string[];
-  cancelled_at: number;
-  card_code: string | null;
-  card_issuer_code: string | null;
-  card_issuer_name: string | null;
-  card_name: string | null;
-  card_number: string | null;
-  card_publisher_code: string | null;
-  card_publisher_name: string | null;
-  card_quota: number;
-  card_type: number | null;
-  cash_receipt_issued: boolean;
-  channel: string;
-  currency: string;
-  custom_data: string | null;
-  customer_uid: string | null;
-  customer_uid_usage: string | null;
-  deposit_history: never[];
-  emb_pg_provider: string | null;
-  escrow: boolean;
-  fail_reason: string | null;
-  failed_at: number;
-  imp_uid: string;
-  merchant_uid: string;
-  name: string | null;
-  paid_at: number;
-  pay_method: string;
-  pg_id: string;
-  pg_provider: string;
-  pg_tid: string | null;
-  /** Always null: the mock has no promotions (official PaymentAnnotation field, reference §8.1). */
-  promotion: null;
-  receipt_url: string | null;
-  sandbox: boolean;
-  started_at: number;
-  status: PaymentStatus;
-  user_agent: string | null;
-  vbank_code: string | null;
-  vbank_date: number;
-  vbank_holder: string | null;
-  vbank_issued_at: number;
-  vbank_name: string | null;
-  vbank_num: string | null;
-}
-
+/**
+ * A stored payment as the API shows it. One object literal, on purpose: V8 builds it in well under a microsecond,
+ * where copying the columns generically costs tens (a page of 20 payments is served on every listing). Its return
+ * type is the schema's, so a field the schema gains and this misses fails to compile.
+ */
 export function toPayment(row: PaymentRow, cancels: readonly CancellationRow[]): Payment {
   return {
     amount: row.amount,
@@ -136,4 +78,9 @@ export function toPayment(row: PaymentRow, cancels: readonly CancellationRow[]):
     vbank_name: null,
     vbank_num: null,
   };
+}
+
+/** The API view of a stored payment, reading its cancels only when it has any. */
+export function paymentOf(store: Store, row: PaymentRow): Payment {
+  return toPayment(row, row.cancel_amount > 0 ? store.cancellations.list(row.id) : []);
 }

@@ -1,10 +1,10 @@
-// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with backoff.
+// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with
+// backoff. The delivery log the control API shows is control/domain/webhook-log.ts.
 
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
-import type { WebhookAttemptRow, WebhookRow } from '../store/webhooks.js';
-import { IamportError } from './errors.js';
-import { MerchantService, type Tenant } from './merchants.js';
+import type { WebhookRow } from '../store/webhooks.js';
+import type { Tenant } from './merchants.js';
 
 /** The body of §9: what changed, never more. */
 export interface WebhookBody {
@@ -14,31 +14,27 @@ export interface WebhookBody {
   cancellation_id?: string;
 }
 
-export interface WebhookDelivery {
-  id: number;
-  url: string;
-  body: WebhookBody;
-  state: WebhookRow['state'];
-  /** Real time (not the merchant clock), UNIX milliseconds. */
-  created_at_ms: number;
-  attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
-}
-
-/** Deliveries sent at once… */
-const CONCURRENCY = 8;
-/** …of which one merchant may hold this many, so a hanging receiver of one never delays another's webhooks. */
-const PER_MERCHANT = 2;
-
 export class WebhookService {
   private readonly inFlight = new Map<number, AbortController>();
   /** In-flight deliveries per merchant. */
   private readonly busy = new Map<number, number>();
+  /** When each merchant last had a delivery started (a counter): the longest-waiting merchant goes first. */
+  private readonly lastServed = new Map<number, number>();
+  private served = 0;
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private isStopped = false;
 
   constructor(
     private readonly store: Store,
-    private readonly config: Pick<Config, 'webhookUrl' | 'webhookRetries' | 'webhookRetryInterval' | 'webhookTimeout'>,
+    private readonly config: Pick<
+      Config,
+      | 'webhookUrl'
+      | 'webhookRetries'
+      | 'webhookRetryInterval'
+      | 'webhookTimeout'
+      | 'webhookConcurrency'
+      | 'webhookMerchantConcurrency'
+    >,
     private readonly wallMs: () => number = Date.now,
   ) {}
 
@@ -51,7 +47,7 @@ export class WebhookService {
     if (!url) return;
     const now = this.wallMs();
     this.store.webhooks.insert({
-      merchant_id: tenant.merchant.id,
+      merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
       url,
       body: JSON.stringify(body),
@@ -63,31 +59,53 @@ export class WebhookService {
 
   /** Starts sending (after the current transaction and answer), and resumes deliveries left pending by a restart. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
+  /**
+   * Starts what may start: every merchant's queue is read from its head, merchants are served longest-waiting first,
+   * and none holds more than webhookMerchantConcurrency deliveries, so neither a merchant's backlog nor its hanging
+   * receiver delays another merchant's webhooks beyond a free slot.
+   */
   private pump(): void {
-    if (this.stopped) return;
-    if (this.inFlight.size < CONCURRENCY) {
-      // Look past a busy merchant's backlog so others' deliveries are not stuck behind it.
-      for (const row of this.store.webhooks.due(this.wallMs(), 500)) {
-        if (this.inFlight.size >= CONCURRENCY) break;
-        if (this.inFlight.has(row.id) || (this.busy.get(row.merchant_id) ?? 0) >= PER_MERCHANT) continue;
-        void this.send(row);
-      }
+    if (this.isStopped) return;
+    const now = this.wallMs();
+    const perMerchant = this.config.webhookMerchantConcurrency;
+    let wake = Number.POSITIVE_INFINITY;
+    const ready: number[] = [];
+    const queues = this.store.webhooks.queues();
+    // Forget merchants with nothing queued (reset or deleted ones too), so the map stays as small as the queues.
+    if (this.lastServed.size > 2 * queues.length + 64) {
+      const queued = new Set(queues.map((q) => q.merchant_id));
+      for (const id of this.lastServed.keys()) if (!queued.has(id)) this.lastServed.delete(id);
     }
-    this.armTimer();
+    for (const q of queues) {
+      if (q.next_at > now) wake = Math.min(wake, q.next_at);
+      else if ((this.busy.get(q.merchant_id) ?? 0) < perMerchant) ready.push(q.merchant_id);
+      // A merchant at its limit is pumped again when one of its deliveries ends.
+    }
+    ready.sort((a, b) => (this.lastServed.get(a) ?? 0) - (this.lastServed.get(b) ?? 0));
+    for (const merchantId of ready) {
+      if (this.inFlight.size >= this.config.webhookConcurrency) break;
+      const busy = this.busy.get(merchantId) ?? 0;
+      // Its in-flight deliveries are still pending in the table: read past them.
+      for (const row of this.store.webhooks.due(merchantId, now, perMerchant)) {
+        if ((this.busy.get(merchantId) ?? 0) >= perMerchant || this.inFlight.size >= this.config.webhookConcurrency)
+          break;
+        if (!this.inFlight.has(row.id)) void this.send(row);
+      }
+      if ((this.busy.get(merchantId) ?? 0) > busy) this.lastServed.set(merchantId, ++this.served);
+    }
+    this.armTimer(wake);
   }
 
   /** Wakes up when the earliest pending retry is due. */
-  private armTimer(): void {
+  private armTimer(at: number): void {
     clearTimeout(this.timer);
-    if (this.stopped) return;
-    const next = this.store.webhooks.nextAttemptAt();
-    if (next === null) return;
-    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(next - this.wallMs(), 60_000)));
+    if (this.isStopped || at === Number.POSITIVE_INFINITY) return;
+    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(at - this.wallMs(), 60_000)));
     this.timer.unref();
   }
 
@@ -120,9 +138,11 @@ export class WebhookService {
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(row.id);
-      this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 1) - 1);
+      const left = (this.busy.get(row.merchant_id) ?? 1) - 1;
+      if (left > 0) this.busy.set(row.merchant_id, left);
+      else this.busy.delete(row.merchant_id);
     }
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = row.attempts + 1;
     const failedFor = attempts > this.config.webhookRetries;
@@ -143,55 +163,14 @@ export class WebhookService {
     this.pump();
   }
 
-  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
-    return this.store.webhooks.list(MerchantService.scope(tenant), limit).map((row) => this.view(row));
-  }
-
-  /** The deliveries a payment caused (paid, failed, cancels), newest first. */
-  forPayment(tenant: Tenant, impUid: string): WebhookDelivery[] {
-    return this.store.webhooks.listForPayment(MerchantService.scope(tenant), impUid).map((row) => this.view(row));
-  }
-
-  /** Sends one delivery again now, with a fresh retry budget. */
-  resend(tenant: Tenant, id: number): WebhookDelivery {
-    const row = this.store.webhooks.find(MerchantService.scope(tenant), id);
-    if (!row) throw new IamportError(1, `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`, 404);
-    this.store.webhooks.resend(id, this.wallMs());
-    this.kick();
-    return this.view(this.store.webhooks.find(MerchantService.scope(tenant), id)!);
-  }
-
-  /** Resolves when none of the tenant's deliveries is pending (delivered or finally failed), or after `timeoutMs`. */
-  async waitIdle(tenant: Tenant, timeoutMs: number): Promise<{ pending: number }> {
-    const scope = MerchantService.scope(tenant);
-    const deadline = this.wallMs() + timeoutMs;
-    for (;;) {
-      const pending = this.store.webhooks.pendingCount(scope);
-      if (pending === 0 || this.wallMs() >= deadline || this.stopped) return { pending };
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** True once the server is closing: nothing more is sent. */
+  get stopped(): boolean {
+    return this.isStopped;
   }
 
   stop(): void {
-    this.stopped = true;
+    this.isStopped = true;
     clearTimeout(this.timer);
     for (const c of this.inFlight.values()) c.abort(new Error('server closing'));
-  }
-
-  private view(row: WebhookRow): WebhookDelivery {
-    return {
-      id: row.id,
-      url: row.url,
-      body: JSON.parse(row.body) as WebhookBody,
-      state: row.state,
-      created_at_ms: row.created_at,
-      attempts: this.store.webhooks.attempts(row.id).map((a: WebhookAttemptRow) => ({
-        at_ms: a.at,
-        url: a.url,
-        status: a.status,
-        error: a.error,
-        duration_ms: a.duration_ms,
-      })),
-    };
   }
 }

@@ -4,10 +4,14 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { DASHBOARD_PATH } from '../constants.js';
 import { VERSION } from '../version.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
+import { withErrorExamples } from './error-examples.js';
 
 export const DOCS_PREFIX = '/docs';
+/** Where `GET /` sends a browser: the QA dashboard, which links to these docs. */
+export const HOME_PAGE = DASHBOARD_PATH;
 
 /** Every iamport POST/PUT accepts both encodings (reference §1.1); the document says so. */
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -25,7 +29,8 @@ export const TAGS = [
   {
     name: 'mock-control',
     description:
-      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API",
+      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not " +
+      'part of the iamport API',
   },
   {
     name: 'mock-webhooks',
@@ -40,7 +45,8 @@ export const TAGS = [
   {
     name: 'mock-admin',
     description:
-      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header',
+      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the ' +
+      'X-Admin-Token header',
   },
 ];
 
@@ -50,7 +56,8 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: '40 lowercase hex characters',
     description:
-      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as X-ImpTokenHeader or as ?_token=.',
+      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as ' +
+      'X-ImpTokenHeader or as ?_token=.',
   },
   tier: {
     type: 'apiKey',
@@ -90,8 +97,10 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
         title: 'iamport-mock',
         version: VERSION,
         description:
-          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments and scheduled payments. ' +
-          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any imp_key works in open mode), ' +
+          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments ' +
+          'and scheduled payments. ' +
+          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any ' +
+          'imp_key works in open mode), ' +
           'press Authorize and paste it. Routes under /__mock control the mock itself.',
       },
       // Relative, so that "Try it out" calls the server that serves this page, whatever its host and port.
@@ -99,7 +108,10 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: SECURITY_SCHEMES },
       tags: TAGS,
     },
-    transform: ({ schema, url }) => ({ schema: schema && documented(schema, url), url }),
+    transform: ({ schema, url, route }) => ({
+      schema: schema && withErrorExamples(documented(schema, url), url, String(route.method)),
+      url,
+    }),
     transformObject: (doc) =>
       'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
   });
@@ -108,6 +120,9 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
     routePrefix: DOCS_PREFIX,
     uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false, tryItOutEnabled: false },
   });
+
+  // A person who opens the server's address lands on the QA dashboard rather than a 404 envelope.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 
 /** Register before the routes (`await app.register(docs)` at the top of buildApp) so the document sees every route. */

@@ -4,7 +4,8 @@
 import type { Statement } from 'better-sqlite3';
 import { statementCache, type Db } from './database.js';
 import type { BillingKeyRow } from './billing-keys.js';
-import type { PaymentRow, PaymentStatus, Scope } from './payments.js';
+import type { PaymentRow, PaymentStatus } from './payments.js';
+import type { Scope } from './scope.js';
 
 export interface TenantCounts {
   billing_keys: number;

@@ -12,6 +12,9 @@ export interface TokenRow {
   expired_at: number;
 }
 
+/** A token's merchant row, with the token's life span. */
+export type TokenOwner = MerchantRow & { token_expired_at: number; token_issued_at: number };
+
 export class TokensRepository {
   private readonly liveStmt;
   private readonly byHashStmt;
@@ -19,10 +22,12 @@ export class TokensRepository {
   private readonly extendStmt;
   private readonly purgeStmt;
   private readonly merchantByHashStmt;
+  private readonly expireAllStmt;
 
   constructor(db: Db) {
-    this.liveStmt = db.prepare<[number, number], TokenRow>(
-      'SELECT * FROM tokens WHERE merchant_id = ? AND expired_at > ? ORDER BY expired_at DESC LIMIT 1',
+    this.liveStmt = db.prepare<[{ merchant_id: number; now: number }], TokenRow>(
+      `SELECT * FROM tokens WHERE merchant_id = @merchant_id AND expired_at > @now AND issued_at <= @now
+       ORDER BY expired_at DESC LIMIT 1`,
     );
     this.byHashStmt = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?');
     this.insertStmt = db.prepare<Omit<TokenRow, 'id'>>(
@@ -30,19 +35,25 @@ export class TokensRepository {
        VALUES (@merchant_id, @token_hash, @nonce, @issued_at, @expired_at)`,
     );
     this.extendStmt = db.prepare<[number, number]>('UPDATE tokens SET expired_at = ? WHERE id = ?');
-    this.purgeStmt = db.prepare<[number, number]>('DELETE FROM tokens WHERE merchant_id = ? AND expired_at <= ?');
-    this.merchantByHashStmt = db.prepare<[string], MerchantRow & { token_expired_at: number }>(
-      'SELECT m.*, t.expired_at AS token_expired_at FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?',
+    this.purgeStmt = db.prepare<[{ merchant_id: number; now: number }]>(
+      'DELETE FROM tokens WHERE merchant_id = @merchant_id AND (expired_at <= @now OR issued_at > @now)',
+    );
+    this.merchantByHashStmt = db.prepare<[string], TokenOwner>(
+      `SELECT m.*, t.expired_at AS token_expired_at, t.issued_at AS token_issued_at
+       FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?`,
+    );
+    this.expireAllStmt = db.prepare<[{ merchant_id: number; now: number }]>(
+      'UPDATE tokens SET expired_at = @now WHERE merchant_id = @merchant_id AND expired_at > @now',
     );
   }
 
-  /** The merchant's newest token that is still valid at `now`. */
+  /** The merchant's newest token that is valid at `now` (issued at or before it, expiring after it). */
   findLive(merchantId: number, now: number): TokenRow | undefined {
-    return this.liveStmt.get(merchantId, now);
+    return this.liveStmt.get({ merchant_id: merchantId, now });
   }
 
-  /** A token's merchant and the token's expiry in one query (every authenticated request asks). */
-  merchantByHash(tokenHash: string): (MerchantRow & { token_expired_at: number }) | undefined {
+  /** A token's merchant and the token's life span in one query (every authenticated request asks). */
+  merchantByHash(tokenHash: string): TokenOwner | undefined {
     return this.merchantByHashStmt.get(tokenHash);
   }
 
@@ -58,8 +69,13 @@ export class TokensRepository {
     this.extendStmt.run(expiredAt, id);
   }
 
-  /** Drops the merchant's tokens that expired at or before `now`, so the table does not grow forever. */
+  /** Drops the merchant's tokens that are not valid at `now`, so the table does not grow forever. */
   purgeExpired(merchantId: number, now: number): void {
-    this.purgeStmt.run(merchantId, now);
+    this.purgeStmt.run({ merchant_id: merchantId, now });
+  }
+
+  /** Makes every token of the merchant that is live after `now` expire at `now`; answers how many. */
+  expireAll(merchantId: number, now: number): number {
+    return this.expireAllStmt.run({ merchant_id: merchantId, now }).changes;
   }
 }

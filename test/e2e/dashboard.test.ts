@@ -9,8 +9,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config.js';
-import type { MockServer } from '../../src/index.js';
-import { AGENCY, call, startServer, tokenFor } from '../helpers.js';
+import { AGENCY, call, startServer, tokenFor, type MockServer } from '../helpers.js';
 import { builtDashboard } from '../ui/built.js';
 import { startReceiver } from '../webhook-receiver.js';
 
@@ -92,6 +91,8 @@ if (!existsSync(CHROMIUM)) {
     // Sign in as the QA merchant, as getToken does.
     await page.goto(`${server.url}/__mock/ui`);
     t.equal(await page.getByRole('heading', { name: '로그인' }).count(), 1, 'the sign-in form, in Korean');
+    const docsLink = page.getByRole('link', { name: 'API 문서 (Swagger UI)' });
+    t.equal(await docsLink.getAttribute('href'), '/docs', 'a link to Swagger UI (GET / now lands here)');
     await page.getByLabel('imp_key').fill(QA.imp_key);
     await page.getByLabel('imp_secret').fill('wrong');
     await page.getByRole('button', { name: '로그인' }).click();
@@ -104,6 +105,11 @@ if (!existsSync(CHROMIUM)) {
     await page.getByRole('button', { name: '로그인' }).click();
     await page.locator('#ov-merchant').waitFor();
     t.match(await page.locator('header.top').innerText(), /qa_apikey[\s\S]*QA 구독 상점/, 'signed in as the merchant');
+    t.equal(
+      await page.locator('header.top').getByRole('link', { name: 'API 문서 (Swagger UI)' }).getAttribute('href'),
+      '/docs',
+      'the header links to Swagger UI too',
+    );
     const counts = await page.locator('table.counts').innerText();
     t.match(counts, /빌링키\s+전체 8/, 'eight billing keys');
     t.match(counts, /예약결제\s+예약됨 8/, 'eight renewals pending');
@@ -197,7 +203,7 @@ if (!existsSync(CHROMIUM)) {
       .click();
     await page.locator('li.delivery', { hasText: '전달됨' }).waitFor();
     t.match(await page.locator('li.delivery').first().innerText(), /전달됨[\s\S]*시도: 2 · 200/);
-    const hooks = (await api(server, 'GET', `/__mock/payments/${schedule.imp_uid}/webhooks`)).body.response;
+    const hooks = (await api(server, 'GET', `/__mock/webhooks?imp_uid=${schedule.imp_uid}`)).body.response;
     t.match(hooks[0], { state: 'delivered', attempts: [{ status: 500 }, { status: 200 }] }, 'read back: delivered');
     t.ok(
       receiver.hits.filter((h) => JSON.parse(h.body).imp_uid === schedule.imp_uid).length === 2,

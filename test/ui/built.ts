@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DASHBOARD_DIR } from '../../src/http/dashboard.js';
+import { DASHBOARD_DIR } from '../../src/control/http/dashboard.js';
 import { PACKAGE_ROOT } from '../../src/config.js';
 
 /** The files of dist/ui (built first if there is no index.html). */

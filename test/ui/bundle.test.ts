@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import t from 'tap';
-import { DASHBOARD_DIR } from '../../src/http/dashboard.js';
+import { DASHBOARD_DIR } from '../../src/control/http/dashboard.js';
 import { builtDashboard } from './built.js';
 
 const BUDGET = 250 * 1000;

@@ -191,7 +191,7 @@ function PaymentDetail({ impUid }: { impUid: string }) {
   const { t } = useUi();
   const payment = useLoad(() => api<Payment>('GET', `/payments/${encodeURIComponent(impUid)}`), [impUid]);
   const webhooks = useLoad(
-    () => api<WebhookDelivery[]>('GET', `/__mock/payments/${encodeURIComponent(impUid)}/webhooks`),
+    () => api<WebhookDelivery[]>('GET', '/__mock/webhooks', { query: { imp_uid: impUid, limit: 1000 } }),
     [impUid],
   );
   const p = payment.data;

@@ -145,6 +145,9 @@ export function SignIn() {
             {error}
           </p>
         ) : null}
+        <p class="muted">
+          <a href="/docs">{t('app.docs')}</a>
+        </p>
       </div>
     </main>
   );
