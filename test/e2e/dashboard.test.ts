@@ -214,6 +214,20 @@ if (!existsSync(CHROMIUM)) {
     await page.locator(`li.delivery[data-webhook-id="${hooks[0].id}"]`, { hasText: '전달됨' }).waitFor();
     t.equal(await page.locator('li.delivery').count(), 8, 'one delivery per renewal that ran');
     await screenshot(page, 'webhooks');
+    // The delivery log's state filter: only the one resent and delivered (the rest failed on the 500 receiver).
+    const delivered = (await api(server, 'GET', '/__mock/webhooks?state=delivered')).body.response;
+    t.strictSame(
+      delivered.map((w: { id: number }) => w.id),
+      [hooks[0].id],
+      'read back: one delivered',
+    );
+    await page.getByRole('combobox', { name: /^상태/ }).selectOption('delivered');
+    await page.waitForFunction('document.querySelectorAll("li.delivery").length === 1');
+    t.equal(
+      await page.locator('li.delivery').getAttribute('data-webhook-id'),
+      String(hooks[0].id),
+      'filtered by state',
+    );
     await page.getByRole('link', { name: '예약결제', exact: true }).click();
     await page.getByRole('combobox', { name: /^보기/ }).selectOption('failed');
     await page.locator('tr[data-merchant-uid="qa_renewal_qa_balance"]').waitFor();
@@ -327,6 +341,22 @@ if (!existsSync(CHROMIUM)) {
     t.notMatch(shown, /4330-1200-1234-5678|900101/, 'card number and birth date redacted');
     t.match(shown, /"customer_uid": "journal_key"/, 'the answer');
     await screenshot(page, 'journal');
+
+    // … by the HTTP status answered, and by an id the request names (the journal's own filters).
+    const faulted = (await api(server, 'GET', '/__mock/journal?status=503')).body.response;
+    t.equal(faulted.total, 1, 'one request was answered 503: the one the fault hit');
+    await page.getByLabel('경로 (*: 아무 문자열)').fill('');
+    await page.getByLabel('HTTP 상태').fill('503');
+    await page.getByRole('button', { name: '적용' }).click();
+    await page.locator('ul.journal li', { hasText: '/payments/imps_200000000002' }).waitFor();
+    t.equal(await page.locator('ul.journal li').count(), 1, 'filtered by status');
+    t.match(await page.locator('ul.journal li').innerText(), /GET[\s\S]*503 · code -1/);
+    await page.getByLabel('HTTP 상태').fill('');
+    await page.getByLabel('요청에 담긴 id').selectOption('customer_uid');
+    await page.getByLabel('id (정확히 일치)').fill('journal_key');
+    await page.getByRole('button', { name: '적용' }).click();
+    await page.locator('ul.journal li', { hasText: '/subscribe/customers/journal_key' }).waitFor();
+    t.equal(await page.locator('ul.journal li').count(), 1, 'filtered by the customer_uid it names');
 
     // Import a fixtures file (the QA merchant as it was seeded), then reset.
     const one = path.join(ARTIFACTS, 'dashboard-import.yaml');

@@ -1,4 +1,5 @@
-// The request journal: filter by method, path pattern and time; each entry's redacted request and response.
+// The request journal: filter by method, path pattern, time, HTTP status and an id the request names; each entry's
+// redacted request and response.
 
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -7,11 +8,22 @@ import type { JournalEntry } from '../types.ts';
 import { ErrorBox, Field, Json, Loading, Section, TimeMs, useAction, useLoad, useUi, inputValue } from '../ui.tsx';
 
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE'];
+/** The ids the journal can look for in a request's path, query, body or answer. */
+const ID_FIELDS = ['merchant_uid', 'customer_uid', 'imp_uid'] as const;
 
 export function JournalView() {
   const { t } = useUi();
   const act = useAction();
-  const empty = { method: '', path: '', since: '', until: '', limit: '50' };
+  const empty = {
+    method: '',
+    path: '',
+    since: '',
+    until: '',
+    status: '',
+    idField: 'merchant_uid',
+    id: '',
+    limit: '50',
+  };
   const [form, setForm] = useState(empty);
   const [applied, setApplied] = useState(empty);
   const list = useLoad(() => {
@@ -23,6 +35,8 @@ export function JournalView() {
         path: applied.path,
         since_ms: since === null ? undefined : since * 1000,
         until_ms: until === null ? undefined : until * 1000 + 999,
+        status: applied.status.trim(),
+        [applied.idField]: applied.id.trim(),
         limit: applied.limit,
       },
     });
@@ -79,6 +93,29 @@ export function JournalView() {
         </Field>
         <Field label={t('journal.until')}>
           <input name="until" type="datetime-local" value={form.until} onInput={set('until')} />
+        </Field>
+        <Field label={t('journal.httpStatus')}>
+          <input
+            name="status"
+            type="number"
+            min="100"
+            max="599"
+            inputMode="numeric"
+            value={form.status}
+            onInput={set('status')}
+          />
+        </Field>
+        <Field label={t('journal.idField')}>
+          <select name="id_field" value={form.idField} onChange={set('idField')}>
+            {ID_FIELDS.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('journal.id')}>
+          <input name="id" value={form.id} onInput={set('id')} />
         </Field>
         <Field label={t('journal.limit')}>
           <select name="limit" value={form.limit} onChange={set('limit')}>

@@ -1,8 +1,22 @@
 // Webhook deliveries with every attempt (HTTP status or error, latency, body), and resending one.
 
+import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import type { WebhookDelivery } from '../types.ts';
-import { Badge, ErrorBox, Json, Loading, Section, TimeMs, href, useAction, useLoad, useUi } from '../ui.tsx';
+import {
+  Badge,
+  ErrorBox,
+  Field,
+  Json,
+  Loading,
+  Section,
+  TimeMs,
+  href,
+  inputValue,
+  useAction,
+  useLoad,
+  useUi,
+} from '../ui.tsx';
 
 export function WebhookList({ list }: { list: WebhookDelivery[] }) {
   const { t } = useUi();
@@ -84,9 +98,16 @@ export function WebhookList({ list }: { list: WebhookDelivery[] }) {
   );
 }
 
+const STATES = ['', 'pending', 'delivered', 'failed'] as const;
+
 export function WebhooksView() {
   const { t } = useUi();
-  const list = useLoad(() => api<WebhookDelivery[]>('GET', '/__mock/webhooks', { query: { limit: 200 } }), []);
+  const [state, setState] = useState('');
+  // The delivery log's own state filter (GET /__mock/webhooks?state=).
+  const list = useLoad(
+    () => api<WebhookDelivery[]>('GET', '/__mock/webhooks', { query: { limit: 200, state } }),
+    [state],
+  );
   return (
     <Section
       title={t('nav.webhooks')}
@@ -97,6 +118,17 @@ export function WebhooksView() {
         </button>
       }
     >
+      <div class="filters">
+        <Field label={t('webhooks.state')}>
+          <select name="state" value={state} onChange={(e) => setState(inputValue(e))}>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {s ? t(`status.${s}`) : t('common.all')}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
       <Loading when={list.loading && !list.data} />
       <ErrorBox error={list.error} />
       {list.data ? <WebhookList list={list.data} /> : null}
