@@ -1,6 +1,6 @@
 # The iamport-mock image: `docker build -t iamport-mock .` then `docker run -p 8080:8080 -v iamport-data:/data iamport-mock`.
 # Stages: deps (production node_modules; better-sqlite3 compiled here with python3/make/g++),
-# build (TypeScript -> dist/), runtime (no compiler, no dev dependencies, runs as `node`).
+# build (TypeScript -> dist/, the dashboard -> dist/ui), runtime (no compiler, no dev dependencies, runs as `node`).
 ARG BASE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------- deps: production dependencies, compiled
@@ -42,7 +42,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/bundle.mjs ./scripts/
+COPY ui ./ui
+COPY scripts/bundle.mjs scripts/bundle-ui.mjs ./scripts/
 RUN npm run build
 
 # ---------------------------------------------------------------- runtime

@@ -58,6 +58,14 @@ async function main() {
   check(health.status === 'ok', `health status ${JSON.stringify(health)}`);
   log(`mock ${health.version} at ${MOCK_URL} is healthy`);
 
+  step = 'dashboard';
+  const page = await fetch(`${MOCK_URL}/__mock/ui`, { signal: AbortSignal.timeout(20_000) });
+  const script = /src="([^"]+\.js)"/.exec(await page.text())?.[1];
+  check(page.status === 200 && script, `GET /__mock/ui -> HTTP ${page.status}, no script in the page`);
+  const js = await fetch(MOCK_URL + script, { signal: AbortSignal.timeout(20_000) });
+  check(js.status === 200, `GET ${script} -> HTTP ${js.status}`);
+  log('dashboard: /__mock/ui and its script answer 200');
+
   step = 'getToken';
   const { access_token: token } = await api('POST', '/users/getToken', {
     body: { imp_key: IMP_KEY, imp_secret: IMP_SECRET },

@@ -2,9 +2,9 @@
 // `npm pack`/`npm publish`): builds dist/ unless it was already built from exactly these sources, so that a git
 // install or a tarball always holds the build, and CI's `npm ci` followed by `npm test` does not build twice.
 //
-// "These sources" is a hash of everything the build reads: src/, the tsconfig files, the bundler script,
-// package.json and package-lock.json. The build writes it to dist/.build-hash once it has succeeded; any change
-// (or a missing or partial dist/) builds again. `npm run build` itself always builds.
+// "These sources" is a hash of everything the build reads: src/, ui/ (the QA dashboard), the tsconfig files, the
+// bundler scripts, package.json and package-lock.json. The build writes it to dist/.build-hash once it has
+// succeeded; any change (or a missing or partial dist/) builds again. `npm run build` itself always builds.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,14 +16,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.build-hash');
 const INPUTS = [
   'src',
+  'ui',
   'tsconfig.json',
   'tsconfig.build.json',
   'scripts/bundle.mjs',
+  'scripts/bundle-ui.mjs',
   'package.json',
   'package-lock.json',
 ];
-/** What a usable build holds (the package's main, types and bin). */
-const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/cli.bundle.js'];
+/** What a usable build holds (the package's main, types and bin, and the dashboard's page). */
+const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/cli.bundle.js', 'dist/ui/index.html'];
 
 function files(rel) {
   const abs = path.join(root, rel);

@@ -20,6 +20,8 @@ import { tierRoutes } from './routes/tiers.js';
 import { controlRoutes, publicControlRoutes } from './control/routes/control.js';
 import { testingRoutes } from './control/routes/testing.js';
 import { tokenControlRoutes } from './control/routes/tokens.js';
+import { dashboardRoutes, publicDashboardRoutes } from './control/routes/dashboard.js';
+import { dashboardUi } from './control/http/dashboard.js';
 import journal from './control/http/journal.js';
 import faults from './control/http/faults.js';
 import { BODY_LIMIT } from './constants.js';
@@ -78,6 +80,9 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   const opts = { services };
   await app.register(tokenRoutes, opts);
   await app.register(publicControlRoutes, opts);
+  // The QA dashboard: its page (no token: it signs in itself) and the admin's sign-in.
+  await app.register(dashboardUi);
+  await app.register(publicDashboardRoutes, opts);
 
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {
@@ -92,6 +97,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
     await protectedScope.register(tokenControlRoutes, opts);
+    await protectedScope.register(dashboardRoutes, opts);
   });
 
   app.addHook('onReady', async () => {

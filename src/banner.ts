@@ -1,9 +1,10 @@
-// The start-up banner of the `start` command: where the server answers, its documentation, database, fixture
-// merchants and switches, as a few lines of text for a person reading the terminal.
+// The start-up banner of the `start` command: where the server answers, its documentation and QA dashboard,
+// database, fixture merchants and switches, as a few lines of text for a person reading the terminal.
 
 import path from 'node:path';
 import { DEFAULT_FIXTURES, type Config } from './config.js';
-import { HOME_PAGE } from './http/docs.js';
+import { DASHBOARD_PATH } from './constants.js';
+import { DOCS_PREFIX } from './http/docs.js';
 import type { Fixtures } from './control/schemas/fixtures.js';
 import { VERSION } from './version.js';
 
@@ -24,7 +25,8 @@ export function startupBanner(url: string, config: Config, fixtures: Fixtures | 
   const lines = [
     `iamport-mock ${VERSION} listening on ${url}`,
     row('API', url),
-    row('docs', `${url}${HOME_PAGE}`),
+    row('docs', `${url}${DOCS_PREFIX}`),
+    row('dashboard', `${url}${DASHBOARD_PATH}`),
     row('database', config.db === ':memory:' ? ':memory: (nothing is kept after a stop)' : config.db),
     row('fixtures', config.fixtures === null ? 'none' : file),
   ];

@@ -3,5 +3,8 @@
 /** The prefix of the mock's own control API: it cannot collide with an iamport path. */
 export const CONTROL_PREFIX = '/__mock';
 
+/** Where the QA dashboard's page is served (control/http/dashboard.ts); `GET /` sends a browser there. */
+export const DASHBOARD_PATH = `${CONTROL_PREFIX}/ui`;
+
 /** The largest request body accepted, in bytes. */
 export const BODY_LIMIT = 1024 * 1024;

@@ -17,6 +17,7 @@ import { ScheduleRunner } from './domain/schedule-runner.js';
 import { WebhookService } from './domain/webhooks.js';
 import { ClockService } from './control/domain/clock.js';
 import { ControlService } from './control/domain/control.js';
+import { DashboardService } from './control/domain/dashboard.js';
 import { FaultRules } from './control/domain/faults.js';
 import { Journal } from './control/domain/journal.js';
 import { WebhookLog } from './control/domain/webhook-log.js';
@@ -47,6 +48,7 @@ export interface Services {
   journal: Journal;
   faults: FaultRules;
   webhookLog: WebhookLog;
+  dashboard: DashboardService;
   /** The id generators of payments and cancels; a test may swap one to force a clash. */
   ids: IdGenerators;
 }
@@ -78,13 +80,14 @@ export function createServices(
   const faults = new FaultRules(config.faultRules);
   const control = new ControlService(store, journal, faults, clocks);
   const importer = new FixtureImporter(store, secrets, merchants, billingKeys, config);
+  const tokens = new TokenService(store, secrets, clock, config.tokenTtl, config.tokenClock);
   return {
     config,
     store,
     clock,
     secrets,
     merchants,
-    tokens: new TokenService(store, secrets, clock, config.tokenTtl, config.tokenClock),
+    tokens,
     billingKeys,
     payments,
     lookups: new PaymentLookupService(store, clock),
@@ -99,6 +102,7 @@ export function createServices(
     journal,
     faults,
     webhookLog: new WebhookLog(store, webhooks),
+    dashboard: new DashboardService(store, clocks, config, journal, faults, control, tokens),
     ids,
   };
 }

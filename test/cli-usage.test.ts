@@ -102,13 +102,14 @@ async function banner(t: Test, args: string[]): Promise<{ stdout: string; stderr
 }
 
 t.test(
-  'the banner names the URL, /docs, the database, the bundled merchants with their secrets',
+  'the banner names the URL, /docs, the dashboard, the database, the bundled merchants with their secrets',
   needsBuild,
   async (t) => {
     const { stdout, stderr } = await banner(t, []);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
     t.ok(url, 'the URL');
     t.match(stderr, `docs         ${url}/docs`, 'the documentation');
+    t.match(stderr, `dashboard    ${url}/__mock/ui`, 'the QA dashboard');
     t.match(stderr, /database {5}:memory:/, 'the database');
     t.match(stderr, /fixtures {5}the bundled fixtures\/default\.yaml/);
     t.match(stderr, new RegExp(`imp_apikey +secret ${DEMO_SECRET}`), 'the demo key and its public secret');

@@ -1,4 +1,4 @@
-// The messages of the mock's own control API (clock, state, admin, faults, webhook log, fixtures) in one catalogue.
+// The messages of the mock's own control API (clock, state, admin, faults, webhooks, fixtures, dashboard).
 
 const NOT_BACKWARDS = '시계를 과거로 되돌릴 수 없습니다.';
 /** Export and import act on a merchant with all its tiers. */
@@ -22,6 +22,13 @@ export const CONTROL = {
   faultNotFound: (id: number) => `장애 주입 규칙이 존재하지 않습니다. (id: ${id})`,
   injectedFault: '일시적인 오류가 발생했습니다. (injected fault)',
   webhookNotFound: (id: number) => `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`,
+} as const;
+
+/** The QA dashboard's page and the control routes only it needed. */
+export const DASHBOARD = {
+  notBuilt: '대시보드가 빌드되지 않았습니다. npm run build를 실행하세요. (dist/ui 없음)',
+  fileNotFound: (name: string) => `대시보드 파일이 없습니다. (${name})`,
+  unknownMerchant: (impKey: string) => `등록되지 않은 가맹점입니다. (imp_key: ${impKey})`,
 } as const;
 
 export const FAULTS = {

@@ -4,13 +4,14 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { DASHBOARD_PATH } from '../constants.js';
 import { VERSION } from '../version.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
 import { withErrorExamples } from './error-examples.js';
 
 export const DOCS_PREFIX = '/docs';
-/** Where `GET /` sends a browser: the one place to change when a dashboard takes over the front page. */
-export const HOME_PAGE = DOCS_PREFIX;
+/** Where `GET /` sends a browser: the QA dashboard, which links to these docs. */
+export const HOME_PAGE = DASHBOARD_PATH;
 
 /** Every iamport POST/PUT accepts both encodings (reference §1.1); the document says so. */
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -120,7 +121,7 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
     uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false, tryItOutEnabled: false },
   });
 
-  // A person who opens the server's address lands on the documentation rather than a 404 envelope.
+  // A person who opens the server's address lands on the QA dashboard rather than a 404 envelope.
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 

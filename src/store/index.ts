@@ -14,6 +14,7 @@ import { SchedulesRepository } from './schedules.js';
 import { WebhooksRepository } from './webhooks.js';
 import { OutcomeScriptsRepository } from './outcome-scripts.js';
 import { ResetRepository } from './reset.js';
+import { DashboardQueries } from './dashboard.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -29,6 +30,7 @@ export class Store {
   readonly webhooks: WebhooksRepository;
   readonly outcomes: OutcomeScriptsRepository;
   readonly reset: ResetRepository;
+  readonly dashboard: DashboardQueries;
 
   /** One transaction wrapper for every call: db.transaction(fn) builds a new one each time (~5 µs). */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
@@ -48,6 +50,7 @@ export class Store {
     this.webhooks = new WebhooksRepository(db);
     this.outcomes = new OutcomeScriptsRepository(db);
     this.reset = new ResetRepository(db);
+    this.dashboard = new DashboardQueries(db);
   }
 
   static open(file: string): Store {

@@ -46,6 +46,7 @@ t.test(
       'dist/index.d.ts',
       'dist/cli.js',
       'dist/server.d.ts',
+      'dist/ui/index.html',
       'fixtures/default.yaml',
     ]) {
       t.ok(files.includes(f), `the tarball has ${f}`);
@@ -86,6 +87,20 @@ t.test(
       const r = await run(process.execPath, ['-e', script], { cwd: consumer, timeoutMs: 60_000 });
       t.equal(r.code, 0, `node exits 0${r.code === 0 ? '' : `\n${tail(r.stderr)}`}`);
       t.equal(r.stdout.trim(), `200 ${PKG.version} ok`, 'prints the health status, the version and "ok"');
+    });
+
+    await t.test('the installed package serves the QA dashboard at /__mock/ui, with its script', async (t) => {
+      const script = `import('iamport-mock').then(async (m) => {
+      const s = await m.createMockServer({ port: 0 });
+      const page = await fetch(s.url + '/__mock/ui');
+      const html = await page.text();
+      const js = await fetch(s.url + /src="([^"]+)"/.exec(html)[1]);
+      console.log(page.status, js.status, js.headers.get('content-type'));
+      await s.close();
+    })`;
+      const r = await run(process.execPath, ['-e', script], { cwd: consumer, timeoutMs: 60_000 });
+      t.equal(r.code, 0, `node exits 0${r.code === 0 ? '' : `\n${tail(r.stderr)}`}`);
+      t.equal(r.stdout.trim(), '200 200 text/javascript; charset=utf-8', 'the page and its script');
     });
 
     await t.test('the iamport-mock bin serves getToken and exits 0 on SIGTERM', async (t) => {

@@ -1,10 +1,12 @@
-// Records every answered request of the iamport routes in the caller's journal (the control API is left out).
+// Records every answered request of the iamport routes in the caller's journal (the control API and the
+// dashboard's own requests are left out).
 // It records when the answer is sent, so an answer a commit_then_drop fault then loses is in the journal too.
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { tenantKey, type Journal } from '../domain/journal.js';
 import { CONTROL_PREFIX } from '../../constants.js';
+import { fromDashboard } from './dashboard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +22,7 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
 
   app.addHook('onSend', async (request, reply, payload) => {
     const tenant = request.tenant;
-    if (!tenant || request.url.startsWith(CONTROL_PREFIX)) return payload;
+    if (!tenant || request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return payload;
     const text = typeof payload === 'string' ? payload : null;
     const code = text ? /^\{"code":(-?\d+)/.exec(text)?.[1] : undefined;
     journal.record(tenantKey(tenant), {
