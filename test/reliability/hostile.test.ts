@@ -286,6 +286,35 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/__mock/test-cards', auth: 'public', write: false },
   { method: 'GET', path: '/__mock/admin/merchants', auth: 'admin', write: false },
   { method: 'POST', path: '/__mock/admin/reset', auth: 'admin', write: false },
+  {
+    method: 'POST',
+    path: '/__mock/admin/token',
+    auth: 'admin',
+    write: false,
+    body: { imp_key: pick(['imp_apikey', 'no_such_key', ...HOSTILE_STRINGS]) },
+  },
+  // The dashboard's reads
+  { method: 'GET', path: '/__mock/overview', auth: 'token', write: false },
+  {
+    method: 'GET',
+    path: '/__mock/customers',
+    auth: 'token',
+    write: false,
+    query: { search: pick(['qa_*', '*'.repeat(50), "' OR 1=1 --", '%_%', ...HOSTILE_STRINGS]), page: pick([1, 2]) },
+  },
+  {
+    method: 'GET',
+    path: '/__mock/payments',
+    auth: 'token',
+    write: false,
+    query: {
+      status: pick(['paid', 'failed']),
+      merchant_uid: pick(['order_*', '*', '%', ...HOSTILE_STRINGS]),
+      customer_uid: pick(['victim_key', '*_key', ...HOSTILE_STRINGS]),
+      from: fixed(0),
+      to: () => nowish() + 86_400,
+    },
+  },
   // Users and codes
   { method: 'GET', path: '/users/pg', auth: 'token', write: false },
   { method: 'GET', path: '/cards', auth: 'token', write: false },
