@@ -18,6 +18,7 @@ import { testingRoutes } from './routes/mock-testing.js';
 import { codeRoutes } from './routes/codes.js';
 import journal from './http/journal.js';
 import faults from './http/faults.js';
+import commits from './http/commits.js';
 import type { Fixtures } from './schemas/fixtures.js';
 import type { Tenant } from './domain/merchants.js';
 
@@ -46,6 +47,8 @@ export async function buildApp(
   });
 
   await app.register(errors);
+  // Group commit: answers wait for the commit of their event-loop turn's transaction.
+  await app.register(commits, { store: services.store });
   await app.register(bodies);
   // Before the routes, so the OpenAPI document sees every one of them.
   await app.register(docs);

@@ -41,6 +41,7 @@ export async function startMockServer(
   try {
     const services = createServices(config, store);
     if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
+    store.checkpointInBackground();
     app = await buildApp(services, { logStream, startupFixtures: fixtures });
     await app.listen({ port: config.port, host: config.host });
     let closed: Promise<void> | undefined;

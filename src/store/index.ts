@@ -14,6 +14,8 @@ import { SchedulesRepository } from './schedules.js';
 import { WebhooksRepository } from './webhooks.js';
 import { OutcomeScriptsRepository } from './outcome-scripts.js';
 import { ResetRepository } from './reset.js';
+import { GroupCommit } from './group-commit.js';
+import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -29,11 +31,18 @@ export class Store {
   readonly webhooks: WebhooksRepository;
   readonly outcomes: OutcomeScriptsRepository;
   readonly reset: ResetRepository;
+  /** One commit per event-loop turn while on (the server turns it on); see group-commit.ts. */
+  readonly commits: GroupCommit;
+  private checkpointer: Checkpointer | null = null;
 
   /** One transaction wrapper for every call: db.transaction(fn) builds a new one each time (~5 µs). */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
-  constructor(readonly db: Db) {
+  /** `defer` schedules a group's commit (the end of the turn by default; tests hold it to look in between). */
+  constructor(
+    readonly db: Db,
+    { defer }: { defer?: (commit: () => void) => void } = {},
+  ) {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.meta = new MetaRepository(db);
     this.merchants = new MerchantsRepository(db);
@@ -48,15 +57,26 @@ export class Store {
     this.webhooks = new WebhooksRepository(db);
     this.outcomes = new OutcomeScriptsRepository(db);
     this.reset = new ResetRepository(db);
+    this.commits = new GroupCommit(db, defer);
   }
 
   static open(file: string): Store {
     return new Store(openDatabase(file));
   }
 
-  /** Runs `fn` in one transaction: all its writes commit together or none do (nested: a savepoint). */
+  /**
+   * Runs `fn` in one transaction: all its writes commit together or none do (nested: a savepoint). With group
+   * commit on, it is a savepoint of the turn's group transaction, committed at the end of the turn.
+   */
   transaction<T>(fn: () => T): T {
+    this.commits.join();
     return this.runInTransaction(fn) as T;
+  }
+
+  /** Moves WAL checkpoints to a worker thread (file databases only; a server's store). */
+  checkpointInBackground(options?: CheckpointerOptions): void {
+    if (this.checkpointer || this.db.memory) return;
+    this.checkpointer = new Checkpointer(this.db, this.db.name, options);
   }
 
   /** True when the database answers a query. */
@@ -68,7 +88,11 @@ export class Store {
     }
   }
 
+  /** Commits an open group, stops the checkpointer and closes the database (SQLite checkpoints on the last close). */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.disable();
+    this.checkpointer?.stop();
+    this.db.close();
   }
 }
