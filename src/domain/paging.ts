@@ -28,3 +28,9 @@ export function assertPageExists(total: number, { page, limit }: PageRequest): v
     throw badRequest(`요청하신 페이지(${page})가 존재하지 않습니다. (전체 ${total}건, 페이지당 ${limit}건)`);
   }
 }
+
+/** The same shape as JSON text around items that are JSON text already (stored payment views). */
+export function pagedJson(total: number, request: PageRequest, items: readonly string[]): string {
+  const { previous, next } = paged(total, request, []);
+  return `{"total":${total},"previous":${previous},"next":${next},"list":[${items.join(',')}]}`;
+}

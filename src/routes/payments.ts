@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import { ok } from '../http/envelope.js';
+import { JSON_TYPE, ok, okJson } from '../http/envelope.js';
 import { parseStatus } from '../domain/payment-lookups.js';
 import type { PaymentStatus } from '../store/payments.js';
 import type { Services } from '../services.js';
@@ -32,8 +32,9 @@ export async function paymentRoutes(app: FastifyInstance, { services }: { servic
   const { lookups, cancels, prepares } = services;
   const optionalStatus = (s: string | undefined) => (s === undefined ? null : (parseStatus(s, false) as PaymentStatus));
 
-  app.get<ImpUid>('/payments/:imp_uid', { schema: getPaymentSchema }, async (request) =>
-    ok(lookups.get(request.tenant, request.params.imp_uid)),
+  // Answered with the payment's stored JSON view (the same text the schema's serializer would write).
+  app.get<ImpUid>('/payments/:imp_uid', { schema: getPaymentSchema }, async (request, reply) =>
+    reply.type(JSON_TYPE).send(okJson(lookups.getJson(request.tenant, request.params.imp_uid))),
   );
 
   app.get<{ Querystring: Static<typeof ManyPaymentsQuery> }>(

@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import { ok } from '../http/envelope.js';
+import { JSON_TYPE, ok, okJson } from '../http/envelope.js';
 import { toCustomer } from '../domain/billing-keys.js';
 import type { Services } from '../services.js';
 import {
@@ -56,8 +56,13 @@ export async function subscribeCustomerRoutes(
   app.get<{ Params: Params; Querystring: Static<typeof CustomerPaymentsQuery> }>(
     '/subscribe/customers/:customer_uid/payments',
     { schema: customerPaymentsSchema },
-    async (request) =>
-      ok(services.lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
+    // Answered with the payments' stored JSON views (the same text the schema's serializer would write).
+    async (request, reply) =>
+      reply
+        .type(JSON_TYPE)
+        .send(
+          okJson(services.lookups.byCustomerJson(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
+        ),
   );
 
   type CustomerSchedules = { Params: Params; Querystring: Static<typeof CustomerSchedulesQuery> };

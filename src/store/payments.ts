@@ -74,6 +74,12 @@ const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
   cancelled: 'cancelled_at',
 };
 
+/** A payment's id and its stored API view (null until first rendered, and again after any change to it). */
+export interface ViewRef {
+  id: number;
+  json: string | null;
+}
+
 export interface Page {
   limit: number;
   offset: number;
@@ -132,6 +138,8 @@ export class PaymentsRepository {
   private readonly byImpUidStmt;
   private readonly succeededStmt;
   private readonly cancelStmt;
+  private readonly viewByImpUidStmt;
+  private readonly saveViewStmt;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
@@ -146,6 +154,27 @@ export class PaymentsRepository {
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
          cancelled_at = @cancelled_at, updated_at = @cancelled_at WHERE id = @id`,
     );
+    this.viewByImpUidStmt = db.prepare<[number, string, string], ViewRef>(
+      `SELECT p.id, v.json FROM payments p LEFT JOIN payment_views v ON v.payment_id = p.id
+       WHERE p.merchant_id = ? AND p.tier_code = ? AND p.imp_uid = ?`,
+    );
+    this.saveViewStmt = db.prepare<[string, number]>(
+      'INSERT OR IGNORE INTO payment_views (payment_id, json) SELECT id, ? FROM payments WHERE id = ?',
+    );
+  }
+
+  findById(id: number): PaymentRow | undefined {
+    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+  }
+
+  /** The id and stored view of a payment by imp_uid. */
+  viewByImpUid(scope: Scope, impUid: string): ViewRef | undefined {
+    return this.viewByImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
+  }
+
+  /** Keeps a payment's rendered view (until the triggers of migration 6 drop it with the next change). */
+  saveView(id: number, json: string): void {
+    this.saveViewStmt.run(json, id);
   }
 
   insert(payment: NewPayment): PaymentRow {
@@ -216,6 +245,22 @@ export class PaymentsRepository {
       page.limit,
       page.offset,
     ) as PaymentRow[];
+    return { total, rows };
+  }
+
+  /** The same page as listByCustomer, as ids and stored views. */
+  viewsByCustomer(scope: Scope, customerUid: string, page: Page): { total: number; rows: ViewRef[] } {
+    const args = [scope.merchant_id, scope.tier_code, customerUid];
+    const total = (
+      this.stmt('SELECT COUNT(*) AS n FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?').get(
+        ...args,
+      ) as { n: number }
+    ).n;
+    const rows = this.stmt(
+      `SELECT p.id, v.json FROM payments p LEFT JOIN payment_views v ON v.payment_id = p.id
+       WHERE p.merchant_id = ? AND p.tier_code = ? AND p.customer_uid = ?
+       ORDER BY p.started_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+    ).all(...args, page.limit, page.offset) as ViewRef[];
     return { total, rows };
   }
 

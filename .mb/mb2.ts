@@ -1,0 +1,16 @@
+import Database from 'better-sqlite3';
+import { Store } from '/work/wt/i18/src/store/index.js';
+const store = Store.open(':memory:');
+const db = store.db;
+console.log(db.prepare("EXPLAIN QUERY PLAN SELECT * FROM payments WHERE merchant_id = 1 AND tier_code = '' AND imp_uid = 'x'").all());
+console.log(db.prepare("EXPLAIN QUERY PLAN SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?").all(1,'','c',20,0));
+const s = db.prepare('SELECT 1 AS x');
+let t0 = performance.now();
+for (let i = 0; i < 100000; i++) s.get();
+console.log('select 1 µs', ((performance.now() - t0) * 10 / 1000).toFixed(2));
+const raw = new Database(':memory:');
+const s2 = raw.prepare('SELECT 1 AS x');
+t0 = performance.now();
+for (let i = 0; i < 100000; i++) s2.get();
+console.log('raw select 1 µs', ((performance.now() - t0) * 10 / 1000).toFixed(2));
+console.log(db.pragma('compile_options').length, process.versions.node);

@@ -1,0 +1,16 @@
+import { Store } from '../src/store/index.js';
+const store = Store.open(':memory:');
+const db = store.db;
+const m = store.merchants.insert({ imp_key: 'k', secret_hash: 'h', name: null, is_agency: 0, origin: 'open', webhook_url: null, created_at: 1 });
+const base = { merchant_id: m.id, tier_code: '', status: 'paid', amount: 1000, tax_free: 0, vat_amount: null, currency: 'KRW', name: 'x', pay_method: 'card', channel: 'api', pg_provider: 'nice', pg_id: 'x', pg_tid: 't', apply_num: '1', sandbox: 1, card_code: '361', card_name: 'BC', card_number: '4330', card_type: 0, card_quota: 0, buyer_name: null, buyer_email: null, buyer_tel: null, buyer_addr: null, buyer_postcode: null, custom_data: null, user_agent: null, customer_uid: 'c', customer_uid_usage: 'payment', notice_url: null, receipt_url: null, fail_reason: null, paid_at: 1, failed_at: 0, updated_at: 1 } as const;
+store.transaction(() => { for (let i = 0; i < 100; i++) store.payments.insert({ ...base, imp_uid: `imps_${i}`, merchant_uid: `m${i}`, started_at: i }); });
+const time = (label: string, n: number, fn: (i: number) => unknown) => { for (let i = 0; i < 1000; i++) fn(i); const t0 = performance.now(); for (let i = 0; i < n; i++) fn(i); console.log(label, ((performance.now() - t0) * 1000 / n).toFixed(2), 'µs'); };
+const q1 = db.prepare('SELECT * FROM payments WHERE imp_uid = ?');
+const q2 = db.prepare('SELECT id FROM payments WHERE imp_uid = ?');
+const q3 = db.prepare('SELECT * FROM payments WHERE id = ?');
+const q4 = db.prepare('SELECT * FROM payments WHERE id = ?').raw();
+time('select * by imp_uid', 20000, (i) => q1.get(`imps_${i % 100}`));
+time('select id by imp_uid', 20000, (i) => q2.get(`imps_${i % 100}`));
+time('select * by id', 20000, (i) => q3.get((i % 100) + 1));
+time('select * by id raw', 20000, (i) => q4.get((i % 100) + 1));
+time('findByImpUid', 20000, (i) => store.payments.findByImpUid({ merchant_id: m.id, tier_code: '' }, `imps_${i % 100}`));
