@@ -164,6 +164,8 @@ async function main(argv: string[]): Promise<number> {
   const server = await startMockServer(input, { cli: true });
   server.app.log.info(`iamport-mock ${VERSION} listening on ${server.url} (database ${server.config.db})`);
   if (server.config.logLevel === 'silent') process.stdout.write(`iamport-mock listening on ${server.url}\n`);
+  // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening line goes out now.
+  else (server.app.log as unknown as { flush: () => void }).flush();
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -31,6 +31,8 @@ export class GroupCommit {
   constructor(
     private readonly db: Db,
     private readonly defer: (fn: () => void) => void = setImmediate,
+    /** Called when a group is lost to a rollback (caches of rows must forget what it wrote). */
+    private readonly onRollback: () => void = () => {},
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commitStmt = db.prepare('COMMIT');
@@ -110,6 +112,7 @@ export class GroupCommit {
     if (error) {
       this.failedId = group.id;
       this.failure = error;
+      this.onRollback();
     }
     for (const done of group.waiters) done(error);
   }

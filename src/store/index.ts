@@ -43,12 +43,20 @@ export class Store {
     readonly db: Db,
     { defer }: { defer?: (commit: () => void) => void } = {},
   ) {
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    const inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = (fn) => {
+      try {
+        return inTransaction(fn);
+      } catch (e) {
+        this.forgetCopies(); // the rollback may have undone a change a cached copy shows
+        throw e;
+      }
+    };
     this.meta = new MetaRepository(db);
     this.merchants = new MerchantsRepository(db);
     this.subMerchants = new SubMerchantsRepository(db);
     this.pgSettings = new PgSettingsRepository(db);
-    this.tokens = new TokensRepository(db);
+    this.tokens = new TokensRepository(db, this.merchants);
     this.billingKeys = new BillingKeysRepository(db);
     this.payments = new PaymentsRepository(db);
     this.cancellations = new CancellationsRepository(db);
@@ -57,7 +65,7 @@ export class Store {
     this.webhooks = new WebhooksRepository(db);
     this.outcomes = new OutcomeScriptsRepository(db);
     this.reset = new ResetRepository(db);
-    this.commits = new GroupCommit(db, defer);
+    this.commits = new GroupCommit(db, defer, () => this.forgetCopies());
   }
 
   static open(file: string): Store {
@@ -71,6 +79,12 @@ export class Store {
   transaction<T>(fn: () => T): T {
     this.commits.join();
     return this.runInTransaction(fn) as T;
+  }
+
+  /** Drops the in-memory copies of rows (row-cache.ts) after a rollback. */
+  private forgetCopies(): void {
+    this.merchants.forgetAll();
+    this.tokens.forgetAll();
   }
 
   /** Moves WAL checkpoints to a worker thread (file databases only; a server's store). */

@@ -1,7 +1,8 @@
 // Repository of the tokens table: access tokens by hash, with their life span.
 
 import type { Db } from './database.js';
-import type { MerchantRow } from './merchants.js';
+import type { MerchantRow, MerchantsRepository } from './merchants.js';
+import { RowCache, onRowChange } from './row-cache.js';
 
 export interface TokenRow {
   id: number;
@@ -18,9 +19,15 @@ export class TokensRepository {
   private readonly insertStmt;
   private readonly extendStmt;
   private readonly purgeStmt;
-  private readonly merchantByHashStmt;
+  private readonly tokenByHashStmt;
+  /** Every authenticated request looks its token up: the owner and expiry of live tokens by hash. */
+  private readonly byHash = new RowCache<string, Pick<TokenRow, 'merchant_id' | 'expired_at'>>();
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly merchants: MerchantsRepository,
+  ) {
+    onRowChange(db, 'tokens', ['token_hash'], (hash: string) => this.byHash.delete(hash));
     this.liveStmt = db.prepare<[number, number], TokenRow>(
       'SELECT * FROM tokens WHERE merchant_id = ? AND expired_at > ? ORDER BY expired_at DESC LIMIT 1',
     );
@@ -31,8 +38,8 @@ export class TokensRepository {
     );
     this.extendStmt = db.prepare<[number, number]>('UPDATE tokens SET expired_at = ? WHERE id = ?');
     this.purgeStmt = db.prepare<[number, number]>('DELETE FROM tokens WHERE merchant_id = ? AND expired_at <= ?');
-    this.merchantByHashStmt = db.prepare<[string], MerchantRow & { token_expired_at: number }>(
-      'SELECT m.*, t.expired_at AS token_expired_at FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?',
+    this.tokenByHashStmt = db.prepare<[string], Pick<TokenRow, 'merchant_id' | 'expired_at'>>(
+      'SELECT merchant_id, expired_at FROM tokens WHERE token_hash = ?',
     );
   }
 
@@ -43,7 +50,19 @@ export class TokensRepository {
 
   /** A token's merchant and the token's expiry in one query (every authenticated request asks). */
   merchantByHash(tokenHash: string): (MerchantRow & { token_expired_at: number }) | undefined {
-    return this.merchantByHashStmt.get(tokenHash);
+    let token = this.byHash.get(tokenHash);
+    if (!token) {
+      token = this.tokenByHashStmt.get(tokenHash);
+      if (!token) return undefined;
+      this.byHash.set(tokenHash, token);
+    }
+    const merchant = this.merchants.findById(token.merchant_id);
+    return merchant && { ...merchant, token_expired_at: token.expired_at };
+  }
+
+  /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
+  forgetAll(): void {
+    this.byHash.clear();
   }
 
   findByHash(tokenHash: string): TokenRow | undefined {
