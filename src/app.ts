@@ -7,7 +7,7 @@ import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
-import { loggerOptions, requestLog } from './http/logging.js';
+import { RequestLog, loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
 import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
@@ -37,7 +37,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(services.config.logLevel, logStream),
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
@@ -48,7 +48,6 @@ export async function buildApp(
   });
 
   await app.register(errors);
-  await app.register(requestLog);
   // Group commit: answers wait for the commit of their event-loop turn's transaction.
   await app.register(commits, { store: services.store });
   await app.register(bodies);

@@ -3,7 +3,6 @@
 
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions, resolveConfig, type Config } from './config.js';
 import { FixtureError, applyFixtures, countItems, readFixtures } from './fixtures.js';
 import { startMockServer } from './server.js';
@@ -11,7 +10,6 @@ import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 import type { Fixtures } from './schemas/fixtures.js';
 import { VERSION } from './version.js';
-import { openapiYaml } from './openapi.js';
 
 const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
 
@@ -150,11 +148,13 @@ async function main(argv: string[]): Promise<number> {
           throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
         return { merchants: merchants.map((m) => state.exportMerchant(m)) };
       });
+      const { stringify } = await import('yaml'); // only this command needs it: not loaded by `start`
       write(stringify(document));
       return 0;
     }
     case 'openapi': {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      const { openapiYaml } = await import('./openapi.js');
       write(await openapiYaml());
       return 0;
     }

@@ -1,10 +1,33 @@
 // Reads, validates and applies a fixtures YAML file; errors name the file, line and field.
 
 import fs from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { Value } from '@sinclair/typebox/value';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as Yaml from 'yaml';
+import type * as TypeboxValue from '@sinclair/typebox/value';
+import { DEFAULT_FIXTURES, PACKAGE_ROOT } from './config.js';
 import { Fixtures } from './schemas/fixtures.js';
 import type { Services } from './services.js';
+
+// The YAML parser and TypeBox's checker are loaded when a fixtures file is parsed, not at start-up: a test file
+// that starts the mock with the default fixtures reads them prepared by the build (below) and needs neither.
+const load = createRequire(import.meta.url);
+const yaml = () => load('yaml') as typeof Yaml;
+const typeboxValue = () => load('@sinclair/typebox/value') as typeof TypeboxValue;
+
+/** fixtures/default.yaml parsed and validated by `npm run build` (scripts/bundle.mjs), as JSON. */
+export const PREPARED_DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'dist', 'default-fixtures.json');
+
+/** The prepared copy of the default fixtures when it exists and is not older than the YAML file. */
+function preparedDefault(file: string): Fixtures | null {
+  if (path.resolve(file) !== DEFAULT_FIXTURES) return null;
+  try {
+    if (fs.statSync(PREPARED_DEFAULT_FIXTURES).mtimeMs < fs.statSync(DEFAULT_FIXTURES).mtimeMs) return null;
+    return JSON.parse(fs.readFileSync(PREPARED_DEFAULT_FIXTURES, 'utf8')) as Fixtures;
+  } catch {
+    return null;
+  }
+}
 
 export class FixtureError extends Error {
   override name = 'FixtureError';
@@ -12,6 +35,8 @@ export class FixtureError extends Error {
 
 /** Parses and validates a fixtures file. */
 export function readFixtures(file: string): Fixtures {
+  const prepared = preparedDefault(file);
+  if (prepared) return prepared;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -22,6 +47,7 @@ export function readFixtures(file: string): Fixtures {
 }
 
 export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];
@@ -36,7 +62,7 @@ export function parseFixtures(text: string, file = '<fixtures>'): Fixtures {
     // e.g. an alias bomb: yaml refuses to expand more than its alias limit.
     throw new FixtureError(`${file}: invalid YAML: ${(e as Error).message}`);
   }
-  const error = Value.Errors(Fixtures, data).First();
+  const error = typeboxValue().Value.Errors(Fixtures, data).First();
   if (error) {
     const segments = error.path.split('/').filter(Boolean);
     const node = doc.getIn(segments, true) as { range?: [number, number, number] } | undefined;

@@ -45,14 +45,16 @@ export function saneValue(value: unknown, path = '', depth = 0): Problem | null 
 
 function lazyValidators(build: (...args: never[]) => (route: never) => Validate) {
   return (...args: Parameters<typeof build>) => {
-    const compile = build(...args);
-    return (route: Parameters<typeof compile>[0]) => {
+    // The compiler itself (an Ajv instance with its meta-schemas) is made on the first request too.
+    let compile: ReturnType<typeof build> | undefined;
+    return (route: Parameters<ReturnType<typeof build>>[0]) => {
       let fn: Validate | undefined;
       const validate: Validate = (data) => {
-        fn ??= compile(route);
-        const result = fn(data);
+        compile ??= build(...args);
+        const run: Validate = (fn ??= compile(route));
+        const result = run(data);
         // fastify reads the failures from the function it was given.
-        validate.errors = fn.errors;
+        validate.errors = run.errors;
         if (result === true) {
           const problem = saneValue(data);
           if (problem) {
@@ -69,10 +71,10 @@ function lazyValidators(build: (...args: never[]) => (route: never) => Validate)
 
 function lazySerializers(build: (...args: never[]) => (route: never) => (doc: unknown) => string) {
   return (...args: Parameters<typeof build>) => {
-    const compile = build(...args);
-    return (route: Parameters<typeof compile>[0]) => {
+    let compile: ReturnType<typeof build> | undefined;
+    return (route: Parameters<ReturnType<typeof build>>[0]) => {
       let fn: ((doc: unknown) => string) | undefined;
-      return (doc: unknown) => (fn ??= compile(route))(doc);
+      return (doc: unknown) => (fn ??= (compile ??= build(...args))(route))(doc);
     };
   };
 }

@@ -1,7 +1,6 @@
 // Logger options: pino with every secret redacted, buffered output, and one line per request without ?_token.
 
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import fp from 'fastify-plugin';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import type { LogLevel } from '../config.js';
 
@@ -64,23 +63,20 @@ export function loggerOptions(level: LogLevel, stream?: DestinationStream): Fast
 }
 
 /**
- * One line per answered request (fastify's own request logging, two lines with serialized req and res objects, is
- * off): method, URL without ?_token's value, status and milliseconds.
+ * One line per answered request, instead of fastify's two (an incoming line and a completed line with serialized
+ * req and res objects): method, URL without ?_token's value, status and milliseconds.
  */
-async function requestLogPlugin(app: FastifyInstance): Promise<void> {
-  if ((pino.levels.values[app.log.level] ?? Infinity) > pino.levels.values.info!) return;
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: redactUrl(request.url),
-        statusCode: reply.statusCode,
-        responseTime: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request',
-    );
-    done();
-  });
-}
+export class RequestLog extends LogController {
+  override incomingRequest(): void {}
 
-export const requestLog = fp(requestLogPlugin, { name: 'iamport-request-log' });
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}

@@ -20,7 +20,6 @@ import {
   testCardsSchema,
   type ClockBody,
 } from '../schemas/mock-control.js';
-import { stringify } from 'yaml';
 import { parseFixtures, applyFixtures, FixtureError } from '../fixtures.js';
 import type { Fixtures } from '../schemas/fixtures.js';
 import { TEST_CARDS } from '../domain/test-cards.js';
@@ -96,6 +95,7 @@ export async function controlRoutes(app: FastifyInstance, { services }: { servic
     if (request.tenant.tier_code !== '')
       throw badRequest('상태 내보내기는 Tier 헤더 없이 가맹점 전체에 대해서만 할 수 있습니다.');
     const document: Fixtures = { merchants: [services.state.exportMerchant(request.tenant.merchant)] };
+    const { stringify } = await import('yaml'); // loaded on the first YAML export, not at start-up
     return reply.type('application/yaml; charset=utf-8').send(stringify(document));
   });
 
