@@ -7,7 +7,7 @@ import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
-import { RequestLog, loggerOptions } from './http/logging.js';
+import { RequestLog, lazyChildLogger, loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
 import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
@@ -38,6 +38,7 @@ export async function buildApp(
   const app = Fastify({
     logger: loggerOptions(services.config.logLevel, logStream),
     logController: new RequestLog(),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
     forceCloseConnections: true,
