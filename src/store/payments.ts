@@ -132,6 +132,9 @@ export const PAYMENT_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof NewPayment)[];
 
+/** What the columns an insert does not write hold afterwards (their DEFAULTs). */
+const INSERT_DEFAULTS: Record<string, unknown> = { cancel_amount: 0, cancel_reason: null, cancelled_at: 0 };
+
 export class PaymentsRepository {
   private readonly stmt: (sql: string) => Statement;
   private readonly insertStmt;
@@ -140,9 +143,12 @@ export class PaymentsRepository {
   private readonly cancelStmt;
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
+  /** The table's columns in order (for rows built from an insert's own values). */
+  private readonly columns: string[];
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
+    this.columns = (db.prepare('PRAGMA table_info(payments)').all() as { name: string }[]).map((c) => c.name);
     this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
@@ -179,7 +185,14 @@ export class PaymentsRepository {
 
   insert(payment: NewPayment): PaymentRow {
     const id = Number(this.insertStmt.run(payment).lastInsertRowid);
-    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
+    // The row as SELECT * would read it back (a STRICT table stores the values as given), without reading 43
+    // columns back: the same keys in the table's column order, the cancel state at its defaults.
+    if (!this.columns.every((c) => c in payment || c in INSERT_DEFAULTS || c === 'id'))
+      return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow; // a column this code does not know
+    const row: Record<string, unknown> = {};
+    for (const c of this.columns)
+      row[c] = c === 'id' ? id : c in payment ? payment[c as keyof NewPayment] : INSERT_DEFAULTS[c];
+    return row as unknown as PaymentRow;
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
