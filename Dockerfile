@@ -21,9 +21,11 @@ RUN set -eu; \
 ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Keep only the compiled addon of better-sqlite3 (its sources, objects and static library are build leftovers),
-# then prove that it loads.
-RUN npm ci --omit=dev --no-audit --no-fund \
+# --ignore-scripts: the project's own `prepare` (it builds dist/, which the build stage does) must not run here;
+# better-sqlite3's install script then runs by itself (npm rebuild). Keep only its compiled addon (its sources,
+# objects and static library are build leftovers), then prove that it loads.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 \
  && cd node_modules/better-sqlite3 \
  && mv build/Release/better_sqlite3.node /tmp/ \
  && rm -rf build deps src \

@@ -1,5 +1,7 @@
-// The benchmark's baseline: a bare fastify 5 server answering one trivial JSON route, started and measured like the mock.
-// Usage: node bench/baseline-server.mjs [--port N]; prints "baseline listening on http://127.0.0.1:PORT"; stops on SIGTERM.
+// The benchmark's baseline: a bare fastify 5 server answering one trivial JSON route, started and measured like the
+// mock.
+// Usage: node bench/baseline-server.mjs [--port N]; prints "baseline listening on http://127.0.0.1:PORT"; stops on
+// SIGTERM.
 // Plain JavaScript (no tsx) so that it loads the way the built CLI does.
 
 import { parseArgs } from 'node:util';

@@ -1,4 +1,5 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by module (package, node internals, our files).
+// Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by module (package, node internals, our
+// files).
 // CLI: tsx bench/profile.ts FILE.cpuprofile [--top 20] [--last SECONDS]
 
 import fs from 'node:fs';

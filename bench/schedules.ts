@@ -44,7 +44,8 @@ try {
   for (let c = 0; c < customers; c++) {
     const schedules = [];
     for (let i = 0; i < perCustomer && c * perCustomer + i < count; i++) {
-      schedules.push({ merchant_uid: `bench_${c}_${i}`, schedule_at: now + 60 + i, amount: 9900, name: '벤치마크' });
+      const schedule_at = now + 60 + i;
+      schedules.push({ merchant_uid: `bench_${c}_${i}`, schedule_at, amount: 9900, name: '벤치마크' });
     }
     if (schedules.length > 0)
       await call(`${server.url}/subscribe/payments/schedule`, 'POST', { customer_uid: `bench_${c}`, schedules }, token);

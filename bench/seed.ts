@@ -5,7 +5,9 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { Store } from '../src/store/index.js';
-import { PAYMENT_COLUMNS } from '../src/store/payments.js';
+import { insertSql as namedInsertSql } from '../src/store/database.js';
+import { PAYMENT_COLUMNS, paymentRow } from '../src/store/payments.js';
+import { OPEN_MODE_PG } from '../src/domain/merchants.js';
 import { Secrets } from '../src/domain/secrets.js';
 
 export const SCALE_IMP_KEY = 'bench-scale';
@@ -44,7 +46,9 @@ function prng(seed: number): () => number {
   };
 }
 
-/** `imps_` + 12 digits, distinct for every i < 10^12 (an odd multiplier not divisible by 5 is a bijection mod 10^12). */
+/**
+ * `imps_` + 12 digits, distinct for every i < 10^12 (an odd multiplier not divisible by 5 is a bijection mod 10^12).
+ */
 export function impUidOf(i: number): string {
   const n = (i * 482_711_713 + 100_000_000_000) % 1_000_000_000_000;
   return `imps_${String(n).padStart(12, '0')}`;
@@ -103,22 +107,14 @@ export function seedPayments(
         webhook_url: null,
         created_at: now,
       });
-      store.pgSettings.replace(m.id, '', [
-        {
-          pg_provider: 'nice',
-          pg_id: 'nictest04m',
-          type: 'api_payment',
-          sandbox: 1,
-          is_default: 1,
-          channel_name: null,
-        },
-      ]);
+      store.pgSettings.replace({ merchant_id: m.id, tier_code: '' }, [OPEN_MODE_PG]);
       return m;
     });
 
     const customers = Math.max(1, Math.ceil(payments / perCustomer));
     const insertKey = db.prepare(insertSql('billing_keys', KEY_COLUMNS));
-    const insertPayment = db.prepare(insertSql('payments', PAYMENT_COLUMNS));
+    // Named parameters, so each row is the store's own paymentRow (its defaults, paid_at/failed_at by status).
+    const insertPayment = db.prepare(namedInsertSql('payments', PAYMENT_COLUMNS));
     const span = 365 * 86_400;
     const random = prng(payments);
 
@@ -163,44 +159,32 @@ export function seedPayments(
           const stamp = String(1_000_000_000 + i).slice(1);
           const tid = `nictest04m0116${stamp}${String(i % 10_000).padStart(4, '0')}`;
           insertPayment.run(
-            merchant.id,
-            '',
-            impUidOf(i),
-            `scale_order_${i}`,
-            failed ? 'failed' : 'paid',
-            9900,
-            0,
-            null,
-            'KRW',
-            '월간 구독',
-            'card',
-            'api',
-            'nice',
-            'nictest04m',
-            tid,
-            failed ? null : String(10_000_000 + (i % 90_000_000)),
-            1,
-            '361',
-            'BC카드',
-            '43301200****5678',
-            0,
-            0,
-            `고객 ${c}`,
-            `customer${c}@example.com`,
-            '010-1234-5678',
-            null,
-            null,
-            null,
-            'iamport-mock-bench',
-            customerUidOf(c),
-            'payment',
-            null,
-            failed ? null : `https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=${tid}&type=0&InnerWin=Y`,
-            failed ? '[8330] 잔액부족' : null,
-            at,
-            failed ? 0 : at,
-            failed ? at : 0,
-            at,
+            paymentRow({
+              merchant_id: merchant.id,
+              tier_code: '',
+              imp_uid: impUidOf(i),
+              merchant_uid: `scale_order_${i}`,
+              status: failed ? 'failed' : 'paid',
+              amount: 9900,
+              name: '월간 구독',
+              pg_tid: tid,
+              apply_num: failed ? null : String(10_000_000 + (i % 90_000_000)),
+              card_code: '361',
+              card_name: 'BC카드',
+              card_number: '43301200****5678',
+              card_type: 0,
+              buyer_name: `고객 ${c}`,
+              buyer_email: `customer${c}@example.com`,
+              buyer_tel: '010-1234-5678',
+              user_agent: 'iamport-mock-bench',
+              customer_uid: customerUidOf(c),
+              customer_uid_usage: 'payment',
+              receipt_url: failed
+                ? null
+                : `https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=${tid}&type=0&InnerWin=Y`,
+              fail_reason: failed ? '[8330] 잔액부족' : null,
+              started_at: at,
+            }),
           );
         }
       })();

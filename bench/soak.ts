@@ -260,7 +260,8 @@ const OPS: [number, Op][] = [
       return { name: 'token', res, ok: res.body?.code === 0 };
     },
   ],
-  // Now and then a merchant starts over, as a test suite does between files; it keeps the database from growing forever.
+  // Now and then a merchant starts over, as a test suite does between files; it keeps the database from growing
+  // forever.
   [
     0.5,
     async (b, m) => {
@@ -401,7 +402,8 @@ async function main(): Promise<number> {
       const max = w.count / ((performance.now() - w.started) / 1000);
       rate = Math.max(1, Math.floor(max / 2));
       console.log(
-        `calibration: ${max.toFixed(0)} req/s at concurrency ${CONCURRENCY} (p99 ${pct(w.latencies, 99).toFixed(1)} ms); soaking at ${rate} req/s`,
+        `calibration: ${max.toFixed(0)} req/s at concurrency ${CONCURRENCY} (p99 ` +
+          `${pct(w.latencies, 99).toFixed(1)} ms); soaking at ${rate} req/s`,
       );
     }
 
@@ -452,7 +454,9 @@ async function main(): Promise<number> {
         };
         samples.push(s);
         console.log(
-          `${String(s.t).padStart(7)}  ${s.rssMb.toFixed(1).padStart(7)}  ${String(s.fds).padStart(4)}  ${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(1).padStart(7)}  ${s.p99.toFixed(1).padStart(7)}  ${String(s.errors).padStart(6)}  ${String(inflight).padStart(9)}  ${String(hooks).padStart(8)}`,
+          `${String(s.t).padStart(7)}  ${s.rssMb.toFixed(1).padStart(7)}  ${String(s.fds).padStart(4)}  ` +
+            `${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(1).padStart(7)}  ${s.p99.toFixed(1).padStart(7)}  ` +
+            `${String(s.errors).padStart(6)}  ${String(inflight).padStart(9)}  ${String(hooks).padStart(8)}`,
         );
         w = newWindow();
         nextSample += SAMPLE_S * 1000;
@@ -474,17 +478,26 @@ async function main(): Promise<number> {
     const fdGrowth = lastFds - firstFds;
     const errorCount = [...totalErrors.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `\nRSS ${firstRss.toFixed(1)} → ${lastRss.toFixed(1)} MB (${growth.toFixed(1)}%, limit ${MAX_GROWTH}%); descriptors ${firstFds} → ${lastFds} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`,
+      `\nRSS ${firstRss.toFixed(1)} → ${lastRss.toFixed(1)} MB (${growth.toFixed(1)}%, limit ${MAX_GROWTH}%); ` +
+        `descriptors ${firstFds} → ${lastFds} (${fdGrowth >= 0 ? '+' : ''}${fdGrowth})`,
     );
     console.log(
       `errors: ${errorCount}${errorCount ? `\n${[...totalErrors].map(([k, n]) => `  ${n} × ${k}`).join('\n')}` : ''}`,
     );
     console.log(`database ${db}: ${(fs.statSync(db).size / 1024 / 1024).toFixed(1)} MB`);
     if (args.json) {
-      fs.writeFileSync(
-        args.json,
-        `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rate, concurrency: CONCURRENCY, merchants: MERCHANTS, samples, growthPercent: growth, fdGrowth, errors: Object.fromEntries(totalErrors) }, null, 2)}\n`,
-      );
+      const result = {
+        date: new Date().toISOString(),
+        seconds: SECONDS,
+        rate,
+        concurrency: CONCURRENCY,
+        merchants: MERCHANTS,
+        samples,
+        growthPercent: growth,
+        fdGrowth,
+        errors: Object.fromEntries(totalErrors),
+      };
+      fs.writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
     }
     const failed = errorCount > 0 || !(growth <= MAX_GROWTH) || fdGrowth > 10;
     console.log(failed ? 'FAIL' : 'ok');

@@ -33,8 +33,9 @@ const realDirname = (packages) => ({
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!/__dirname|__filename/.test(text)) return undefined;
       const dir = path.posix.dirname(rel.slice(pkg.length + 1));
+      const root = `require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)}))`;
       const prelude =
-        `var __dirname = require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(`${pkg}/package.json`)})), ${JSON.stringify(dir)});\n` +
+        `var __dirname = require('node:path').join(${root}, ${JSON.stringify(dir)});\n` +
         `var __filename = require('node:path').join(__dirname, ${JSON.stringify(path.posix.basename(rel))});\n`;
       return { contents: prelude + text, loader: 'js', resolveDir: path.dirname(args.path) };
     });
@@ -70,7 +71,7 @@ const common = {
 
 // The default fixtures, parsed and validated once here: a server started with them reads this JSON instead of
 // loading the YAML parser (src/fixtures.ts).
-const { parseFixtures, PREPARED_DEFAULT_FIXTURES } = await import('../dist/fixtures.js');
+const { parseFixtures, PREPARED_DEFAULT_FIXTURES } = await import('../dist/control/fixtures/parse.js');
 const defaultYaml = path.join(root, 'fixtures', 'default.yaml');
 fs.writeFileSync(
   PREPARED_DEFAULT_FIXTURES,

@@ -91,7 +91,10 @@ interface Seen {
   nulls: Set<string>;
 }
 
-/** Walks a body with its schema: the official objects met, the properties they do not define, the nulls they do not allow. */
+/**
+ * Walks a body with its schema: the official objects met, the properties they do not define, the nulls they do not
+ * allow.
+ */
 function walk(value: unknown, schema: JsonSchema, seen: Seen, owner = 'envelope'): void {
   const name = typeof schema.$comment === 'string' ? schema.$comment : owner;
   if (name !== owner && isRecord(value)) seen.objects.add(name);

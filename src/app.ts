@@ -10,31 +10,25 @@ import auth from './http/auth.js';
 import { RequestLog, lazyChildLogger, loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
-import { controlRoutes, publicControlRoutes } from './routes/mock-control.js';
 import { subscribeCustomerRoutes } from './routes/subscribe-customers.js';
 import { subscribePaymentRoutes } from './routes/subscribe-payments.js';
 import { paymentRoutes } from './routes/payments.js';
-import { testingRoutes } from './routes/mock-testing.js';
 import { codeRoutes } from './routes/codes.js';
-import journal from './http/journal.js';
-import faults from './http/faults.js';
+import { controlRoutes, publicControlRoutes } from './control/routes/control.js';
+import { testingRoutes } from './control/routes/testing.js';
+import { tokenControlRoutes } from './control/routes/tokens.js';
+import journal from './control/http/journal.js';
+import faults from './control/http/faults.js';
 import commits from './http/commits.js';
-import type { Fixtures } from './schemas/fixtures.js';
+import { BODY_LIMIT } from './constants.js';
 import type { Tenant } from './domain/merchants.js';
-
-export const BODY_LIMIT = 1024 * 1024;
 
 export interface BuildOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
-  /** The fixtures loaded at start-up, re-applied by the admin's reset-everything. */
-  startupFixtures?: Fixtures | null;
 }
 
-export async function buildApp(
-  services: Services,
-  { logStream, startupFixtures = null }: BuildOptions = {},
-): Promise<FastifyInstance> {
+export async function buildApp(services: Services, { logStream }: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(services.config.logLevel, logStream),
     logController: new RequestLog(),
@@ -60,7 +54,7 @@ export async function buildApp(
 
   const opts = { services };
   await app.register(tokenRoutes, opts);
-  await app.register(publicControlRoutes, { services, startupFixtures });
+  await app.register(publicControlRoutes, opts);
 
   // Everything else needs an access token.
   await app.register(async (protectedScope) => {
@@ -70,9 +64,11 @@ export async function buildApp(
     await protectedScope.register(subscribeCustomerRoutes, opts);
     await protectedScope.register(subscribePaymentRoutes, opts);
     await protectedScope.register(paymentRoutes, opts);
-    await protectedScope.register(codeRoutes, opts);
+    await protectedScope.register(codeRoutes);
+    // The mock's own control API (control/), behind the same token: it acts on the caller's merchant.
     await protectedScope.register(controlRoutes, opts);
     await protectedScope.register(testingRoutes, opts);
+    await protectedScope.register(tokenControlRoutes, opts);
   });
 
   app.addHook('onReady', async () => {

@@ -2,50 +2,106 @@
 // The `iamport-mock` command: start (default), seed, export, openapi; --help for each, --version.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, flagsToInput, optionsHelp, parseArgsOptions, resolveConfig, type Config } from './config.js';
-import { FixtureError, applyFixtures, countItems, readFixtures } from './fixtures.js';
+import {
+  ConfigError,
+  OPTIONS,
+  flagsToInput,
+  optionsHelp,
+  parseArgsOptions,
+  resolveConfig,
+  type Config,
+} from './config.js';
+import { startupBanner } from './banner.js';
+import { FixtureError, countItems, readFixtures } from './control/fixtures/parse.js';
 import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
-import type { Fixtures } from './schemas/fixtures.js';
 import { VERSION } from './version.js';
 
 const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
 
-const COMMANDS: Record<string, { usage: string; about: string; options?: string }> = {
+interface Command {
+  usage: string;
+  about: string;
+  /** The server options (config flags) the command reads; `all` for start. */
+  serverFlags: readonly string[] | 'all';
+  /** Its own options: flag name → [the flag as shown, what it does]. */
+  own?: Readonly<Record<string, readonly [string, string]>>;
+}
+
+const COMMANDS: Record<string, Command> = {
   start: {
     usage: 'iamport-mock [start] [options]',
     about: 'Start the server (the default command). Stops cleanly on SIGTERM and SIGINT.',
+    serverFlags: 'all',
   },
   seed: {
-    usage: 'iamport-mock seed <fixtures.yaml> [--db FILE]',
+    usage: 'iamport-mock seed <fixtures.yaml> [--db FILE] [--card-mask PATTERN]',
     about: 'Load a fixtures file into a database file (merchants, settings, keys, payments, schedules), then exit.',
+    serverFlags: ['db', 'card-mask'],
   },
   export: {
     usage: 'iamport-mock export [--db FILE] [--imp-key KEY] [--out FILE]',
     about: 'Write the state of a database file as fixtures YAML (to stdout, or --out). Secrets are never exported.',
-    options: '  --imp-key KEY   only this merchant\n  --out FILE      write to FILE instead of stdout',
+    serverFlags: ['db'],
+    own: { 'imp-key': ['--imp-key KEY', 'only this merchant'], out: ['--out FILE', 'write to FILE (folders created)'] },
   },
   openapi: {
     usage: 'iamport-mock openapi [--out FILE]',
     about: 'Print the OpenAPI document of every route (YAML).',
-    options: '  --out FILE      write to FILE instead of stdout',
+    serverFlags: [],
+    own: { out: ['--out FILE', 'write to FILE instead of stdout (folders created)'] },
   },
 };
 
+/** The options a command accepts, as `--flag` names (besides --help and --version). */
+function accepted(c: Command): string[] {
+  const server = c.serverFlags === 'all' ? OPTIONS.map((o) => o.flag) : c.serverFlags;
+  return [...server, ...Object.keys(c.own ?? {})].map((f) => `--${f}`);
+}
+
 function help(command?: string): string {
-  if (command && COMMANDS[command]) {
-    const c = COMMANDS[command];
-    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${c.options ? `Options:\n${c.options}\n\n` : ''}Server options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+  const c = command ? COMMANDS[command] : undefined;
+  if (c) {
+    const flags = c.serverFlags === 'all' ? undefined : c.serverFlags;
+    const lines = [
+      ...Object.values(c.own ?? {}).map(([shown, what]) => `  ${shown.padEnd(20)} ${'(flag only)'.padEnd(30)} ${what}`),
+      ...(flags?.length === 0 ? [] : [optionsHelp(flags)]),
+    ];
+    const options = lines.length
+      ? `Options (flag, environment variable, meaning):\n${lines.join('\n')}\n\n`
+      : 'It takes no options.\n\n';
+    return `${HEADER}\n\nUsage: ${c.usage}\n\n${c.about}\n\n${options}`;
   }
   const list = Object.values(COMMANDS)
     .map((c) => `  ${c.usage.padEnd(58)}\n      ${c.about}`)
     .join('\n');
-  return `${HEADER}\n\nUsage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version\n\nServer options (flag, environment variable, meaning):\n${optionsHelp()}\n`;
+  const usage = `Usage:\n${list}\n  iamport-mock <command> --help\n  iamport-mock --version`;
+  return `${HEADER}\n\n${usage}\n\nServer options of start (flag, environment variable, meaning):\n${optionsHelp()}\n`;
 }
 
 class UsageError extends Error {}
+
+/** mkdir -p, one level at a time (Node's recursive mkdir loops forever under /proc, where mkdir gives ENOENT). */
+function makeFolders(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) makeFolders(parent);
+  fs.mkdirSync(dir);
+}
+
+/** Writes an --out file, creating its folders; a file that cannot be written is a usage mistake, not a crash. */
+function writeOut(file: string, text: string): void {
+  try {
+    makeFolders(path.dirname(path.resolve(file)));
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ConfigError(`--out ${file}: cannot write (${err.code ?? err.message})`);
+  }
+}
 
 /** Opens the configured database with the domain services, for the commands that do not serve HTTP. */
 function withServices<T>(config: Config, fn: (services: Services) => T): T {
@@ -110,15 +166,19 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help(positionals.length > 0 ? command : undefined));
     return 0;
   }
-  const { out, 'imp-key': impKey, help: _h, version: _v, ...serverFlags } = values;
-  if (
-    (out !== undefined && command !== 'export' && command !== 'openapi') ||
-    (impKey !== undefined && command !== 'export')
-  ) {
-    throw new UsageError(`--${out !== undefined ? 'out' : 'imp-key'} does not apply to "${command}"`);
+  const spec = COMMANDS[command]!;
+  const allowed = accepted(spec);
+  const given = Object.keys(values)
+    .filter((k) => k !== 'help' && k !== 'version')
+    .map((k) => `--${k}`);
+  const stray = given.find((f) => !allowed.includes(f));
+  if (stray) {
+    const takes = allowed.length ? `it takes ${allowed.join(', ')}` : 'it takes no options';
+    throw new UsageError(`${stray} does not apply to "${command}" (${takes})`);
   }
+  const { out, 'imp-key': impKey, help: _h, version: _v, ...serverFlags } = values;
   const input = flagsToInput(serverFlags);
-  const write = (text: string) => (out ? fs.writeFileSync(out, text) : process.stdout.write(text));
+  const write = (text: string) => (out ? writeOut(out, text) : process.stdout.write(text));
 
   switch (command) {
     case 'seed': {
@@ -129,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
       const fixtures = readFixtures(file);
       const bar = progress(countItems(fixtures));
       withServices(config, (services) =>
-        applyFixtures(services, fixtures, file, { seedExisting: true, onItem: bar.tick }),
+        services.fixtures.load(fixtures, { file, seedExisting: true, onItem: bar.tick }),
       );
       bar.done();
       process.stderr.write(
@@ -142,11 +202,11 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true });
       if (config.db !== ':memory:' && !fs.existsSync(config.db))
         throw new ConfigError(`${config.db}: no such database file`);
-      const document: Fixtures = withServices(config, ({ store, state }) => {
+      const document = withServices(config, ({ store, fixtures }) => {
         const merchants = store.merchants.all().filter((m) => impKey === undefined || m.imp_key === impKey);
         if (impKey !== undefined && merchants.length === 0)
           throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
-        return { merchants: merchants.map((m) => state.exportMerchant(m)) };
+        return fixtures.exportDocument(merchants);
       });
       const { stringify } = await import('yaml'); // only this command needs it: not loaded by `start`
       write(stringify(document));
@@ -163,9 +223,14 @@ async function main(argv: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const server = await startMockServer(input, { cli: true });
   server.app.log.info(`iamport-mock ${VERSION} listening on ${server.url} (database ${server.config.db})`);
+  // Silent: one line on stdout for scripts that wait for the URL. Otherwise a banner for the person at the
+  // terminal, on stderr so that stdout stays pure JSON logs for log collectors.
   if (server.config.logLevel === 'silent') process.stdout.write(`iamport-mock listening on ${server.url}\n`);
-  // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening line goes out now.
-  else (server.app.log as unknown as { flush: () => void }).flush();
+  else {
+    process.stderr.write(startupBanner(server.url, server.config, server.fixtures));
+    // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening line goes out now.
+    (server.app.log as unknown as { flush: () => void }).flush();
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

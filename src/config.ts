@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { MaskPattern } from './domain/card-mask.js';
+import type { TokenClock } from './domain/tokens.js';
 
 export type MerchantMode = 'open' | 'strict';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -15,6 +16,7 @@ export interface Config {
   merchantMode: MerchantMode;
   logLevel: LogLevel;
   tokenTtl: number;
+  tokenClock: TokenClock;
   notFoundStatus: 200 | 404;
   cardMask: MaskPattern;
   webhookUrl: string | null;
@@ -29,7 +31,16 @@ export interface Config {
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'default.yaml');
 
-type Kind = 'port' | 'string' | 'optionalString' | 'positive' | 'count' | 'enum' | 'fixtures' | 'notFoundStatus';
+type Kind =
+  | 'port'
+  | 'string'
+  | 'optionalString'
+  | 'optionalUrl'
+  | 'positive'
+  | 'count'
+  | 'enum'
+  | 'fixtures'
+  | 'notFoundStatus';
 
 interface OptionSpec<K extends keyof Config> {
   key: K;
@@ -108,6 +119,15 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     description: 'access token lifetime in seconds',
   },
   {
+    key: 'tokenClock',
+    flag: 'token-clock',
+    env: 'IAMPORT_MOCK_TOKEN_CLOCK',
+    kind: 'enum',
+    values: ['real', 'merchant'],
+    default: 'real',
+    description: "real: token lifetimes run on real time; merchant: they follow the merchant's clock moves",
+  },
+  {
     key: 'notFoundStatus',
     flag: 'not-found-status',
     env: 'IAMPORT_MOCK_NOT_FOUND_STATUS',
@@ -128,7 +148,7 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     key: 'webhookUrl',
     flag: 'webhook-url',
     env: 'IAMPORT_MOCK_WEBHOOK_URL',
-    kind: 'optionalString',
+    kind: 'optionalUrl',
     default: null,
     description: 'webhook URL for merchants with none of their own and requests without notice_url',
   },
@@ -206,6 +226,11 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       if (typeof raw !== 'string') throw bad('expected a file path or "none"');
       return raw;
     }
+    case 'optionalUrl': {
+      if (raw === null || raw === '') return null;
+      if (typeof raw !== 'string' || !isHttpUrl(raw)) throw bad('expected an absolute http:// or https:// URL');
+      return raw;
+    }
     case 'optionalString': {
       if (raw === null || raw === '') return null;
       if (typeof raw !== 'string') throw bad('expected a string');
@@ -215,6 +240,15 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
       if (typeof raw !== 'string' || raw.trim() === '') throw bad('expected a non-empty string');
       return raw;
     }
+  }
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }
 
@@ -256,11 +290,13 @@ export function flagsToInput(values: Record<string, unknown>): ConfigInput {
   return input;
 }
 
-/** The option table as help text. */
-export function optionsHelp(): string {
-  return OPTIONS.map((o) => {
-    const def = o.cliDefault ?? o.default;
-    const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
-    return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
-  }).join('\n');
+/** The option table as help text (only the given flags when `flags` is set). */
+export function optionsHelp(flags?: readonly string[]): string {
+  return OPTIONS.filter((o) => !flags || flags.includes(o.flag))
+    .map((o) => {
+      const def = o.cliDefault ?? o.default;
+      const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
+      return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
+    })
+    .join('\n');
 }

@@ -5,7 +5,7 @@ import { startMockServer, type MockServer, type MockServerOptions } from './serv
 export type { MockServer, MockServerOptions } from './server.js';
 export type { Config, ConfigInput } from './config.js';
 export { ConfigError } from './config.js';
-export { FixtureError } from './fixtures.js';
+export { FixtureError } from './control/fixtures/parse.js';
 
 export function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   return startMockServer(options);

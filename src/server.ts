@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { resolveConfig, type Config, type ConfigInput } from './config.js';
-import { applyFixtures, readFixtures } from './fixtures.js';
+import { readFixtures } from './control/fixtures/parse.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
+import type { Fixtures } from './control/schemas/fixtures.js';
 
 export interface MockServerOptions extends ConfigInput {
   /** Where logs go; stdout by default. */
@@ -19,6 +20,8 @@ export interface MockServer {
   app: FastifyInstance;
   config: Config;
   services: Services;
+  /** The fixtures loaded at start-up (null: none). */
+  fixtures: Fixtures | null;
   /** Stops listening, lets in-flight requests finish and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -39,14 +42,15 @@ export async function startMockServer(
   const store = Store.open(config.db);
   let app: FastifyInstance | undefined;
   try {
-    const services = createServices(config, store);
-    if (fixtures) applyFixtures(services, fixtures, config.fixtures ?? undefined);
+    const startupFixtures = fixtures && config.fixtures ? { fixtures, file: config.fixtures } : null;
+    const services = createServices(config, store, { startupFixtures });
+    services.fixtures.loadStartup();
     store.checkpointInBackground();
-    app = await buildApp(services, { logStream, startupFixtures: fixtures });
+    app = await buildApp(services, { logStream });
     await app.listen({ port: config.port, host: config.host });
     let closed: Promise<void> | undefined;
     const close = () => (closed ??= app!.close().finally(() => store.close()));
-    return { url: urlOf(app, config), app, config, services, close };
+    return { url: urlOf(app, config), app, config, services, fixtures, close };
   } catch (e) {
     await app?.close();
     store.close();

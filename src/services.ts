@@ -1,4 +1,5 @@
-// The domain services of one server, wired to one store and one clock (no HTTP here).
+// The domain services of one server, wired to one store and one clock (no HTTP here): the iamport emulation's,
+// then the mock's own machinery (control/).
 
 import type { Config } from './config.js';
 import { Clock } from './domain/clock.js';
@@ -13,10 +14,13 @@ import { PrepareService } from './domain/prepares.js';
 import { ScheduleService } from './domain/schedules.js';
 import { ScheduleRunner } from './domain/schedule-runner.js';
 import { WebhookService } from './domain/webhooks.js';
-import { StateService } from './domain/state.js';
-import { ControlService } from './domain/control.js';
-import { Journal } from './domain/journal.js';
-import { FaultRules } from './domain/faults.js';
+import { ClockService } from './control/domain/clock.js';
+import { ControlService } from './control/domain/control.js';
+import { FaultRules } from './control/domain/faults.js';
+import { Journal } from './control/domain/journal.js';
+import { WebhookLog } from './control/domain/webhook-log.js';
+import { FixtureImporter } from './control/fixtures/import.js';
+import { FixtureService, type StartupFixtures } from './control/fixtures/fixtures.js';
 import type { Store } from './store/index.js';
 
 export interface Services {
@@ -34,40 +38,57 @@ export interface Services {
   schedules: ScheduleService;
   runner: ScheduleRunner;
   webhooks: WebhookService;
-  state: StateService;
+  // The mock's own machinery.
+  clocks: ClockService;
+  control: ControlService;
+  fixtures: FixtureService;
   journal: Journal;
   faults: FaultRules;
-  control: ControlService;
+  webhookLog: WebhookLog;
 }
 
-export function createServices(config: Config, store: Store, clock = new Clock()): Services {
+export interface ServiceOptions {
+  clock?: Clock;
+  /** The fixtures the server starts with (loaded again by the admin's reset-everything). */
+  startupFixtures?: StartupFixtures | null;
+}
+
+export function createServices(
+  config: Config,
+  store: Store,
+  { clock = new Clock(), startupFixtures = null }: ServiceOptions = {},
+): Services {
   const secrets = new Secrets(store.meta.serverKey());
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
-  const billingKeys = new BillingKeyService(store, secrets, merchants, config);
+  const billingKeys = new BillingKeyService(store, secrets, clock, merchants, config);
   const webhooks = new WebhookService(store, config);
-  const journal = new Journal(config.journalLimit);
-  const state = new StateService(store, secrets, merchants, billingKeys, config);
-  const faults = new FaultRules();
-  const payments = new PaymentService(store, secrets, merchants, billingKeys, config, webhooks);
+  const payments = new PaymentService(store, secrets, clock, merchants, billingKeys, config, webhooks);
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
+  const clocks = new ClockService(store, clock, runner);
+  const journal = new Journal(config.journalLimit);
+  const faults = new FaultRules();
+  const control = new ControlService(store, journal, faults, clocks);
+  const importer = new FixtureImporter(store, secrets, merchants, billingKeys, config);
   return {
     config,
     store,
     clock,
     secrets,
     merchants,
-    tokens: new TokenService(store, secrets, clock, config.tokenTtl),
+    tokens: new TokenService(store, secrets, clock, config.tokenTtl, config.tokenClock),
     billingKeys,
     payments,
-    lookups: new PaymentLookupService(store),
-    cancels: new CancelService(store, merchants, webhooks),
-    prepares: new PrepareService(store, merchants),
-    schedules: new ScheduleService(store, merchants, billingKeys, runner),
+    lookups: new PaymentLookupService(store, clock),
+    cancels: new CancelService(store, clock, webhooks),
+    prepares: new PrepareService(store, clock),
+    schedules: new ScheduleService(store, clock, billingKeys, runner),
     runner,
     webhooks,
-    state,
+    clocks,
+    control,
+    fixtures: new FixtureService(store, secrets, clock, clocks, control, importer, startupFixtures),
     journal,
     faults,
-    control: new ControlService(store, journal, faults, state, clock),
+    webhookLog: new WebhookLog(store, webhooks),
   };
 }

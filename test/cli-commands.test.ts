@@ -22,6 +22,7 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const QA_KEYS = ['qa_good_bc', 'qa_balance', 'qa_limit', 'qa_stolen', 'qa_expired', 'qa_suspended', 'qa_system_error'];
 t.test(
   'seed loads fixtures into a database file, and refuses to load the same ids twice without changing it',
   needsBuild,
@@ -77,7 +78,9 @@ t.test('an exported database seeds an empty one to the same state', needsBuild, 
 t.test('bad input exits 2 with a message naming the file, line and field', needsBuild, async (t) => {
   const dir = t.testdir({
     'bad.yaml':
-      'merchants:\n  - imp_key: k\n    imp_secret: s\n    pg_settings:\n      - pg_provider: nice\n        pg_id: x\n    payments:\n      - imp_uid: imps_1\n        merchant_uid: m\n        status: shipped\n        amount: 100\n',
+      'merchants:\n  - imp_key: k\n    imp_secret: s\n    pg_settings:\n      - pg_provider: nice\n        pg_id: ' +
+      'x\n    payments:\n      - imp_uid: imps_1\n        merchant_uid: m\n        status: shipped\n        ' +
+      'amount: 100\n',
   });
   const bad = run(['seed', path.join(dir, 'bad.yaml'), '--db', path.join(dir, 'x.db')]);
   t.equal(bad.code, 2);
@@ -124,7 +127,7 @@ t.test(
     const keys = await call(
       server,
       'GET',
-      `/subscribe/customers?${['qa_good_bc', 'qa_balance', 'qa_limit', 'qa_stolen', 'qa_expired', 'qa_suspended', 'qa_system_error'].map((u) => `customer_uid[]=${u}`).join('&')}`,
+      `/subscribe/customers?${QA_KEYS.map((u) => `customer_uid[]=${u}`).join('&')}`,
       undefined,
       { token },
     );
@@ -144,10 +147,11 @@ t.test(
     t.equal(failed.body.response.fail_reason, '[8330] 잔액부족');
 
     const clock = await call(server, 'GET', '/__mock/clock', undefined, { token });
+    const { now } = clock.body.response;
     const due = await call(
       server,
       'GET',
-      `/subscribe/payments/schedule?schedule_from=${clock.body.response.now}&schedule_to=${clock.body.response.now + 2 * 86_400}&schedule_status=scheduled`,
+      `/subscribe/payments/schedule?schedule_from=${now}&schedule_to=${now + 2 * 86_400}&schedule_status=scheduled`,
       undefined,
       { token },
     );

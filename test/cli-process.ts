@@ -30,7 +30,10 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-/** The test process's environment without any IAMPORT_MOCK_* variable (so the caller's shell changes nothing), plus `extra`. */
+/**
+ * The test process's environment without any IAMPORT_MOCK_* variable (so the caller's shell changes nothing), plus
+ * `extra`.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_')));
   return { ...env, ...extra };

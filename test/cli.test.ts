@@ -1,4 +1,5 @@
-// Tests for the built CLI (dist/cli.js, built by `npm test`): it serves getToken over real HTTP, stops cleanly on a signal, and refuses bad input with exit 2.
+// Tests for the built CLI (dist/cli.js, built by `npm test`): it serves getToken over real HTTP, stops cleanly on a
+// signal, and refuses bad input with exit 2.
 
 import t from 'tap';
 import fs from 'node:fs';

@@ -90,7 +90,9 @@ export async function clockNow(server: MockServer, token: string): Promise<numbe
   return res.body.response.now as number;
 }
 
-/** Moves the merchant clock by `seconds` and answers a token valid at the new time (tokens follow the merchant clock). */
+/**
+ * Moves the merchant clock by `seconds` and answers a token valid at the new time (tokens follow the merchant clock).
+ */
 export async function moveClock(server: MockServer, creds: Creds, seconds: number): Promise<string> {
   await advanceClock(server, await tokenFor(server, creds), seconds);
   return tokenFor(server, creds);

@@ -20,8 +20,10 @@ export const DELIBERATE: readonly Deliberate[] = [
     kind: 'nullable-strings',
     where: 'every property of type string',
     reason:
-      'The live API answers JSON null for a string it has no value for (message on success, card_issuer_*, vbank_*, unsent buyer_* and customer_*, ' +
-      'imp_uid and payment_status of a pending schedule, receipt_url of a cancel without one); the official document types them as plain strings.',
+      'The live API answers JSON null for a string it has no value for (message on success, card_issuer_*, ' +
+      'vbank_*, unsent buyer_* and customer_*, ' +
+      'imp_uid and payment_status of a pending schedule, receipt_url of a cancel without one); the official ' +
+      'document types them as plain strings.',
     reference: 'iamport-v1.md §1.3, §3.1, §6.1, §8.1, §8.2',
   },
   {
@@ -69,7 +71,8 @@ export const DELIBERATE: readonly Deliberate[] = [
       ],
     },
     reason:
-      'The official document says a plain array; the official Java, TypeScript and PHP clients, the protobuf definitions and a live test read a paged ' +
+      'The official document says a plain array; the official Java, TypeScript and PHP clients, the protobuf ' +
+      'definitions and a live test read a paged ' +
       '{ total, previous, next, list }, which the mock answers.',
     reference: 'iamport-v1.md §6.1, §14 item 1',
   },
@@ -83,15 +86,18 @@ export const DELIBERATE: readonly Deliberate[] = [
     ],
     schema: def('CustomerResponse'),
     reason:
-      'The official 200 schema is an object whose two properties name the alternatives (CustomerResponse for a billing key, SuperBillingKeyResponse ' +
-      'for a super billing key); it means one of them. Super billing keys are out of scope, so the answer is a CustomerResponse.',
+      'The official 200 schema is an object whose two properties name the alternatives (CustomerResponse for a ' +
+      'billing key, SuperBillingKeyResponse ' +
+      'for a super billing key); it means one of them. Super billing keys are out of scope, so the answer is a ' +
+      'CustomerResponse.',
     reference: 'iamport-v1.md §3.1',
   },
   {
     kind: 'dangling-required',
     where: 'PaymentPrepareAnnotation',
     reason:
-      'Its official required list (total, previous, next) names properties it does not define, a copy of the paged list; the properties it does define ' +
+      'Its official required list (total, previous, next) names properties it does not define, a copy of the paged ' +
+      'list; the properties it does define ' +
       '(merchant_uid, amount, currency) are checked instead.',
     reference: 'not in iamport-v1.md: a defect of the official document itself',
   },
@@ -99,7 +105,8 @@ export const DELIBERATE: readonly Deliberate[] = [
     kind: 'dangling-required',
     where: 'VbankDepositAnnotation',
     reason:
-      'Its official required list names reason, which it does not define. The mock answers deposit_history as [] (no virtual accounts), so no ' +
+      'Its official required list names reason, which it does not define. The mock answers deposit_history as [] ' +
+      '(no virtual accounts), so no ' +
       'deposit object is ever checked.',
     reference: 'iamport-v1.md §8.1 (deposit_history); the dangling entry is a defect of the official document itself',
   },

@@ -1,37 +1,20 @@
 // Billing keys (/subscribe/customers): issue or replace, read one or many, delete — each scoped to one tenant.
 
+import type { Static } from '@sinclair/typebox';
 import type { Config } from '../config.js';
+import type { CustomerAnnotation } from '../schemas/customers.js';
 import type { Store } from '../store/index.js';
 import type { BillingKeyRow } from '../store/billing-keys.js';
 import type { CardInput } from './card-validation.js';
 import { authorizeCard, type Card } from './cards.js';
 import { IamportError } from './errors.js';
+import type { Clock } from './clock.js';
 import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
+import { BILLING_KEY } from './messages.js';
 import type { Secrets } from './secrets.js';
 
-/** The billing-key object of the API (CustomerAnnotation), in the field order of the reference. */
-export interface Customer {
-  customer_uid: string;
-  pg_provider: string;
-  pg_id: string;
-  sandbox: boolean;
-  customer_id: string | null;
-  card_name: string | null;
-  card_code: string | null;
-  card_issuer_code: string | null;
-  card_issuer_name: string | null;
-  card_publisher_code: string | null;
-  card_publisher_name: string | null;
-  card_number: string | null;
-  card_type: number | null;
-  customer_name: string | null;
-  customer_tel: string | null;
-  customer_email: string | null;
-  customer_addr: string | null;
-  customer_postcode: string | null;
-  inserted: number;
-  updated: number;
-}
+/** The billing-key object of the API (CustomerAnnotation). */
+export type Customer = Static<typeof CustomerAnnotation>;
 
 export interface CustomerFields {
   customer_id?: string | null | undefined;
@@ -46,35 +29,45 @@ export interface IssueInput extends CardInput, CustomerFields {
   pg?: string | undefined;
 }
 
-export const ISSUE_FAILED = '카드정보 인증 및 빌키 발급에 실패하였습니다.';
-
-export function notFoundMessage(customerUid: string): string {
-  return `요청하신 customer_uid(${customerUid})로 등록된 정보를 찾을 수 없습니다.`;
+/** The buyer fields of an order. */
+export interface BuyerFields {
+  buyer_name?: string | null | undefined;
+  buyer_email?: string | null | undefined;
+  buyer_tel?: string | null | undefined;
+  buyer_addr?: string | null | undefined;
+  buyer_postcode?: string | null | undefined;
 }
 
-export function toCustomer(row: BillingKeyRow): Customer {
+/** An order's buyer fields, each empty one taken from the billing key's customer field (again, schedules). */
+export function buyerOf(order: BuyerFields, key: CustomerFields | null | undefined): Required<BuyerFields> {
   return {
-    customer_uid: row.customer_uid,
-    pg_provider: row.pg_provider,
-    pg_id: row.pg_id,
+    buyer_name: order.buyer_name ?? key?.customer_name ?? null,
+    buyer_email: order.buyer_email ?? key?.customer_email ?? null,
+    buyer_tel: order.buyer_tel ?? key?.customer_tel ?? null,
+    buyer_addr: order.buyer_addr ?? key?.customer_addr ?? null,
+    buyer_postcode: order.buyer_postcode ?? key?.customer_postcode ?? null,
+  };
+}
+
+/** A stored key as the API shows it: stored columns the API names are copied by name, the card's secrets never. */
+export function toCustomer(row: BillingKeyRow): Customer {
+  const {
+    id: _i,
+    merchant_id: _m,
+    tier_code: _t,
+    card_fingerprint: _f,
+    card_expiry: _e,
+    decline_reason: _d,
+    ...stored
+  } = row;
+  return {
+    ...stored,
     sandbox: row.sandbox === 1,
-    customer_id: row.customer_id,
-    card_name: row.card_name,
-    card_code: row.card_code,
     // The mock's card companies issue their own cards: issuer and publisher are the card company.
     card_issuer_code: row.card_code,
     card_issuer_name: row.card_name,
     card_publisher_code: row.card_code,
     card_publisher_name: row.card_name,
-    card_number: row.card_number,
-    card_type: row.card_type,
-    customer_name: row.customer_name,
-    customer_tel: row.customer_tel,
-    customer_email: row.customer_email,
-    customer_addr: row.customer_addr,
-    customer_postcode: row.customer_postcode,
-    inserted: row.inserted,
-    updated: row.updated,
   };
 }
 
@@ -82,6 +75,7 @@ export class BillingKeyService {
   constructor(
     private readonly store: Store,
     private readonly secrets: Secrets,
+    private readonly clock: Clock,
     private readonly merchants: MerchantService,
     private readonly config: Pick<Config, 'cardMask' | 'notFoundStatus'>,
   ) {}
@@ -90,10 +84,15 @@ export class BillingKeyService {
    * Issues a key for `customerUid`, or replaces the card of an existing one (keeping `inserted`).
    * A card the "card company" rejects answers code -1 with the F-code reason, as §3.2 describes.
    */
-  issue(tenant: Tenant, customerUid: string, input: IssueInput): BillingKeyRow {
-    const now = this.merchants.now(tenant);
+  issue(tenant: Tenant, customerUid: string, input: IssueInput): Customer {
+    return toCustomer(this.issueKey(tenant, customerUid, input));
+  }
+
+  /** issue(), answering the stored key (a schedule registration issues one and goes on with it). */
+  issueKey(tenant: Tenant, customerUid: string, input: IssueInput): BillingKeyRow {
+    const now = this.clock.tenantNow(tenant);
     const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
-    if (!auth.ok) throw new IamportError(-1, `${ISSUE_FAILED} ${auth.reason}`);
+    if (!auth.ok) throw new IamportError(-1, `${BILLING_KEY.issueFailed} ${auth.reason}`);
     return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
   }
 
@@ -108,7 +107,7 @@ export class BillingKeyService {
     updated = inserted,
   ): BillingKeyRow {
     return this.store.billingKeys.upsert({
-      merchant_id: tenant.merchant.id,
+      merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
       customer_uid: customerUid,
       pg_provider: pg.pg_provider,
@@ -127,28 +126,32 @@ export class BillingKeyService {
   }
 
   find(tenant: Tenant, customerUid: string): BillingKeyRow | undefined {
-    return this.store.billingKeys.find(tenant.merchant.id, tenant.tier_code, customerUid);
+    return this.store.billingKeys.find(tenant, customerUid);
   }
 
   /** The key, or the not-found answer: 200 + code 1 as observed live, or 404 when so configured. */
-  get(tenant: Tenant, customerUid: string): BillingKeyRow {
+  get(tenant: Tenant, customerUid: string): Customer {
+    return toCustomer(this.existing(tenant, customerUid));
+  }
+
+  private existing(tenant: Tenant, customerUid: string): BillingKeyRow {
     const row = this.find(tenant, customerUid);
-    if (!row) throw new IamportError(1, notFoundMessage(customerUid), this.config.notFoundStatus);
+    if (!row) throw new IamportError(1, BILLING_KEY.notFound(customerUid), this.config.notFoundStatus);
     return row;
   }
 
   /** Found keys in request order, and the HTTP status: 200 all found, 207 some, 404 none. */
-  getMany(tenant: Tenant, customerUids: readonly string[]): { status: 200 | 207; rows: BillingKeyRow[] } {
+  getMany(tenant: Tenant, customerUids: readonly string[]): { status: 200 | 207; customers: Customer[] } {
     const unique = [...new Set(customerUids)];
     const rows = unique.map((uid) => this.find(tenant, uid)).filter((r): r is BillingKeyRow => r !== undefined);
-    if (rows.length === 0) throw new IamportError(1, notFoundMessage(unique.join(', ')), 404);
-    return { status: rows.length === unique.length ? 200 : 207, rows };
+    if (rows.length === 0) throw new IamportError(1, BILLING_KEY.notFound(unique.join(', ')), 404);
+    return { status: rows.length === unique.length ? 200 : 207, customers: rows.map(toCustomer) };
   }
 
   /** Deletes the key for good; its pending schedules stay and will fail when they run (reference §3.4). */
-  delete(tenant: Tenant, customerUid: string): BillingKeyRow {
-    const row = this.get(tenant, customerUid);
+  delete(tenant: Tenant, customerUid: string): Customer {
+    const row = this.existing(tenant, customerUid);
     this.store.billingKeys.delete(row.id);
-    return row;
+    return toCustomer(row);
   }
 }

@@ -1,18 +1,14 @@
 // POST /payments/cancel: full and partial cancels with checksum, and the rules that refuse them.
 
 import type { Store } from '../store/index.js';
-import type { PaymentRow } from '../store/payments.js';
+import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import { MerchantService, type Tenant } from './merchants.js';
-import type { WebhookService } from './webhooks.js';
-import { newCancellationId, receiptUrl } from './pg.js';
+import type { Tenant } from './merchants.js';
+import { CANCEL } from './messages.js';
 import { cents, checkWholeAmount, fromCents } from './money.js';
-
-export const NOTHING_TO_CANCEL = '취소할 결제건이 존재하지 않습니다.';
-export const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
-export const CHECKSUM_MISMATCH = '취소가능 잔액이 일치하지 않습니다.';
-export const OVER_CANCEL = '결제취소에 실패하였습니다.(requested cancel amount is bigger than cancelable amount)';
-export const MISSING_ID = 'imp_uid 또는 merchant_uid 중 하나는 지정해주셔야합니다.';
+import { paymentOf, type Payment } from './payment-view.js';
+import { newCancellationId, receiptUrl } from './pg.js';
+import type { WebhookService } from './webhooks.js';
 
 export interface CancelInput {
   imp_uid?: string | undefined;
@@ -28,36 +24,25 @@ export interface CancelInput {
 export class CancelService {
   constructor(
     private readonly store: Store,
-    private readonly merchants: MerchantService,
+    private readonly clock: Clock,
     private readonly webhooks: WebhookService,
   ) {}
 
   /** Cancels all or part of the remaining amount; the payment's status becomes cancelled either way. */
-  cancel(tenant: Tenant, input: CancelInput): PaymentRow {
-    if (!input.imp_uid && !input.merchant_uid) throw badRequest(MISSING_ID);
+  cancel(tenant: Tenant, input: CancelInput): Payment {
+    if (!input.imp_uid && !input.merchant_uid) throw badRequest(CANCEL.missingId);
     return this.store.transaction(() => {
-      const scope = MerchantService.scope(tenant);
       // imp_uid wins when both are given.
       const payment = input.imp_uid
-        ? this.store.payments.findByImpUid(scope, input.imp_uid)
-        : this.store.payments.findSucceeded(scope, input.merchant_uid!);
+        ? this.store.payments.findByImpUid(tenant, input.imp_uid)
+        : this.store.payments.findSucceeded(tenant, input.merchant_uid!);
       if (!payment || (payment.status !== 'paid' && payment.status !== 'cancelled'))
-        throw new IamportError(1, NOTHING_TO_CANCEL);
+        throw new IamportError(1, CANCEL.nothingToCancel);
       checkWholeAmount('amount', input.amount, payment.currency);
       checkWholeAmount('tax_free', input.tax_free, payment.currency);
+      const amount = cancellableAmount(payment, input);
 
-      const remaining = cents(payment.amount) - cents(payment.cancel_amount);
-      if (remaining <= 0) throw new IamportError(1, ALREADY_CANCELLED);
-      if (input.checksum !== undefined && input.checksum !== null && cents(input.checksum) !== remaining) {
-        throw new IamportError(-1, CHECKSUM_MISMATCH);
-      }
-      const amount = input.amount ? cents(input.amount) : remaining;
-      if (amount > remaining) throw new IamportError(-1, OVER_CANCEL);
-      const taxFree = input.tax_free ?? 0;
-      if (cents(taxFree) > amount)
-        throw badRequest('tax_free 파라메터의 값이 올바르지 않습니다. (면세 취소금액이 취소금액보다 클 수 없습니다)');
-
-      const now = this.merchants.now(tenant);
+      const now = this.clock.tenantNow(tenant);
       const reason = input.reason ?? '';
       const pgTid = payment.pg_tid ?? payment.imp_uid;
       const cancellationId = newCancellationId(now);
@@ -66,8 +51,8 @@ export class CancelService {
         cancellation_id: cancellationId,
         pg_tid: pgTid,
         amount: fromCents(amount),
-        tax_free: taxFree,
-        vat_amount: input.vat_amount ?? null,
+        tax_free: input.tax_free,
+        vat_amount: input.vat_amount,
         reason,
         receipt_url: receiptUrl(payment.pg_provider, pgTid),
         cancelled_at: now,
@@ -87,7 +72,27 @@ export class CancelService {
           cancellation_id: cancellationId,
         });
       }
-      return this.store.payments.findByImpUid(scope, payment.imp_uid)!;
+      return paymentOf(this.store, this.store.payments.findByImpUid(tenant, payment.imp_uid)!);
     });
   }
+}
+
+/**
+ * The amount a cancel takes, in hundredths: the whole remaining amount unless the request names less. Refuses a
+ * fully cancelled payment, a checksum that is not the remaining amount, more than remains, and a tax-free part
+ * larger than the cancel.
+ */
+export function cancellableAmount(
+  payment: { amount: number; cancel_amount: number },
+  input: Pick<CancelInput, 'amount' | 'tax_free' | 'checksum'>,
+): number {
+  const remaining = cents(payment.amount) - cents(payment.cancel_amount);
+  if (remaining <= 0) throw new IamportError(1, CANCEL.alreadyCancelled);
+  if (input.checksum !== undefined && input.checksum !== null && cents(input.checksum) !== remaining) {
+    throw new IamportError(-1, CANCEL.checksumMismatch);
+  }
+  const amount = input.amount ? cents(input.amount) : remaining;
+  if (amount > remaining) throw new IamportError(-1, CANCEL.overCancel);
+  if (cents(input.tax_free ?? 0) > amount) throw badRequest(CANCEL.taxFreeOverAmount);
+  return amount;
 }

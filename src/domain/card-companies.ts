@@ -1,4 +1,5 @@
-// Card-company data: the standard card codes (reference §11), a BIN prefix table, and how a card number maps to an issuer.
+// Card-company data: the standard card codes (reference §11), a BIN prefix table, and how a card number maps to an
+// issuer.
 
 export interface CardCompany {
   /** Standard 3-character code as the API returns it in `card_code`. */

@@ -1,4 +1,5 @@
-// How a card number is masked before it is stored or returned (reference §8.3, §15 row 18): the raw number is never kept.
+// How a card number is masked before it is stored or returned (reference §8.3, §15 row 18): the raw number is never
+// kept.
 
 /** Which leading digits stay visible; the last four always do. NICE-style 'first8-last4' is the default. */
 export type MaskPattern = 'first8-last4' | 'first6-last4';

@@ -99,11 +99,13 @@ export function checkCard(input: CardInput, now: number): CardCheck {
   if (birth !== undefined) {
     if (birth === null || !/^(\d{6}|\d{10})$/.test(birth)) return fail('birth', 'birth 형식 오류');
     // 000000 is what foreign PGs are documented to send in place of a birth date (reference §4).
-    if (birth.length === 6 && birth !== '000000' && !isValidBirthDate(birth)) return fail('birth', 'birth 날짜 오류');
+    const isDate = birth.length === 10 || birth === '000000' || isValidBirthDate(birth);
+    if (!isDate) return fail('birth', 'birth 날짜 오류');
   }
 
   const pwd = text(input.pwd_2digit);
-  if (pwd !== undefined && (pwd === null || !/^\d{2}$/.test(pwd))) return fail('pwd_2digit', 'pwd_2digit 형식 오류');
+  const pwdMalformed = pwd !== undefined && (pwd === null || !/^\d{2}$/.test(pwd));
+  if (pwdMalformed) return fail('pwd_2digit', 'pwd_2digit 형식 오류');
 
   const cvc = text(input.cvc);
   if (cvc !== undefined && (cvc === null || !/^\d{3,4}$/.test(cvc))) return fail('cvc', 'cvc 형식 오류');

@@ -1,4 +1,7 @@
-// The one clock: every "now" of the API is wall-clock time plus the merchant's offset (or a frozen time), in integer UNIX seconds.
+// The one clock: every "now" of the API is wall-clock time plus the merchant's offset (or a frozen time), in
+// integer UNIX seconds. Moving a merchant's clock is the control API's ClockService (control/domain/clock.ts).
+
+import type { Tenant } from './merchants.js';
 
 export interface ClockSubject {
   /** Seconds the merchant's clock runs ahead of real time. */
@@ -18,5 +21,10 @@ export class Clock {
   /** The merchant's "now" in whole seconds. */
   now(subject: ClockSubject): number {
     return subject.clock_frozen_at ?? this.wallNow() + subject.clock_offset;
+  }
+
+  /** The tenant's "now": its merchant's clock (tiers share their agency's clock). */
+  tenantNow(tenant: Tenant): number {
+    return this.now(tenant.merchant);
   }
 }

@@ -2,6 +2,7 @@
 
 import { CARD_COMPANIES } from './card-companies.js';
 import { IamportError } from './errors.js';
+import { CODES } from './messages.js';
 
 /** One row of GET /cards or GET /banks (StandardCodeAnnotation). */
 export interface StandardCode {
@@ -51,9 +52,6 @@ export const BANK_CODES: readonly StandardCode[] = Object.freeze([
   { code: '092', name: '토스뱅크' },
 ]);
 
-export const CARD_NOT_FOUND = (code: string) => `카드사 코드(${code})에 해당하는 카드사 정보가 없습니다.`;
-export const BANK_NOT_FOUND = (code: string) => `은행 코드(${code})에 해당하는 은행 정보가 없습니다.`;
-
 function lookup(table: readonly StandardCode[], code: string, message: (code: string) => string): StandardCode {
   const found = table.find((row) => row.code === code);
   // A look-up answers 404 like the other GET look-ups (reference §1.4).
@@ -62,9 +60,9 @@ function lookup(table: readonly StandardCode[], code: string, message: (code: st
 }
 
 export function findCardCode(code: string): StandardCode {
-  return lookup(CARD_CODES, code, CARD_NOT_FOUND);
+  return lookup(CARD_CODES, code, CODES.cardNotFound);
 }
 
 export function findBankCode(code: string): StandardCode {
-  return lookup(BANK_CODES, code, BANK_NOT_FOUND);
+  return lookup(BANK_CODES, code, CODES.bankNotFound);
 }

@@ -4,16 +4,24 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { MerchantRow } from '../store/merchants.js';
 import type { PgSettingRow } from '../store/pg-settings.js';
+import type { Scope } from '../store/scope.js';
 import type { Clock } from './clock.js';
-import { IamportError, badRequest, unauthorized } from './errors.js';
+import { IamportError, unauthorized } from './errors.js';
+import { AUTH } from './messages.js';
 import type { Secrets } from './secrets.js';
 import type { MerchantMode } from '../config.js';
 
-/** Whose data a request acts on: a merchant, or one of an agency merchant's tiers. */
-export interface Tenant {
+/**
+ * Whose data a request acts on: a merchant, or one of an agency merchant's tiers. It is the repositories' Scope
+ * itself, so a tenant is passed to the store as it is.
+ */
+export interface Tenant extends Scope {
   merchant: MerchantRow;
-  /** '' for the merchant itself. */
-  tier_code: string;
+}
+
+/** The tenant of a merchant ('' is the merchant itself) or of one of its tiers. */
+export function tenantOf(merchant: MerchantRow, tierCode = ''): Tenant {
+  return { merchant, merchant_id: merchant.id, tier_code: tierCode };
 }
 
 export interface PgSetting {
@@ -34,8 +42,6 @@ function channelKey(s: PgSettingRow): string {
 }
 
 export type ResolvedPg = Pick<PgSettingRow, 'pg_provider' | 'pg_id' | 'sandbox'>;
-
-export const AUTH_FAILED = '인증에 실패하였습니다. API키와 secret을 확인하세요.';
 
 /** The PG setting a merchant created in open mode starts with (the NICE test MID of PortOne's docs). */
 export const OPEN_MODE_PG = {
@@ -66,10 +72,10 @@ export class MerchantService {
         this.store.merchants.bindSecret(existing.id, this.secrets.fingerprint('imp_secret', impSecret));
         return this.store.merchants.findById(existing.id)!;
       }
-      if (!this.secrets.matches('imp_secret', impSecret, existing.secret_hash)) throw unauthorized(AUTH_FAILED);
+      if (!this.secrets.matches('imp_secret', impSecret, existing.secret_hash)) throw unauthorized(AUTH.failed);
       return existing;
     }
-    if (this.mode === 'strict') throw unauthorized(AUTH_FAILED);
+    if (this.mode === 'strict') throw unauthorized(AUTH.failed);
     return this.store.transaction(() => {
       const merchant = this.store.merchants.insert({
         imp_key: impKey,
@@ -80,7 +86,7 @@ export class MerchantService {
         webhook_url: null,
         created_at: this.clock.wallNow(),
       });
-      this.store.pgSettings.replace(merchant.id, '', [OPEN_MODE_PG]);
+      this.store.pgSettings.replace(tenantOf(merchant), [OPEN_MODE_PG]);
       return merchant;
     });
   }
@@ -91,18 +97,11 @@ export class MerchantService {
    */
   tenant(merchant: MerchantRow, tierHeader: string | undefined): Tenant {
     const tier = tierHeader?.trim() ?? '';
-    if (tier === '') return { merchant, tier_code: '' };
-    if (!merchant.is_agency) {
-      throw new IamportError(
-        -1,
-        `하위 상점(Tier) 권한이 없는 가맹점입니다. Tier 헤더는 에이전시 계정의 토큰으로만 사용할 수 있습니다. (Tier: ${tier})`,
-        401,
-      );
-    }
-    if (!this.store.subMerchants.find(merchant.id, tier)) {
-      throw new IamportError(-1, `등록되지 않은 하위 상점(Tier) 코드입니다. (Tier: ${tier})`, 401);
-    }
-    return { merchant, tier_code: tier };
+    if (tier === '') return tenantOf(merchant);
+    if (!merchant.is_agency) throw new IamportError(-1, AUTH.notAgency(tier), 401);
+    const tenant = tenantOf(merchant, tier);
+    if (!this.store.subMerchants.find(tenant)) throw new IamportError(-1, AUTH.unknownTier(tier), 401);
+    return tenant;
   }
 
   /** The tenant's PG settings as GET /users/pg answers them. */
@@ -119,9 +118,9 @@ export class MerchantService {
 
   /** The tenant's PG settings, its default first; a tier without settings of its own uses its agency's. */
   pgSettings(tenant: Tenant): PgSettingRow[] {
-    const own = this.store.pgSettings.list(tenant.merchant.id, tenant.tier_code);
+    const own = this.store.pgSettings.list(tenant);
     if (own.length > 0 || tenant.tier_code === '') return own;
-    return this.store.pgSettings.list(tenant.merchant.id, '');
+    return this.store.pgSettings.list(tenantOf(tenant.merchant));
   }
 
   /**
@@ -138,32 +137,5 @@ export class MerchantService {
       if (match) return match;
     }
     return settings[0] ?? OPEN_MODE_PG;
-  }
-
-  /** The repository scope of a tenant. */
-  static scope(tenant: Tenant): { merchant_id: number; tier_code: string } {
-    return { merchant_id: tenant.merchant.id, tier_code: tenant.tier_code };
-  }
-
-  /** Current time on the merchant's clock. */
-  now(tenant: Tenant): number {
-    return this.clock.now(tenant.merchant);
-  }
-
-  /** Moves the merchant's clock forward by `seconds` (a frozen clock stays frozen, at the later time). */
-  advanceClock(merchant: MerchantRow, seconds: number): MerchantRow {
-    if (seconds < 0) throw badRequest('시계를 과거로 되돌릴 수 없습니다.');
-    if (merchant.clock_frozen_at !== null)
-      this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
-    else this.store.merchants.setClock(merchant.id, merchant.clock_offset + seconds, null);
-    return this.store.merchants.findById(merchant.id)!;
-  }
-
-  /** Stops the merchant's clock at its current time, or lets it run on from there. */
-  freezeClock(merchant: MerchantRow, frozen: boolean): MerchantRow {
-    const now = this.clock.now(merchant);
-    if (frozen) this.store.merchants.setClock(merchant.id, merchant.clock_offset, now);
-    else this.store.merchants.setClock(merchant.id, now - this.clock.wallNow(), null);
-    return this.store.merchants.findById(merchant.id)!;
   }
 }

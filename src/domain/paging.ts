@@ -1,6 +1,7 @@
 // The paged list shape { total, previous, next, list } with 1-based page numbers and 0 for "none".
 
 import { badRequest } from './errors.js';
+import { REQUEST } from './messages.js';
 
 export interface Paged<T> {
   total: number;
@@ -25,7 +26,7 @@ export function paged<T>(total: number, { page, limit }: PageRequest, list: T[])
 /** A page past the last one is an error (page 1 of an empty list is not). */
 export function assertPageExists(total: number, { page, limit }: PageRequest): void {
   if (page > 1 && (page - 1) * limit >= total) {
-    throw badRequest(`요청하신 페이지(${page})가 존재하지 않습니다. (전체 ${total}건, 페이지당 ${limit}건)`);
+    throw badRequest(REQUEST.pageMissing(page, total, limit));
   }
 }
 

@@ -1,16 +1,15 @@
 // Reading payments: by imp_uid, by merchant_uid, by status and time, by billing key, and the balance breakdown.
 
+import type { Static } from '@sinclair/typebox';
+import type { BalanceAnnotation } from '../schemas/payments.js';
 import type { Store } from '../store/index.js';
 import type { PaymentRow, PaymentSort, PaymentStatus, ViewRef } from '../store/payments.js';
+import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import { MerchantService, type Tenant } from './merchants.js';
+import type { Tenant } from './merchants.js';
+import { LOOKUP } from './messages.js';
 import { assertPageExists, paged, pagedJson, pageWindow, type PageRequest, type Paged } from './paging.js';
-import { toPayment, type Payment } from './payment-view.js';
-
-export const PAYMENT_NOT_FOUND = '존재하지 않는 결제정보입니다.';
-export const UNSUPPORTED_STATUS = '지원되지 않는 상태값입니다.';
-export const BALANCE_UNSUPPORTED =
-  '(현재는 PAYCO, KCP만 지원됩니다) 결제건에 대한 금액상세정보가 확인되지 않습니다. 결제 상태가 paid 또는 cancelled가 아닌 경우 확인되지 않습니다.';
+import { paymentOf, type Payment } from './payment-view.js';
 
 export const PAYMENT_STATUSES = ['ready', 'paid', 'cancelled', 'failed'] as const;
 /** Billing-key payment lists have a fixed page size (reference §3.6). */
@@ -24,34 +23,15 @@ export interface StatusQuery extends PageRequest {
   sorting: PaymentSort;
 }
 
-export interface BalanceDetail {
-  tax_free: number;
-  supply: number;
-  vat: number;
-  service: number;
-}
+export type Balance = Static<typeof BalanceAnnotation>;
+type BalanceDetail = Balance['primary'];
 
-export interface Balance {
-  amount: number;
-  cash_receipt: BalanceDetail;
-  primary: BalanceDetail;
-  secondary: BalanceDetail;
-  discount: BalanceDetail;
-  histories: {
-    cash_receipt: BalanceDetail;
-    primary: BalanceDetail;
-    secondary: BalanceDetail;
-    discount: BalanceDetail;
-    created: number;
-  }[];
-}
-
-const notFound = () => new IamportError(-1, PAYMENT_NOT_FOUND, 404);
+const notFound = () => new IamportError(-1, LOOKUP.notFound, 404);
 
 export function parseStatus(status: string, allowAll: boolean): PaymentStatus | 'all' {
   if ((PAYMENT_STATUSES as readonly string[]).includes(status) || (allowAll && status === 'all'))
     return status as PaymentStatus | 'all';
-  throw badRequest(UNSUPPORTED_STATUS);
+  throw badRequest(LOOKUP.unsupportedStatus);
 }
 
 /** Splits an amount into tax-free, supply and VAT (VAT is a tenth of the taxable supply, as Korean PGs compute it). */
@@ -64,10 +44,13 @@ function breakdown(amount: number, taxFree: number, vatAmount: number | null): B
 const ZERO: BalanceDetail = { tax_free: 0, supply: 0, vat: 0, service: 0 };
 
 export class PaymentLookupService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
 
-  view(row: PaymentRow): Payment {
-    return toPayment(row, row.cancel_amount > 0 ? this.store.cancellations.list(row.id) : []);
+  private view(row: PaymentRow): Payment {
+    return paymentOf(this.store, row);
   }
 
   /**
@@ -85,7 +68,7 @@ export class PaymentLookupService {
 
   /** get() as JSON text. */
   getJson(tenant: Tenant, impUid: string): string {
-    const ref = this.store.payments.viewByImpUid(MerchantService.scope(tenant), impUid);
+    const ref = this.store.payments.viewByImpUid(tenant, impUid);
     if (!ref) throw notFound();
     return this.viewJson(ref);
   }
@@ -93,11 +76,7 @@ export class PaymentLookupService {
   /** byCustomer() as JSON text. */
   byCustomerJson(tenant: Tenant, customerUid: string, page: number): string {
     const request = { page, limit: CUSTOMER_PAGE_SIZE };
-    const { total, rows } = this.store.payments.viewsByCustomer(
-      MerchantService.scope(tenant),
-      customerUid,
-      pageWindow(request),
-    );
+    const { total, rows } = this.store.payments.viewsByCustomer(tenant, customerUid, pageWindow(request));
     return pagedJson(
       total,
       request,
@@ -106,7 +85,7 @@ export class PaymentLookupService {
   }
 
   get(tenant: Tenant, impUid: string): Payment {
-    const row = this.store.payments.findByImpUid(MerchantService.scope(tenant), impUid);
+    const row = this.store.payments.findByImpUid(tenant, impUid);
     if (!row) throw notFound();
     return this.view(row);
   }
@@ -117,15 +96,14 @@ export class PaymentLookupService {
     impUids: readonly string[],
     merchantUids: readonly string[],
   ): { status: 200 | 207; payments: Payment[] } {
-    const scope = MerchantService.scope(tenant);
     const asked = new Set([...impUids.map((u) => `i:${u}`), ...merchantUids.map((u) => `m:${u}`)]);
     const rows = new Map<number, PaymentRow>();
     let found = 0;
     for (const key of asked) {
       const uid = key.slice(2);
       const row = key.startsWith('i:')
-        ? this.store.payments.findByImpUid(scope, uid)
-        : this.store.payments.listByMerchantUid(scope, uid, null, '-started', { limit: 1, offset: 0 }).rows[0];
+        ? this.store.payments.findByImpUid(tenant, uid)
+        : this.store.payments.listByMerchantUid(tenant, uid, null, '-started', { limit: 1, offset: 0 }).rows[0];
       if (!row) continue;
       found++;
       rows.set(row.id, row);
@@ -136,13 +114,10 @@ export class PaymentLookupService {
 
   /** The first payment of a merchant_uid in the given order (newest started first by default). */
   find(tenant: Tenant, merchantUid: string, status: PaymentStatus | null, sorting: PaymentSort): Payment {
-    const { rows } = this.store.payments.listByMerchantUid(
-      MerchantService.scope(tenant),
-      merchantUid,
-      status,
-      sorting,
-      { limit: 1, offset: 0 },
-    );
+    const { rows } = this.store.payments.listByMerchantUid(tenant, merchantUid, status, sorting, {
+      limit: 1,
+      offset: 0,
+    });
     if (!rows[0]) throw notFound();
     return this.view(rows[0]);
   }
@@ -156,7 +131,7 @@ export class PaymentLookupService {
     sorting: PaymentSort,
   ): Paged<Payment> {
     const { total, rows } = this.store.payments.listByMerchantUid(
-      MerchantService.scope(tenant),
+      tenant,
       merchantUid,
       status,
       sorting,
@@ -172,12 +147,12 @@ export class PaymentLookupService {
   }
 
   /** Payments in a status whose status time lies within [from, to] (default: the 90 days up to now). */
-  byStatus(tenant: Tenant, status: PaymentStatus | 'all', query: StatusQuery, now: number): Paged<Payment> {
-    const to = query.to ?? now;
+  byStatus(tenant: Tenant, status: PaymentStatus | 'all', query: StatusQuery): Paged<Payment> {
+    const to = query.to ?? this.clock.tenantNow(tenant);
     const from = query.from ?? to - DEFAULT_WINDOW;
-    if (from > to) throw badRequest(`from(${from})이 to(${to})보다 늦을 수 없습니다.`);
+    if (from > to) throw badRequest(LOOKUP.fromAfterTo(from, to));
     const { total, rows } = this.store.payments.listByStatus(
-      MerchantService.scope(tenant),
+      tenant,
       status,
       from,
       to,
@@ -195,11 +170,7 @@ export class PaymentLookupService {
   /** Payments made with a billing key, newest first, 20 a page; an unknown key has an empty list. */
   byCustomer(tenant: Tenant, customerUid: string, page: number): Paged<Payment> {
     const request = { page, limit: CUSTOMER_PAGE_SIZE };
-    const { total, rows } = this.store.payments.listByCustomer(
-      MerchantService.scope(tenant),
-      customerUid,
-      pageWindow(request),
-    );
+    const { total, rows } = this.store.payments.listByCustomer(tenant, customerUid, pageWindow(request));
     return paged(
       total,
       request,
@@ -209,11 +180,11 @@ export class PaymentLookupService {
 
   /** The amount breakdown; like the live API, only for KCP and PAYCO payments that are paid or cancelled. */
   balance(tenant: Tenant, impUid: string): Balance {
-    const row = this.store.payments.findByImpUid(MerchantService.scope(tenant), impUid);
+    const row = this.store.payments.findByImpUid(tenant, impUid);
     if (!row) throw notFound();
     const supported = row.pg_provider.startsWith('kcp') || row.pg_provider === 'payco';
     if (!supported || (row.status !== 'paid' && row.status !== 'cancelled'))
-      throw new IamportError(-1, BALANCE_UNSUPPORTED, 400);
+      throw new IamportError(-1, LOOKUP.balanceUnsupported, 400);
     const paidPart = breakdown(row.amount, row.tax_free, row.vat_amount);
     const histories = [
       { cash_receipt: ZERO, primary: paidPart, secondary: ZERO, discount: ZERO, created: row.paid_at },

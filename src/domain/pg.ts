@@ -1,26 +1,28 @@
 // What a PG hands back for an approved card charge: imp_uid, PG transaction id, approval number, receipt URL.
 
-import { randomInt } from 'node:crypto';
+import { customAlphabet } from 'nanoid';
 
-function digits(n: number): string {
-  let out = '';
-  while (out.length < n) out += String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return out.slice(0, n);
-}
+/** Random digit strings of each length an id needs (nanoid draws them from the platform's secure random source). */
+const digits = {
+  4: customAlphabet('0123456789', 4),
+  6: customAlphabet('0123456789', 6),
+  8: customAlphabet('0123456789', 8),
+  12: customAlphabet('0123456789', 12),
+};
 
 /** `imps_` + 12 digits: the id format of payments made through the API (reference §1.5). */
 export function newImpUid(): string {
-  return `imps_${digits(12)}`;
+  return `imps_${digits[12]()}`;
 }
 
 /** `cncl_` + a date and random digits: an opaque cancellation id. */
 export function newCancellationId(now: number): string {
-  return `cncl_${kstStamp(now).slice(0, 8)}_${digits(8)}`;
+  return `cncl_${kstStamp(now).slice(0, 8)}_${digits[8]()}`;
 }
 
 /** An 8-digit card approval number. */
 export function newApplyNum(): string {
-  return digits(8);
+  return digits[8]();
 }
 
 /** YYYYMMDDhhmmss in KST, the clock PGs stamp their ids with. */
@@ -34,12 +36,12 @@ export function newPgTid(pgProvider: string, pgId: string, now: number): string 
   switch (pgProvider) {
     case 'nice':
     case 'nice_v2':
-      return `${pgId}0116${stamp.slice(2)}${digits(4)}`;
+      return `${pgId}0116${stamp.slice(2)}${digits[4]()}`;
     case 'kcp':
     case 'kcp_billing':
-      return `${stamp.slice(2, 8)}${digits(8)}`;
+      return `${stamp.slice(2, 8)}${digits[8]()}`;
     default:
-      return `${pgProvider}_${stamp}${digits(6)}`;
+      return `${pgProvider}_${stamp}${digits[6]()}`;
   }
 }
 

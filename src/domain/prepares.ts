@@ -1,19 +1,16 @@
 // /payments/prepare: an amount registered in advance that a later payment for the merchant_uid must match.
 
+import type { Static } from '@sinclair/typebox';
+import type { PrepareAnnotation } from '../schemas/payments.js';
 import type { Store } from '../store/index.js';
 import type { PrepareRow } from '../store/prepares.js';
+import type { Clock } from './clock.js';
 import { IamportError } from './errors.js';
+import type { Tenant } from './merchants.js';
+import { PREPARE } from './messages.js';
 import { checkWholeAmount } from './money.js';
-import type { MerchantService, Tenant } from './merchants.js';
 
-export const PREPARE_NOT_FOUND = '사전등록된 결제정보가 존재하지 않습니다.';
-export const PREPARE_EXISTS = '이미 사전등록된 merchant_uid입니다. 금액을 바꾸려면 PUT /payments/prepare를 사용하세요.';
-
-export interface Prepared {
-  merchant_uid: string;
-  amount: number;
-  currency: string;
-}
+export type Prepared = Static<typeof PrepareAnnotation>;
 
 export interface PrepareInput {
   merchant_uid: string;
@@ -21,7 +18,7 @@ export interface PrepareInput {
   currency?: string | undefined;
 }
 
-const view = (row: PrepareRow): Prepared => ({
+const view = (row: Pick<PrepareRow, keyof Prepared>): Prepared => ({
   merchant_uid: row.merchant_uid,
   amount: row.amount,
   currency: row.currency,
@@ -30,24 +27,22 @@ const view = (row: PrepareRow): Prepared => ({
 export class PrepareService {
   constructor(
     private readonly store: Store,
-    private readonly merchants: MerchantService,
+    private readonly clock: Clock,
   ) {}
 
   register(tenant: Tenant, input: PrepareInput): Prepared {
     checkWholeAmount('amount', input.amount, input.currency);
     return this.store.transaction(() => {
-      if (this.find(tenant, input.merchant_uid)) throw new IamportError(1, PREPARE_EXISTS);
-      const now = this.merchants.now(tenant);
-      const row: PrepareRow = {
-        merchant_id: tenant.merchant.id,
+      if (this.find(tenant, input.merchant_uid)) throw new IamportError(1, PREPARE.exists);
+      const now = this.clock.tenantNow(tenant);
+      const row = this.store.prepares.insert({
+        merchant_id: tenant.merchant_id,
         tier_code: tenant.tier_code,
         merchant_uid: input.merchant_uid,
         amount: input.amount,
-        currency: input.currency ?? 'KRW',
+        currency: input.currency,
         created_at: now,
-        updated_at: now,
-      };
-      this.store.prepares.insert(row);
+      });
       return view(row);
     });
   }
@@ -57,25 +52,24 @@ export class PrepareService {
       const existing = this.get(tenant, input.merchant_uid);
       const currency = input.currency ?? existing.currency;
       checkWholeAmount('amount', input.amount, currency);
+      const changed = { merchant_uid: input.merchant_uid, amount: input.amount, currency };
       this.store.prepares.update({
-        merchant_id: tenant.merchant.id,
+        merchant_id: tenant.merchant_id,
         tier_code: tenant.tier_code,
-        merchant_uid: input.merchant_uid,
-        amount: input.amount,
-        currency,
-        updated_at: this.merchants.now(tenant),
+        ...changed,
+        updated_at: this.clock.tenantNow(tenant),
       });
-      return { merchant_uid: input.merchant_uid, amount: input.amount, currency };
+      return view(changed);
     });
   }
 
   get(tenant: Tenant, merchantUid: string): Prepared {
     const row = this.find(tenant, merchantUid);
-    if (!row) throw new IamportError(-1, PREPARE_NOT_FOUND, 404);
+    if (!row) throw new IamportError(-1, PREPARE.notFound, 404);
     return view(row);
   }
 
   private find(tenant: Tenant, merchantUid: string): PrepareRow | undefined {
-    return this.store.prepares.find(tenant.merchant.id, tenant.tier_code, merchantUid);
+    return this.store.prepares.find(tenant, merchantUid);
   }
 }

@@ -6,7 +6,7 @@ import type { MerchantRow } from '../store/merchants.js';
 import type { PaymentRow } from '../store/payments.js';
 import type { ScheduleRow } from '../store/schedules.js';
 import type { Clock } from './clock.js';
-import type { Tenant } from './merchants.js';
+import { tenantOf, type Tenant } from './merchants.js';
 import { cardDeclineReason, type ChargeSource, type PaymentService } from './payments.js';
 import type { WebhookService } from './webhooks.js';
 
@@ -45,13 +45,12 @@ export class ScheduleRunner {
     now: number,
     at = Math.min(now, Math.max(row.schedule_at, row.scheduled_at)),
   ): PaymentRow {
-    const key = this.store.billingKeys.find(row.merchant_id, row.tier_code, row.customer_uid);
+    const key = this.store.billingKeys.find(row, row.customer_uid);
     const source: ChargeSource = {
       card: key ?? null,
       pg: key ?? { pg_provider: row.pg_provider, pg_id: row.pg_id, sandbox: 1 },
       customer_uid: row.customer_uid,
       usage: 'payment.scheduled',
-      buyer: {},
     };
     const payment = this.payments.charge(tenant, row, null, source, at);
     this.store.schedules.markExecuted(row.id, payment.imp_uid, at, payment.fail_reason);
@@ -79,7 +78,7 @@ export class ScheduleRunner {
     const now = this.clock.now(merchant);
     const due = this.store.schedules.due(merchant.id, now, BATCH);
     for (const row of due) {
-      const payment = this.execute({ merchant, tier_code: row.tier_code }, row, now);
+      const payment = this.execute(tenantOf(merchant, row.tier_code), row, now);
       summary.ran++;
       if (payment.status === 'paid') summary.paid++;
       else summary.failed++;

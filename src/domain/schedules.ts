@@ -1,48 +1,28 @@
-// Scheduled payments: register, revoke, read, move, reschedule and retry (reference §6); execution is in schedule-runner.ts.
+// Scheduled payments: register, revoke, read, move, reschedule and retry (reference §6); execution is in
+// schedule-runner.ts.
 
+import type { Static } from '@sinclair/typebox';
+import type { ScheduleResultAnnotation } from '../schemas/schedules.js';
+import type { BillingKeyRow } from '../store/billing-keys.js';
 import type { Store } from '../store/index.js';
-import type { PaymentRow } from '../store/payments.js';
-import type { ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
-import type { BillingKeyService, IssueInput } from './billing-keys.js';
+import type { ScheduleDraft, ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
+import { buyerOf, type BillingKeyService, type IssueInput } from './billing-keys.js';
+import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
+import type { Tenant } from './merchants.js';
+import { SCHEDULE } from './messages.js';
 import { checkWholeAmount } from './money.js';
-import { MerchantService, type Tenant } from './merchants.js';
+import { customData, orderColumns } from './payments.js';
+import { paymentOf, type Payment } from './payment-view.js';
 import { kstStamp } from './pg.js';
 import { assertPageExists, paged, type Paged } from './paging.js';
 import type { ScheduleRunner } from './schedule-runner.js';
 
-export const NO_CUSTOMER = '등록된 고객정보가 없습니다.';
-export const DUPLICATE_SCHEDULE = '이미 예약된 merchant_uid입니다.';
-export const NOTHING_TO_REVOKE = '취소할 예약결제 기록이 존재하지 않습니다.';
-export const SCHEDULE_NOT_FOUND = '결제예약건이 존재하지 않습니다.';
 /** Customer schedule lists have a fixed page size. */
 export const CUSTOMER_SCHEDULE_PAGE = 20;
 
 /** The schedule object of the API (ScheduleResultAnnotation). */
-export interface ScheduleResult {
-  customer_uid: string;
-  merchant_uid: string;
-  imp_uid: string | null;
-  pg_provider: string;
-  pg_id: string;
-  customer_id: string | null;
-  schedule_at: number;
-  executed_at: number;
-  revoked_at: number;
-  amount: number;
-  currency: string;
-  name: string;
-  buyer_name: string | null;
-  buyer_email: string | null;
-  buyer_tel: string | null;
-  buyer_addr: string | null;
-  buyer_postcode: string | null;
-  custom_data: string | null;
-  schedule_status: ScheduleStatus;
-  payment_status: 'paid' | 'failed' | 'cancelled' | null;
-  fail_reason: string | null;
-  promotion_id: string | null;
-}
+export type ScheduleResult = Static<typeof ScheduleResultAnnotation>;
 
 export interface ScheduleItem {
   merchant_uid: string;
@@ -77,29 +57,13 @@ export interface ScheduleListQuery {
   ascending: boolean;
 }
 
+/** A stored schedule as the API shows it: stored columns the API names are copied by name. */
 export function toScheduleResult(row: ScheduleWithPayment): ScheduleResult {
+  const { id: _i, merchant_id: _m, tier_code: _t, tax_free: _f, vat_amount: _v, card_quota: _q, ...stored } = row;
+  const { notice_url: _n, scheduled_at: _s, payment_status, ...shown } = stored;
   return {
-    customer_uid: row.customer_uid,
-    merchant_uid: row.merchant_uid,
-    imp_uid: row.imp_uid,
-    pg_provider: row.pg_provider,
-    pg_id: row.pg_id,
-    customer_id: row.customer_id,
-    schedule_at: row.schedule_at,
-    executed_at: row.executed_at,
-    revoked_at: row.revoked_at,
-    amount: row.amount,
-    currency: row.currency,
-    name: row.name,
-    buyer_name: row.buyer_name,
-    buyer_email: row.buyer_email,
-    buyer_tel: row.buyer_tel,
-    buyer_addr: row.buyer_addr,
-    buyer_postcode: row.buyer_postcode,
-    custom_data: row.custom_data,
-    schedule_status: row.schedule_status,
-    payment_status: row.schedule_status === 'executed' && row.payment_status !== 'ready' ? row.payment_status : null,
-    fail_reason: row.fail_reason,
+    ...shown,
+    payment_status: row.schedule_status === 'executed' && payment_status !== 'ready' ? payment_status : null,
     promotion_id: null,
   };
 }
@@ -107,13 +71,36 @@ export function toScheduleResult(row: ScheduleWithPayment): ScheduleResult {
 /** The name the live API gives a schedule sent without one (reference §15 row 7). */
 export function defaultScheduleName(customerUid: string, scheduleAt: number): string {
   const s = kstStamp(scheduleAt);
-  return `${customerUid} 고객에 대한 ${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)} 예약 결제`;
+  const date = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+  const time = `${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
+  return `${customerUid} 고객에 대한 ${date} ${time} 예약 결제`;
+}
+
+/** What a schedule is made of before its defaults: the name may be left out, custom_data may be an object. */
+export type ScheduleInputRow = Omit<ScheduleDraft, 'name' | 'custom_data'> & {
+  name?: string | null | undefined;
+  custom_data?: unknown;
+};
+
+/**
+ * The one schedule row builder (API registrations and fixture imports): the billing key supplies the PG and the
+ * buyer fields the schedule leaves empty, and a schedule without a name gets the live API's.
+ */
+export function scheduleRow(draft: ScheduleInputRow, key: BillingKeyRow | undefined): ScheduleDraft {
+  return {
+    ...draft,
+    pg_provider: draft.pg_provider ?? key?.pg_provider,
+    pg_id: draft.pg_id ?? key?.pg_id,
+    ...buyerOf(draft, key),
+    name: draft.name ?? defaultScheduleName(draft.customer_uid, draft.schedule_at),
+    custom_data: customData(draft.custom_data),
+  };
 }
 
 export class ScheduleService {
   constructor(
     private readonly store: Store,
-    private readonly merchants: MerchantService,
+    private readonly clock: Clock,
     private readonly billingKeys: BillingKeyService,
     private readonly runner: ScheduleRunner,
   ) {}
@@ -123,101 +110,73 @@ export class ScheduleService {
    * all or nothing: one invalid or used merchant_uid rejects it whole.
    */
   register(tenant: Tenant, input: ScheduleInput): ScheduleResult[] {
-    const scope = MerchantService.scope(tenant);
     const rows = this.store.transaction(() => {
       const seen = new Set<string>();
       for (const item of input.schedules) {
         if (
           seen.has(item.merchant_uid) ||
-          this.store.schedules.find(scope, item.merchant_uid) ||
-          this.store.payments.findSucceeded(scope, item.merchant_uid)
+          this.store.schedules.find(tenant, item.merchant_uid) ||
+          this.store.payments.findSucceeded(tenant, item.merchant_uid)
         ) {
-          throw new IamportError(1, DUPLICATE_SCHEDULE);
+          throw new IamportError(1, SCHEDULE.duplicate);
         }
         seen.add(item.merchant_uid);
         checkWholeAmount('schedules.amount', item.amount, item.currency);
       }
       const key =
         input.card_number !== undefined
-          ? this.billingKeys.issue(tenant, input.customer_uid, input)
+          ? this.billingKeys.issueKey(tenant, input.customer_uid, input)
           : this.billingKeys.find(tenant, input.customer_uid);
-      if (!key) throw new IamportError(1, NO_CUSTOMER);
+      if (!key) throw new IamportError(1, SCHEDULE.noCustomer);
       if (input.checking_amount) {
         // Approve-and-cancel: proves the card can be charged, and leaves no payment behind (reference §15 row 9).
-        const decline = this.runner.checkCharge(key, this.merchants.now(tenant));
+        const decline = this.runner.checkCharge(key, this.clock.tenantNow(tenant));
         if (decline) throw new IamportError(-1, decline);
       }
-      const now = this.merchants.now(tenant);
+      const now = this.clock.tenantNow(tenant);
       for (const item of input.schedules) {
-        this.store.schedules.insert({
-          merchant_id: tenant.merchant.id,
-          tier_code: tenant.tier_code,
-          customer_uid: input.customer_uid,
-          merchant_uid: item.merchant_uid,
-          customer_id: input.customer_id ?? key.customer_id,
-          pg_provider: key.pg_provider,
-          pg_id: key.pg_id,
-          schedule_at: item.schedule_at,
-          amount: item.amount,
-          currency: item.currency ?? 'KRW',
-          tax_free: item.tax_free ?? 0,
-          vat_amount: item.vat_amount ?? null,
-          name: item.name ?? defaultScheduleName(input.customer_uid, item.schedule_at),
-          card_quota: item.card_quota ?? 0,
-          buyer_name: item.buyer_name ?? key.customer_name,
-          buyer_email: item.buyer_email ?? key.customer_email,
-          buyer_tel: item.buyer_tel ?? key.customer_tel,
-          buyer_addr: item.buyer_addr ?? key.customer_addr,
-          buyer_postcode: item.buyer_postcode ?? key.customer_postcode,
-          custom_data:
-            item.custom_data === undefined || item.custom_data === null
-              ? null
-              : typeof item.custom_data === 'string'
-                ? item.custom_data
-                : JSON.stringify(item.custom_data),
-          notice_url: item.notice_url ?? null,
-          scheduled_at: now,
-          schedule_status: 'scheduled',
-          imp_uid: null,
-          executed_at: 0,
-          revoked_at: 0,
-          fail_reason: null,
-        });
+        const { merchant_id, tier_code } = tenant;
+        const { customer_uid } = input;
+        const customer_id = input.customer_id ?? key.customer_id;
+        const draft = { ...orderColumns(item), merchant_id, tier_code, customer_uid, customer_id };
+        this.store.schedules.insert(scheduleRow({ ...draft, schedule_at: item.schedule_at, scheduled_at: now }, key));
       }
-      return input.schedules.map((item) => this.store.schedules.find(scope, item.merchant_uid)!);
+      return input.schedules.map((item) => this.store.schedules.find(tenant, item.merchant_uid)!);
     });
     return rows.map(toScheduleResult);
   }
 
   /** Revokes pending schedules: the listed merchant_uids, or all of the customer's; nothing revocable is code 1. */
   unschedule(tenant: Tenant, customerUid: string | undefined, merchantUids: string[] | undefined): ScheduleResult[] {
-    const scope = MerchantService.scope(tenant);
     return this.store.transaction(() => {
       if (customerUid === undefined && (merchantUids === undefined || merchantUids.length === 0))
-        throw new IamportError(1, NOTHING_TO_REVOKE);
+        throw new IamportError(1, SCHEDULE.nothingToRevoke);
       const pending = this.store.schedules.pending(
-        scope,
+        tenant,
         customerUid ?? null,
         merchantUids && merchantUids.length > 0 ? merchantUids : null,
       );
-      if (pending.length === 0) throw new IamportError(1, NOTHING_TO_REVOKE);
-      const now = this.merchants.now(tenant);
+      if (pending.length === 0) throw new IamportError(1, SCHEDULE.nothingToRevoke);
+      const now = this.clock.tenantNow(tenant);
       for (const row of pending) this.store.schedules.markRevoked(row.id, now);
-      return pending.map((row) => toScheduleResult(this.store.schedules.find(scope, row.merchant_uid)!));
+      return pending.map((row) => toScheduleResult(this.store.schedules.find(tenant, row.merchant_uid)!));
     });
   }
 
-  get(tenant: Tenant, merchantUid: string): ScheduleWithPayment {
-    const row = this.store.schedules.find(MerchantService.scope(tenant), merchantUid);
-    if (!row) throw new IamportError(1, SCHEDULE_NOT_FOUND, 404);
+  get(tenant: Tenant, merchantUid: string): ScheduleResult {
+    return toScheduleResult(this.existing(tenant, merchantUid));
+  }
+
+  private existing(tenant: Tenant, merchantUid: string): ScheduleWithPayment {
+    const row = this.store.schedules.find(tenant, merchantUid);
+    if (!row) throw new IamportError(1, SCHEDULE.notFound, 404);
     return row;
   }
 
   list(tenant: Tenant, customerUid: string | undefined, query: ScheduleListQuery): Paged<ScheduleResult> {
-    if (query.from >= query.to)
-      throw badRequest(`조회 시작시각(${query.from})은 종료시각(${query.to})보다 앞서야 합니다.`);
+    if (query.from >= query.to) throw badRequest(SCHEDULE.rangeBackwards(query.from, query.to));
     const { total, rows } = this.store.schedules.list(
-      MerchantService.scope(tenant),
+      tenant,
       {
         ...(customerUid !== undefined ? { customer_uid: customerUid } : {}),
         from: query.from,
@@ -235,44 +194,48 @@ export class ScheduleService {
   /** PUT: moves a pending schedule to a new time that is not in the past. */
   move(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
     return this.store.transaction(() => {
-      const row = this.get(tenant, merchantUid);
-      if (row.schedule_status !== 'scheduled')
-        throw badRequest(`예약 상태(scheduled)인 결제예약건만 변경할 수 있습니다. (현재: ${row.schedule_status})`);
-      const now = this.merchants.now(tenant);
-      if (scheduleAt < now) throw badRequest(`schedule_at(${scheduleAt})이 현재시각(${now})보다 이전입니다.`);
+      const row = this.existing(tenant, merchantUid);
+      if (row.schedule_status !== 'scheduled') throw badRequest(SCHEDULE.notPending(row.schedule_status));
+      this.assertNotPast(tenant, scheduleAt);
       this.store.schedules.reschedule(row.id, scheduleAt, row.scheduled_at);
-      return toScheduleResult(this.get(tenant, merchantUid));
+      return this.get(tenant, merchantUid);
     });
   }
 
   /** Reschedule: a failed or revoked schedule becomes pending again at a new time. */
   reschedule(tenant: Tenant, merchantUid: string, scheduleAt: number): ScheduleResult {
     return this.store.transaction(() => {
-      const row = this.get(tenant, merchantUid);
+      const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
-      const now = this.merchants.now(tenant);
-      if (scheduleAt < now) throw badRequest(`schedule_at(${scheduleAt})이 현재시각(${now})보다 이전입니다.`);
+      const now = this.assertNotPast(tenant, scheduleAt);
       this.store.schedules.reschedule(row.id, scheduleAt, now);
-      return toScheduleResult(this.get(tenant, merchantUid));
+      return this.get(tenant, merchantUid);
     });
   }
 
   /** Retry: runs a failed or revoked schedule now and answers the new Payment. */
-  retry(tenant: Tenant, merchantUid: string): PaymentRow {
+  retry(tenant: Tenant, merchantUid: string): Payment {
     return this.store.transaction(() => {
-      const row = this.get(tenant, merchantUid);
+      const row = this.existing(tenant, merchantUid);
       this.assertRetryable(row);
       if (!this.billingKeys.find(tenant, row.customer_uid))
-        throw new IamportError(1, `${NO_CUSTOMER} (customer_uid: ${row.customer_uid})`, 404);
-      const now = this.merchants.now(tenant);
-      return this.runner.execute(tenant, row, now, now);
+        throw new IamportError(1, SCHEDULE.noCustomerFor(row.customer_uid), 404);
+      const now = this.clock.tenantNow(tenant);
+      return paymentOf(this.store, this.runner.execute(tenant, row, now, now));
     });
   }
 
+  /** A new schedule time may not lie before the merchant's now; answers that now. */
+  private assertNotPast(tenant: Tenant, scheduleAt: number): number {
+    const now = this.clock.tenantNow(tenant);
+    if (scheduleAt < now) throw badRequest(SCHEDULE.inThePast(scheduleAt, now));
+    return now;
+  }
+
   private assertRetryable(row: ScheduleWithPayment): void {
-    if (row.schedule_status === 'scheduled') throw badRequest('아직 실행되지 않은 결제예약건입니다.');
+    if (row.schedule_status === 'scheduled') throw badRequest(SCHEDULE.notRunYet);
     if (row.schedule_status === 'executed' && row.payment_status !== 'failed') {
-      throw badRequest(`이미 결제된 결제예약건입니다. (payment_status: ${row.payment_status})`);
+      throw badRequest(SCHEDULE.alreadyPaid(row.payment_status));
     }
   }
 }

@@ -1,6 +1,10 @@
 // Keyed one-way fingerprints of secrets (imp_secret, tokens, card numbers), so none is ever stored in the clear.
 
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { customAlphabet } from 'nanoid';
+
+/** 128 random bits as 32 lowercase hex characters. */
+const hexNonce = customAlphabet('0123456789abcdef', 32);
 
 export class Secrets {
   constructor(private readonly key: Buffer) {}
@@ -19,7 +23,7 @@ export class Secrets {
 
   /** A fresh random nonce from which a token is derived. */
   nonce(): string {
-    return randomBytes(16).toString('hex');
+    return hexNonce();
   }
 
   /** The 40-hex access token derived from a nonce: re-derivable, so the token itself is never stored. */

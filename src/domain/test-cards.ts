@@ -1,9 +1,13 @@
-// The deterministic test-card catalogue (reference §15 row 11): which reserved card numbers fail, where, and with what text.
+// The deterministic test-card catalogue (reference §15 row 11): which reserved card numbers fail, where, and with what
+// text.
 
 export type TestCardKind =
   /** Billing-key issue and key-in (onetime) payments are rejected: code -1, `reason` in the message. */
   | 'issue_fail'
-  /** The card issues fine, but every charge (again, schedule execution, onetime) is declined with `reason` as fail_reason. */
+  /**
+   * The card issues fine, but every charge (again, schedule execution, onetime) is declined with `reason` as
+   * fail_reason.
+   */
   | 'charge_fail';
 
 export interface TestCard {
@@ -23,6 +27,8 @@ export const TEST_CARD_PREFIX = '400000000000';
  * 00xx endings fail at issue, 01xx endings fail at charge. Any number not listed here, including the
  * rest of the reserved range, is a good card.
  */
+
+const TRY_ANOTHER = '다른 카드를 이용해주세요.';
 export const TEST_CARDS: readonly TestCard[] = Object.freeze([
   {
     card_number: '4000-0000-0000-0002',
@@ -45,7 +51,7 @@ export const TEST_CARDS: readonly TestCard[] = Object.freeze([
   {
     card_number: '4000-0000-0000-0005',
     kind: 'issue_fail',
-    reason: '[F118]테스트모드에서는 KB카드 사용이 불가능합니다. 다른 카드를 이용해주세요.',
+    reason: `[F118]테스트모드에서는 KB카드 사용이 불가능합니다. ${TRY_ANOTHER}`,
     description: 'Test-mode restriction on the card company (KB style)',
   },
   {

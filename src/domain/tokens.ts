@@ -1,4 +1,5 @@
-// Access tokens: the 30-minute life, reuse and 5-minute extension rules of POST /users/getToken, and bearer checks.
+// Access tokens: the 30-minute life, reuse and 5-minute extension rules of POST /users/getToken, bearer checks,
+// and expiring a merchant's tokens on purpose.
 
 import type { Store } from '../store/index.js';
 import type { MerchantRow } from '../store/merchants.js';
@@ -17,17 +18,30 @@ const EXTEND_WHEN_LEFT = 60;
 /** …by this many seconds. */
 const EXTEND_BY = 300;
 
+/**
+ * Which clock a token's life runs on. `real` (the default): real time, so moving a merchant's clock never signs
+ * its clients out (client libraries cache tokens by their own clock, and `now`/`expired_at` agree with it).
+ * `merchant`: the merchant's clock, so a clock move past the expiry expires the token, as the live API would.
+ */
+export type TokenClock = 'real' | 'merchant';
+
 export class TokenService {
   constructor(
     private readonly store: Store,
     private readonly secrets: Secrets,
     private readonly clock: Clock,
     private readonly lifetime: number,
+    private readonly follows: TokenClock = 'real',
   ) {}
+
+  /** "Now" for the tokens of this merchant. */
+  private now(merchant: MerchantRow): number {
+    return this.follows === 'merchant' ? this.clock.now(merchant) : this.clock.wallNow();
+  }
 
   /** The merchant's live token (extended when about to expire), or a new one. */
   issue(merchant: MerchantRow): AccessToken {
-    const now = this.clock.now(merchant);
+    const now = this.now(merchant);
     return this.store.transaction(() => {
       const live = this.store.tokens.findLive(merchant.id, now);
       if (live) {
@@ -53,11 +67,22 @@ export class TokenService {
     });
   }
 
-  /** The merchant a presented token belongs to; 401 when it is unknown or expired on that merchant's clock. */
+  /**
+   * The merchant a presented token belongs to; 401 when it is unknown or expired. A token issued after "now" is
+   * refused too: it was issued on a clock that has since moved back (a reset, an import), and its expiry would
+   * otherwise lie as far ahead as the clock had been moved.
+   */
   verify(token: string): MerchantRow {
     const found = this.store.tokens.merchantByHash(tokenHash(token));
-    if (!found || found.token_expired_at <= this.clock.now(found)) throw unauthorized();
-    const { token_expired_at: _, ...merchant } = found;
+    if (!found) throw unauthorized();
+    const now = this.now(found);
+    if (found.token_expired_at <= now || found.token_issued_at > now) throw unauthorized();
+    const { token_expired_at: _e, token_issued_at: _i, ...merchant } = found;
     return merchant;
+  }
+
+  /** Expires every live token of the merchant now (a control action: tests of a client's re-login). */
+  expireAll(merchant: MerchantRow): number {
+    return this.store.tokens.expireAll(merchant.id, this.now(merchant));
   }
 }

@@ -1,10 +1,10 @@
-// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with backoff.
+// Webhooks: queued in SQLite with the state change that caused them, POSTed in the background, retried with
+// backoff. The delivery log the control API shows is control/domain/webhook-log.ts.
 
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
-import type { WebhookAttemptRow, WebhookRow } from '../store/webhooks.js';
-import { IamportError } from './errors.js';
-import { MerchantService, type Tenant } from './merchants.js';
+import type { WebhookRow } from '../store/webhooks.js';
+import type { Tenant } from './merchants.js';
 
 /** The body of §9: what changed, never more. */
 export interface WebhookBody {
@@ -12,16 +12,6 @@ export interface WebhookBody {
   merchant_uid: string;
   status: 'paid' | 'failed' | 'cancelled';
   cancellation_id?: string;
-}
-
-export interface WebhookDelivery {
-  id: number;
-  url: string;
-  body: WebhookBody;
-  state: WebhookRow['state'];
-  /** Real time (not the merchant clock), UNIX milliseconds. */
-  created_at_ms: number;
-  attempts: { at_ms: number; url: string; status: number | null; error: string | null; duration_ms: number }[];
 }
 
 /** Deliveries sent at once… */
@@ -34,7 +24,7 @@ export class WebhookService {
   /** In-flight deliveries per merchant. */
   private readonly busy = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private isStopped = false;
 
   constructor(
     private readonly store: Store,
@@ -51,7 +41,7 @@ export class WebhookService {
     if (!url) return;
     const now = this.wallMs();
     this.store.webhooks.insert({
-      merchant_id: tenant.merchant.id,
+      merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
       url,
       body: JSON.stringify(body),
@@ -63,13 +53,13 @@ export class WebhookService {
 
   /** Starts sending (after the current transaction and answer), and resumes deliveries left pending by a restart. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     if (this.inFlight.size < CONCURRENCY) {
       // Look past a busy merchant's backlog so others' deliveries are not stuck behind it.
       for (const row of this.store.webhooks.due(this.wallMs(), 500)) {
@@ -84,7 +74,7 @@ export class WebhookService {
   /** Wakes up when the earliest pending retry is due. */
   private armTimer(): void {
     clearTimeout(this.timer);
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const next = this.store.webhooks.nextAttemptAt();
     if (next === null) return;
     this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(next - this.wallMs(), 60_000)));
@@ -122,7 +112,7 @@ export class WebhookService {
       this.inFlight.delete(row.id);
       this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 1) - 1);
     }
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = row.attempts + 1;
     const failedFor = attempts > this.config.webhookRetries;
@@ -143,50 +133,14 @@ export class WebhookService {
     this.pump();
   }
 
-  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
-    return this.store.webhooks.list(MerchantService.scope(tenant), limit).map((row) => this.view(row));
-  }
-
-  /** Sends one delivery again now, with a fresh retry budget. */
-  resend(tenant: Tenant, id: number): WebhookDelivery {
-    const row = this.store.webhooks.find(MerchantService.scope(tenant), id);
-    if (!row) throw new IamportError(1, `웹훅 발송 기록이 존재하지 않습니다. (id: ${id})`, 404);
-    this.store.webhooks.resend(id, this.wallMs());
-    this.kick();
-    return this.view(this.store.webhooks.find(MerchantService.scope(tenant), id)!);
-  }
-
-  /** Resolves when none of the tenant's deliveries is pending (delivered or finally failed), or after `timeoutMs`. */
-  async waitIdle(tenant: Tenant, timeoutMs: number): Promise<{ pending: number }> {
-    const scope = MerchantService.scope(tenant);
-    const deadline = this.wallMs() + timeoutMs;
-    for (;;) {
-      const pending = this.store.webhooks.pendingCount(scope);
-      if (pending === 0 || this.wallMs() >= deadline || this.stopped) return { pending };
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** True once the server is closing: nothing more is sent. */
+  get stopped(): boolean {
+    return this.isStopped;
   }
 
   stop(): void {
-    this.stopped = true;
+    this.isStopped = true;
     clearTimeout(this.timer);
     for (const c of this.inFlight.values()) c.abort(new Error('server closing'));
-  }
-
-  private view(row: WebhookRow): WebhookDelivery {
-    return {
-      id: row.id,
-      url: row.url,
-      body: JSON.parse(row.body) as WebhookBody,
-      state: row.state,
-      created_at_ms: row.created_at,
-      attempts: this.store.webhooks.attempts(row.id).map((a: WebhookAttemptRow) => ({
-        at_ms: a.at,
-        url: a.url,
-        status: a.status,
-        error: a.error,
-        duration_ms: a.duration_ms,
-      })),
-    };
   }
 }

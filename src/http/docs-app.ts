@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { DOCS_PREFIX, SECURITY_SCHEMES, TAGS, documented, type NotedRoute } from './docs.js';
 import { lazySchemaController } from './lazy-compilers.js';
 import { hoistNamedSchemas } from './openapi-refs.js';
+import { withErrorExamples } from './error-examples.js';
 
 export async function buildDocsApp(routes: readonly NotedRoute[]): Promise<FastifyInstance> {
   const app = Fastify({
@@ -24,8 +25,10 @@ export async function buildDocsApp(routes: readonly NotedRoute[]): Promise<Fasti
         title: 'iamport-mock',
         version: VERSION,
         description:
-          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments and scheduled payments. ' +
-          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any imp_key works in open mode), ' +
+          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments ' +
+          'and scheduled payments. ' +
+          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any ' +
+          'imp_key works in open mode), ' +
           'press Authorize and paste it. Routes under /__mock control the mock itself.',
       },
       // Relative, so that "Try it out" calls the server that serves this page, whatever its host and port.
@@ -33,7 +36,10 @@ export async function buildDocsApp(routes: readonly NotedRoute[]): Promise<Fasti
       components: { securitySchemes: SECURITY_SCHEMES },
       tags: TAGS,
     },
-    transform: ({ schema, url }) => ({ schema: schema && documented(schema, url), url }),
+    transform: ({ schema, url, route }) => ({
+      schema: schema && withErrorExamples(documented(schema, url), url, String(route.method)),
+      url,
+    }),
     transformObject: (doc) =>
       'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
   });

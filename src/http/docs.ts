@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTP
 import fp from 'fastify-plugin';
 
 export const DOCS_PREFIX = '/docs';
+/** Where `GET /` sends a browser: the one place to change when a dashboard takes over the front page. */
+export const HOME_PAGE = DOCS_PREFIX;
 
 /** Every iamport POST/PUT accepts both encodings (reference §1.1); the document says so. */
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -22,7 +24,8 @@ export const TAGS = [
   {
     name: 'mock-control',
     description:
-      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not part of the iamport API",
+      "Mock only (/__mock): health, test cards, the caller's merchant clock, reset, state export and import; not " +
+      'part of the iamport API',
   },
   {
     name: 'mock-webhooks',
@@ -37,7 +40,8 @@ export const TAGS = [
   {
     name: 'mock-admin',
     description:
-      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the X-Admin-Token header',
+      'Mock only (/__mock/admin): every merchant at once; on only with --admin-token, authorized by the ' +
+      'X-Admin-Token header',
   },
 ];
 
@@ -47,7 +51,8 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: '40 lowercase hex characters',
     description:
-      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as X-ImpTokenHeader or as ?_token=.',
+      'The access_token from POST /users/getToken. Clients may also send it as a bare Authorization value, as ' +
+      'X-ImpTokenHeader or as ?_token=.',
   },
   tier: {
     type: 'apiKey',
@@ -125,6 +130,9 @@ async function docsPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onClose', async () => {
     if (built) await (await built).close();
   });
+
+  // A person who opens the server's address lands on the documentation rather than a 404 envelope.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 
 /** Register before the routes (`await app.register(docs)` at the top of buildApp) so it notes every one of them. */

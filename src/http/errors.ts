@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { IamportError } from '../domain/errors.js';
+import { invalidParameter, missingParameter } from '../domain/messages.js';
 import { failure } from './envelope.js';
 
 declare module 'fastify' {
@@ -37,19 +38,21 @@ function validationMessage(error: FastifyError, request: FastifyRequest): string
   }
   const field = fieldName(first.instancePath, first.params.missingProperty) || error.validationContext || 'request';
   if (first.keyword === 'required') {
-    return request.routeOptions.config.missingFieldMessage ?? `${field} 파라메터가 누락되었습니다.`;
+    return request.routeOptions.config.missingFieldMessage ?? missingParameter(field);
   }
   const allowed = first.params.allowedValues as unknown[] | undefined;
   const detail = allowed ? `허용되는 값: ${allowed.join(', ')}` : first.message;
-  return `${field} 파라메터의 값이 올바르지 않습니다. (${detail})`;
+  return invalidParameter(field, String(detail));
 }
+
+const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+const UNSUPPORTED_TYPE = '지원하지 않는 Content-Type입니다.';
 
 /** Messages for fastify's own client errors, by their error code. */
 const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => '요청 본문이 올바른 JSON이 아닙니다.',
   FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Content-Type이 application/json인 요청의 본문이 비어 있습니다.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    `지원하지 않는 Content-Type입니다. application/json 또는 application/x-www-form-urlencoded로 요청하세요.`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => `${UNSUPPORTED_TYPE} ${BODY_TYPES.join(' 또는 ')}로 요청하세요.`,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '요청 본문의 길이가 Content-Length와 다릅니다.',
   FST_ERR_CTP_BODY_TOO_LARGE: () => '요청 본문이 허용된 크기를 넘습니다.',
   FST_ERR_CTP_INVALID_TYPE: () => 'Content-Type 헤더가 올바르지 않습니다.',

@@ -1,6 +1,7 @@
 // The time range of schedule list queries, which clients spell schedule_from/schedule_to or from/to.
 
 import { badRequest } from '../domain/errors.js';
+import { REQUEST } from '../domain/messages.js';
 
 export interface RangeQuery {
   schedule_from?: number | undefined;
@@ -12,7 +13,6 @@ export interface RangeQuery {
 export function scheduleRange(q: RangeQuery): { from: number; to: number } {
   const from = q.schedule_from ?? q.from;
   const to = q.schedule_to ?? q.to;
-  if (from === undefined || to === undefined)
-    throw badRequest('schedule_from, schedule_to 파라메터가 누락되었습니다. (from, to로 보내도 됩니다)');
+  if (from === undefined || to === undefined) throw badRequest(REQUEST.scheduleRangeMissing);
   return { from, to };
 }

@@ -1,10 +1,10 @@
 // /subscribe/payments: onetime (key-in) and again (billing key) payments, and scheduled payments.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { ok } from '../http/envelope.js';
 import type { Services } from '../services.js';
-import { againSchema, onetimeSchema, type AgainBody, type OnetimeBody } from '../schemas/payments.js';
+import { againSchema, onetimeSchema } from '../schemas/payments.js';
 import {
   getScheduleSchema,
   listSchedulesSchema,
@@ -13,78 +13,50 @@ import {
   retrySchema,
   scheduleSchema,
   unscheduleSchema,
-  type ListSchedulesQuery,
-  type ScheduleAtBody,
-  type ScheduleBody,
-  type ScheduleUidParams,
-  type UnscheduleBody,
 } from '../schemas/schedules.js';
 import { scheduleRange } from './schedule-range.js';
-import { toScheduleResult } from '../domain/schedules.js';
 
 const userAgent = (request: FastifyRequest) => request.headers['user-agent'] ?? null;
 
-export async function subscribePaymentRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
-): Promise<void> {
-  const { payments, lookups, schedules } = services;
+export const subscribePaymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { payments, schedules } = services;
 
-  app.post<{ Body: Static<typeof OnetimeBody> }>(
-    '/subscribe/payments/onetime',
-    { schema: onetimeSchema },
-    async (request) => ok(lookups.view(payments.onetime(request.tenant, request.body, userAgent(request)))),
+  app.post('/subscribe/payments/onetime', { schema: onetimeSchema }, async (request) =>
+    ok(payments.onetime(request.tenant, request.body, userAgent(request))),
   );
 
-  app.post<{ Body: Static<typeof AgainBody> }>('/subscribe/payments/again', { schema: againSchema }, async (request) =>
-    ok(lookups.view(payments.again(request.tenant, request.body, userAgent(request)))),
+  app.post('/subscribe/payments/again', { schema: againSchema }, async (request) =>
+    ok(payments.again(request.tenant, request.body, userAgent(request))),
   );
 
-  app.post<{ Body: Static<typeof ScheduleBody> }>(
-    '/subscribe/payments/schedule',
-    { schema: scheduleSchema },
-    async (request) => ok(schedules.register(request.tenant, request.body)),
+  app.post('/subscribe/payments/schedule', { schema: scheduleSchema }, async (request) =>
+    ok(schedules.register(request.tenant, request.body)),
   );
 
-  app.post<{ Body: Static<typeof UnscheduleBody> }>(
-    '/subscribe/payments/unschedule',
-    { schema: unscheduleSchema },
-    async (request) => ok(schedules.unschedule(request.tenant, request.body.customer_uid, request.body.merchant_uid)),
+  app.post('/subscribe/payments/unschedule', { schema: unscheduleSchema }, async ({ tenant, body }) =>
+    ok(schedules.unschedule(tenant, body.customer_uid, body.merchant_uid)),
   );
 
-  app.get<{ Querystring: Static<typeof ListSchedulesQuery> }>(
-    '/subscribe/payments/schedule',
-    { schema: listSchedulesSchema },
-    async (request) => {
-      const q = request.query;
-      const ascending = q.sorting === 'scheduled' || q.sorting === 'schedule_at';
-      return ok(
-        schedules.list(request.tenant, undefined, {
-          ...scheduleRange(q),
-          status: q.schedule_status,
-          page: q.page ?? 1,
-          limit: q.limit ?? 20,
-          ascending,
-        }),
-      );
-    },
+  app.get('/subscribe/payments/schedule', { schema: listSchedulesSchema }, async ({ tenant, query: q }) => {
+    const ascending = q.sorting === 'scheduled' || q.sorting === 'schedule_at';
+    const page = q.page ?? 1;
+    const limit = q.limit ?? 20;
+    return ok(
+      schedules.list(tenant, undefined, { ...scheduleRange(q), status: q.schedule_status, page, limit, ascending }),
+    );
+  });
+
+  app.get('/subscribe/payments/schedule/:merchant_uid', { schema: getScheduleSchema }, async (request) =>
+    ok(schedules.get(request.tenant, request.params.merchant_uid)),
   );
 
-  type ByUid = { Params: Static<typeof ScheduleUidParams> };
-  app.get<ByUid>('/subscribe/payments/schedule/:merchant_uid', { schema: getScheduleSchema }, async (request) =>
-    ok(toScheduleResult(schedules.get(request.tenant, request.params.merchant_uid))),
-  );
-
-  type Change = ByUid & { Body: Static<typeof ScheduleAtBody> };
-  app.put<Change>('/subscribe/payments/schedule/:merchant_uid', { schema: moveScheduleSchema }, async (request) =>
+  app.put('/subscribe/payments/schedule/:merchant_uid', { schema: moveScheduleSchema }, async (request) =>
     ok(schedules.move(request.tenant, request.params.merchant_uid, request.body.schedule_at)),
   );
-  app.post<Change>(
-    '/subscribe/payments/schedule/:merchant_uid/reschedule',
-    { schema: rescheduleSchema },
-    async (request) => ok(schedules.reschedule(request.tenant, request.params.merchant_uid, request.body.schedule_at)),
+  app.post('/subscribe/payments/schedule/:merchant_uid/reschedule', { schema: rescheduleSchema }, async (request) =>
+    ok(schedules.reschedule(request.tenant, request.params.merchant_uid, request.body.schedule_at)),
   );
-  app.post<ByUid>('/subscribe/payments/schedule/:merchant_uid/retry', { schema: retrySchema }, async (request) =>
-    ok(lookups.view(schedules.retry(request.tenant, request.params.merchant_uid))),
+  app.post('/subscribe/payments/schedule/:merchant_uid/retry', { schema: retrySchema }, async (request) =>
+    ok(schedules.retry(request.tenant, request.params.merchant_uid)),
   );
-}
+};

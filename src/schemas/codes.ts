@@ -2,7 +2,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, SECURITY } from './common.js';
 
 export const StandardCodeAnnotation = Type.Object(
   {
@@ -32,34 +32,34 @@ export const BankCodeParams = Type.Object({
 
 const ListEnvelope = (what: string) => Envelope(Type.Array(StandardCodeAnnotation), `every ${what}`);
 const OneEnvelope = (what: string) => Envelope(StandardCodeAnnotation, `the ${what}`);
-const NotFound = (what: string) => ({ ...ErrorEnvelope, description: `no ${what} has this code` });
+const NotFound = (what: string) => ErrorAnswer(`no ${what} has this code`);
 
-export const cardCodesSchema: FastifySchema = {
+export const cardCodesSchema = {
   tags: ['codes'],
   summary: 'Every card company code',
   security: SECURITY,
   response: { 200: ListEnvelope('card company'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const cardCodeSchema: FastifySchema = {
+export const cardCodeSchema = {
   tags: ['codes'],
   summary: 'One card company by its code',
   security: SECURITY,
   params: CardCodeParams,
   response: { 200: OneEnvelope('card company'), 404: NotFound('card company'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const bankCodesSchema: FastifySchema = {
+export const bankCodesSchema = {
   tags: ['codes'],
   summary: 'Every bank code',
   security: SECURITY,
   response: { 200: ListEnvelope('bank'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const bankCodeSchema: FastifySchema = {
+export const bankCodeSchema = {
   tags: ['codes'],
   summary: 'One bank by its code',
   security: SECURITY,
   params: BankCodeParams,
   response: { 200: OneEnvelope('bank'), 404: NotFound('bank'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;

@@ -39,9 +39,12 @@ export const ErrorEnvelope = Type.Object(
   { description: 'a failure' },
 );
 
+/** The failure envelope under a description of its own (typed plainly: a spread TypeBox schema cannot be exported). */
+export const ErrorAnswer = (description: string): TSchema => ({ ...ErrorEnvelope, description });
+
 /** Error answers every protected route can give. */
 export const AUTH_ERRORS: { 401: TSchema } = {
-  401: { ...ErrorEnvelope, description: 'missing, unknown or expired access token, or a Tier the token may not use' },
+  401: ErrorAnswer('missing, unknown or expired access token, or a Tier the token may not use'),
 } as const;
 
 /** Protected routes: an access token, optionally with the Tier header of an agency's sub-merchant. */

@@ -2,7 +2,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 
 const str = (description: string) => Nullable(Type.String({ description }));
 
@@ -107,30 +107,32 @@ export const ManyQuery = Type.Object({
 
 const CustomerEnvelope = Envelope(CustomerAnnotation, 'the billing key; code 1 and null when it does not exist');
 
-export const issueCustomerSchema: FastifySchema = {
+export const issueCustomerSchema = {
   tags: ['subscribe.customer'],
   summary: 'Issue (or replace) a billing key',
   description:
-    'Checks the card and issues a billing key under customer_uid. Re-using a customer_uid replaces its card and keeps `inserted`. A rejected card answers code -1 with the card company reason. Test cards: GET /__mock/test-cards.',
+    'Checks the card and issues a billing key under customer_uid. Re-using a customer_uid replaces its card and ' +
+    'keeps `inserted`. A rejected card answers code -1 with the card company reason. Test cards: GET ' +
+    '/__mock/test-cards.',
   security: SECURITY,
   params: CustomerUidParams,
   body: IssueBody,
   response: { 200: CustomerEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const getCustomerSchema: FastifySchema = {
+export const getCustomerSchema = {
   tags: ['subscribe.customer'],
   summary: 'Read a billing key',
   security: SECURITY,
   params: CustomerUidParams,
   response: {
     200: CustomerEnvelope,
-    404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' },
+    404: ErrorAnswer('not found (only with --not-found-status 404)'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 
-export const deleteCustomerSchema: FastifySchema = {
+export const deleteCustomerSchema = {
   tags: ['subscribe.customer'],
   summary: 'Delete a billing key',
   description: 'Deletes the key for good and answers it. Pending schedules are not revoked; they fail when they run.',
@@ -139,18 +141,18 @@ export const deleteCustomerSchema: FastifySchema = {
   querystring: DeleteQuery,
   response: {
     200: CustomerEnvelope,
-    404: { ...ErrorEnvelope, description: 'not found (only with --not-found-status 404)' },
+    404: ErrorAnswer('not found (only with --not-found-status 404)'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 
 const ManyEnvelope = Envelope(Type.Array(CustomerAnnotation), 'the keys found, in request order');
 
-export const getCustomersSchema: FastifySchema = {
+export const getCustomersSchema = {
   tags: ['subscribe.customer'],
   summary: 'Read several billing keys',
   description: '200 when all were found, 207 when some were (only those are listed), 404 when none.',
   security: SECURITY,
   querystring: ManyQuery,
   response: { 200: ManyEnvelope, 207: ManyEnvelope, 400: ErrorEnvelope, 404: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;

@@ -2,7 +2,7 @@
 
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 import { CardFields, CustomerUidParams, PgField } from './customers.js';
 
 const str = (description: string) => Nullable(Type.String({ description }));
@@ -102,8 +102,8 @@ export const PagedOf = <T extends TSchema>(item: T) =>
 
 export const PaymentEnvelope = Envelope(PaymentAnnotation, 'the payment');
 const PagedPaymentEnvelope = Envelope(PagedOf(PaymentAnnotation), 'a page of payments');
-const NotFound = { ...ErrorEnvelope, description: '존재하지 않는 결제정보입니다.' };
-const BadRequest = { ...ErrorEnvelope, description: 'invalid parameters' };
+const NotFound = ErrorAnswer('존재하지 않는 결제정보입니다.');
+const BadRequest = ErrorAnswer('invalid parameters');
 
 const buyer = {
   buyer_name: Type.Optional(Type.String({ maxLength: 16 })),
@@ -182,24 +182,26 @@ export const OnetimeBody = Type.Object(
   },
 );
 
-export const againSchema: FastifySchema = {
+export const againSchema = {
   tags: ['subscribe'],
   summary: 'Charge a billing key',
   description:
-    'A declined charge is code 0 with status "failed" and fail_reason; an unknown key is code 1 "등록되지 않은 구매자입니다."; a used merchant_uid is code -1.',
+    'A declined charge is code 0 with status "failed" and fail_reason; an unknown key is code 1 "등록되지 ' +
+    '않은 구매자입니다."; ' +
+    'a used merchant_uid is code -1.',
   security: SECURITY,
   body: AgainBody,
   response: { 200: PaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const onetimeSchema: FastifySchema = {
+export const onetimeSchema = {
   tags: ['subscribe'],
   summary: 'Key-in payment (optionally saving the card as a billing key)',
   description: 'A rejected or declined card is code -1 with the card company message and response null.',
   security: SECURITY,
   body: OnetimeBody,
   response: { 200: PaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const ImpUidParams = Type.Object({ imp_uid: Type.String({ minLength: 1, maxLength: 100 }) });
 export const MerchantUidParams = Type.Object({
@@ -231,14 +233,14 @@ export const GetPaymentQuery = Type.Object({
   include_sandbox: Type.Optional(Type.Boolean({ description: 'accepted; every mock payment is visible' })),
 });
 
-export const getPaymentSchema: FastifySchema = {
+export const getPaymentSchema = {
   tags: ['payments'],
   summary: 'Read a payment by imp_uid',
   security: SECURITY,
   params: ImpUidParams,
   querystring: GetPaymentQuery,
   response: { 200: PaymentEnvelope, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const ManyPaymentsQuery = Type.Object({
   imp_uid: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
@@ -246,34 +248,34 @@ export const ManyPaymentsQuery = Type.Object({
 });
 
 const PaymentsEnvelope = Envelope(Type.Array(PaymentAnnotation), 'the payments found');
-export const getPaymentsSchema: FastifySchema = {
+export const getPaymentsSchema = {
   tags: ['payments'],
   summary: 'Read several payments by imp_uid[] and merchant_uid[]',
   description: '200 when all were found, 207 when some were, 404 when none.',
   security: SECURITY,
   querystring: ManyPaymentsQuery,
   response: { 200: PaymentsEnvelope, 207: PaymentsEnvelope, 400: BadRequest, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const FindQuery = Type.Object({ sorting: Sorting });
-export const findSchema: FastifySchema = {
+export const findSchema = {
   tags: ['payments'],
   summary: 'Read the newest payment of a merchant_uid (optionally in a status)',
   security: SECURITY,
   params: MerchantUidParams,
   querystring: FindQuery,
   response: { 200: PaymentEnvelope, 400: BadRequest, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const FindAllQuery = Type.Object({ ...PageQuery, sorting: Sorting });
-export const findAllSchema: FastifySchema = {
+export const findAllSchema = {
   tags: ['payments'],
   summary: 'Every payment of a merchant_uid, failed attempts included (paged)',
   security: SECURITY,
   params: MerchantUidParams,
   querystring: FindAllQuery,
   response: { 200: PagedPaymentEnvelope, 400: BadRequest, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const StatusParams = Type.Object({
   payment_status: Type.String({ description: 'all | ready | paid | cancelled | failed' }),
@@ -284,16 +286,17 @@ export const StatusQuery = Type.Object({
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'default: now' })),
   sorting: Sorting,
 });
-export const statusSchema: FastifySchema = {
+export const statusSchema = {
   tags: ['payments'],
   summary: 'Payments in a status within a time range (paged)',
   description:
-    'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, started_at for all and ready.',
+    'The time looked at depends on the status: paid_at for paid, failed_at for failed, cancelled_at for cancelled, ' +
+    'started_at for all and ready.',
   security: SECURITY,
   params: StatusParams,
   querystring: StatusQuery,
   response: { 200: PagedPaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 const BalanceDetail = Type.Object({
   tax_free: Type.Number(),
@@ -301,36 +304,34 @@ const BalanceDetail = Type.Object({
   vat: Type.Number(),
   service: Type.Number(),
 });
-export const balanceSchema: FastifySchema = {
+export const BalanceAnnotation = Type.Object({
+  amount: Type.Number(),
+  cash_receipt: BalanceDetail,
+  primary: BalanceDetail,
+  secondary: BalanceDetail,
+  discount: BalanceDetail,
+  histories: Type.Array(
+    Type.Object({
+      cash_receipt: BalanceDetail,
+      primary: BalanceDetail,
+      secondary: BalanceDetail,
+      discount: BalanceDetail,
+      created: Type.Integer(),
+    }),
+  ),
+});
+export const balanceSchema = {
   tags: ['payments'],
   summary: 'Amount breakdown of a KCP or PAYCO payment',
   security: SECURITY,
   params: ImpUidParams,
   response: {
-    200: Envelope(
-      Type.Object({
-        amount: Type.Number(),
-        cash_receipt: BalanceDetail,
-        primary: BalanceDetail,
-        secondary: BalanceDetail,
-        discount: BalanceDetail,
-        histories: Type.Array(
-          Type.Object({
-            cash_receipt: BalanceDetail,
-            primary: BalanceDetail,
-            secondary: BalanceDetail,
-            discount: BalanceDetail,
-            created: Type.Integer(),
-          }),
-        ),
-      }),
-      'the breakdown',
-    ),
-    400: { ...ErrorEnvelope, description: 'not a KCP or PAYCO payment, or not paid/cancelled' },
+    200: Envelope(BalanceAnnotation, 'the breakdown'),
+    400: ErrorAnswer('not a KCP or PAYCO payment, or not paid/cancelled'),
     404: NotFound,
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 
 export const CancelBody = Type.Object(
   {
@@ -356,14 +357,14 @@ export const CancelBody = Type.Object(
   },
   { examples: [{ imp_uid: 'imps_410912345678', amount: 3000, checksum: 9900, reason: '부분 환불' }] },
 );
-export const cancelSchema: FastifySchema = {
+export const cancelSchema = {
   tags: ['payments'],
   summary: 'Cancel all or part of a payment',
   description: 'The status becomes cancelled even for a partial cancel, as the live API does.',
   security: SECURITY,
   body: CancelBody,
   response: { 200: PaymentEnvelope, 400: BadRequest, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const PrepareBody = Type.Object(
   {
@@ -373,11 +374,13 @@ export const PrepareBody = Type.Object(
   },
   { examples: [{ merchant_uid: 'ord_20250301_0001', amount: 9900, currency: 'KRW' }] },
 );
-const PrepareEnvelope = Envelope(
-  Type.Object({ merchant_uid: Type.String(), amount: Type.Number(), currency: Type.String() }),
-  'the prepared amount',
-);
-export const prepareSchemas: Record<'post' | 'put' | 'get', FastifySchema> = {
+export const PrepareAnnotation = Type.Object({
+  merchant_uid: Type.String(),
+  amount: Type.Number(),
+  currency: Type.String(),
+});
+const PrepareEnvelope = Envelope(PrepareAnnotation, 'the prepared amount');
+export const prepareSchemas = {
   post: {
     tags: ['payments'],
     summary: 'Register the amount a merchant_uid must be paid with',
@@ -399,16 +402,16 @@ export const prepareSchemas: Record<'post' | 'put' | 'get', FastifySchema> = {
     params: Type.Object({ merchant_uid: Type.String({ minLength: 1, maxLength: 100 }) }),
     response: { 200: PrepareEnvelope, 404: ErrorEnvelope, ...AUTH_ERRORS },
   },
-};
+} satisfies Record<'post' | 'put' | 'get', FastifySchema>;
 
 export const CustomerPaymentsQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
 });
-export const customerPaymentsSchema: FastifySchema = {
+export const customerPaymentsSchema = {
   tags: ['subscribe.customer'],
   summary: 'Payments made with a billing key (20 a page, newest first)',
   security: SECURITY,
   params: CustomerUidParams,
   querystring: CustomerPaymentsQuery,
   response: { 200: PagedPaymentEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;

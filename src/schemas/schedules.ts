@@ -2,7 +2,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 import { CardFields, CustomerFields, CustomerUidParams, PgField } from './customers.js';
 import { OrderFields, PagedOf, PaymentEnvelope } from './payments.js';
 
@@ -98,35 +98,37 @@ export const UnscheduleBody = Type.Object(
 const SchedulesEnvelope = Envelope(Type.Array(ScheduleResultAnnotation), 'the schedules');
 const ScheduleEnvelope = Envelope(ScheduleResultAnnotation, 'the schedule');
 const PagedSchedulesEnvelope = Envelope(PagedOf(ScheduleResultAnnotation), 'a page of schedules');
-const NotFound = { ...ErrorEnvelope, description: '결제예약건이 존재하지 않습니다.' };
+const NotFound = ErrorAnswer('결제예약건이 존재하지 않습니다.');
 
-export const scheduleSchema: FastifySchema = {
+export const scheduleSchema = {
   tags: ['subscribe'],
   summary: 'Register scheduled payments',
   description:
-    'With an existing key, or with card fields (a key is issued first). All or nothing: a used or repeated merchant_uid rejects the batch (code 1). Unknown customer without card: code 1 "등록된 고객정보가 없습니다.".',
+    'With an existing key, or with card fields (a key is issued first). All or nothing: a used or repeated ' +
+    'merchant_uid rejects the batch (code 1). Unknown customer without card: code 1 "등록된 고객정보가 ' +
+    '없습니다.".',
   security: SECURITY,
   body: ScheduleBody,
   response: { 200: SchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const unscheduleSchema: FastifySchema = {
+export const unscheduleSchema = {
   tags: ['subscribe'],
   summary: 'Revoke pending scheduled payments',
   security: SECURITY,
   body: UnscheduleBody,
   response: { 200: SchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const ScheduleUidParams = Type.Object({ merchant_uid: Type.String({ minLength: 1, maxLength: 100 }) });
 
-export const getScheduleSchema: FastifySchema = {
+export const getScheduleSchema = {
   tags: ['subscribe'],
   summary: 'Read a scheduled payment',
   security: SECURITY,
   params: ScheduleUidParams,
   response: { 200: ScheduleEnvelope, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 const range = {
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
@@ -149,52 +151,52 @@ export const ListSchedulesQuery = Type.Object({
   ),
 });
 
-export const listSchedulesSchema: FastifySchema = {
+export const listSchedulesSchema = {
   tags: ['subscribe'],
   summary: 'Scheduled payments in a time range (paged)',
   security: SECURITY,
   querystring: ListSchedulesQuery,
   response: { 200: PagedSchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const CustomerSchedulesQuery = Type.Object({
   ...range,
   'schedule-status': Type.Optional(ScheduleStatus),
 });
 
-export const customerSchedulesSchema: FastifySchema = {
+export const customerSchedulesSchema = {
   tags: ['subscribe'],
   summary: "A billing key's scheduled payments in a time range (20 a page, newest first)",
   security: SECURITY,
   params: CustomerUidParams,
   querystring: CustomerSchedulesQuery,
   response: { 200: PagedSchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const ScheduleAtBody = Type.Object(
   { schedule_at: Type.Integer({ minimum: 0, maximum: 1e13, description: 'the new time, UNIX seconds' }) },
   { examples: [{ schedule_at: EXAMPLE_AT + 86400 }] },
 );
 
-export const moveScheduleSchema: FastifySchema = {
+export const moveScheduleSchema = {
   tags: ['subscribe'],
   summary: 'Move a pending schedule to another time',
   security: SECURITY,
   params: ScheduleUidParams,
   body: ScheduleAtBody,
   response: { 200: ScheduleEnvelope, 400: ErrorEnvelope, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const rescheduleSchema: FastifySchema = {
+export const rescheduleSchema = {
   tags: ['subscribe'],
   summary: 'Set a failed or revoked schedule pending again at a new time',
   security: SECURITY,
   params: ScheduleUidParams,
   body: ScheduleAtBody,
   response: { 200: ScheduleEnvelope, 400: ErrorEnvelope, 404: NotFound, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-export const retrySchema: FastifySchema = {
+export const retrySchema = {
   tags: ['subscribe'],
   summary: 'Run a failed or revoked schedule now',
   description: 'Answers the new Payment: check its status.',
@@ -203,7 +205,7 @@ export const retrySchema: FastifySchema = {
   response: {
     200: PaymentEnvelope,
     400: ErrorEnvelope,
-    404: { ...ErrorEnvelope, description: 'schedule or billing key not found' },
+    404: ErrorAnswer('schedule or billing key not found'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;

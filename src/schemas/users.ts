@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, SECURITY } from './common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, SECURITY } from './common.js';
 
 /** The public demo credentials the default fixtures seed, so "Try it out" works on a fresh server. */
 const DEMO_CREDENTIALS = {
@@ -30,18 +30,20 @@ export const AuthAnnotation = Type.Object(
   { title: 'AuthAnnotation', description: 'an access token' },
 );
 
-export const getTokenSchema: FastifySchema = {
+export const getTokenSchema = {
   tags: ['authenticate'],
   summary: 'Issue an access token',
   description:
-    'Returns the live token of this imp_key while it is valid (extending it by 300 s when fewer than 60 s remain), otherwise a new one valid for 30 minutes. In open mode an unknown imp_key becomes a new, empty merchant bound to this secret.',
+    'Returns the live token of this imp_key while it is valid (extending it by 300 s when fewer than 60 s remain), ' +
+    'otherwise a new one valid for 30 minutes. In open mode an unknown imp_key becomes a new, empty merchant bound ' +
+    'to this secret.',
   body: GetTokenBody,
   response: {
     200: Envelope(AuthAnnotation, 'the access token'),
-    400: { ...ErrorEnvelope, description: 'imp_key or imp_secret missing' },
-    401: { ...ErrorEnvelope, description: 'wrong imp_key or imp_secret' },
+    400: ErrorAnswer('imp_key or imp_secret missing'),
+    401: ErrorAnswer('wrong imp_key or imp_secret'),
   },
-};
+} satisfies FastifySchema;
 
 export const PgSettingAnnotation = Type.Object(
   {
@@ -55,7 +57,7 @@ export const PgSettingAnnotation = Type.Object(
   { title: 'PgSettingAnnotation', description: 'a PG setting (channel)' },
 );
 
-export const getPgSchema: FastifySchema = {
+export const getPgSchema = {
   tags: ['users'],
   summary: 'PG settings of the caller (or of its Tier)',
   security: SECURITY,
@@ -63,4 +65,4 @@ export const getPgSchema: FastifySchema = {
     200: Envelope(Type.Array(PgSettingAnnotation), 'the PG settings'),
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;

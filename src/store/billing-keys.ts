@@ -1,6 +1,7 @@
 // Repository of the billing_keys table: one key per (tenant, customer_uid).
 
 import type { Db } from './database.js';
+import type { Scope } from './scope.js';
 
 export interface BillingKeyRow {
   id: number;
@@ -43,16 +44,17 @@ export class BillingKeysRepository {
     );
     // A re-issue replaces the card and keeps the first `inserted`.
     this.upsertStmt = db.prepare<BillingKeyWrite>(
-      `INSERT INTO billing_keys (merchant_id, tier_code, customer_uid, pg_provider, pg_id, sandbox, customer_id, card_code,
-         card_name, card_number, card_type, card_fingerprint, card_expiry, decline_reason, customer_name, customer_tel,
-         customer_email, customer_addr, customer_postcode, inserted, updated)
-       VALUES (@merchant_id, @tier_code, @customer_uid, @pg_provider, @pg_id, @sandbox, @customer_id, @card_code,
-         @card_name, @card_number, @card_type, @card_fingerprint, @card_expiry, @decline_reason, @customer_name, @customer_tel,
-         @customer_email, @customer_addr, @customer_postcode, @inserted, @updated)
+      `INSERT INTO billing_keys (merchant_id, tier_code, customer_uid, pg_provider, pg_id, sandbox, customer_id,
+         card_code, card_name, card_number, card_type, card_fingerprint, card_expiry, decline_reason, customer_name,
+         customer_tel, customer_email, customer_addr, customer_postcode, inserted, updated)
+       VALUES (@merchant_id, @tier_code, @customer_uid, @pg_provider, @pg_id, @sandbox, @customer_id,
+         @card_code, @card_name, @card_number, @card_type, @card_fingerprint, @card_expiry, @decline_reason,
+         @customer_name, @customer_tel, @customer_email, @customer_addr, @customer_postcode, @inserted, @updated)
        ON CONFLICT (merchant_id, tier_code, customer_uid) DO UPDATE SET
          pg_provider = excluded.pg_provider, pg_id = excluded.pg_id, sandbox = excluded.sandbox,
          customer_id = excluded.customer_id, card_code = excluded.card_code, card_name = excluded.card_name,
-         card_number = excluded.card_number, card_type = excluded.card_type, card_fingerprint = excluded.card_fingerprint,
+         card_number = excluded.card_number, card_type = excluded.card_type,
+         card_fingerprint = excluded.card_fingerprint,
          card_expiry = excluded.card_expiry, decline_reason = excluded.decline_reason,
          customer_name = excluded.customer_name, customer_tel = excluded.customer_tel,
          customer_email = excluded.customer_email, customer_addr = excluded.customer_addr,
@@ -64,18 +66,18 @@ export class BillingKeysRepository {
     );
   }
 
-  find(merchantId: number, tierCode: string, customerUid: string): BillingKeyRow | undefined {
-    return this.findStmt.get(merchantId, tierCode, customerUid);
+  find(scope: Scope, customerUid: string): BillingKeyRow | undefined {
+    return this.findStmt.get(scope.merchant_id, scope.tier_code, customerUid);
   }
 
   upsert(row: BillingKeyWrite): BillingKeyRow {
     this.upsertStmt.run(row);
-    return this.find(row.merchant_id, row.tier_code, row.customer_uid)!;
+    return this.find(row, row.customer_uid)!;
   }
 
   /** Every key of a tenant, for export. */
-  all(merchantId: number, tierCode: string): BillingKeyRow[] {
-    return this.allStmt.all(merchantId, tierCode);
+  all(scope: Scope): BillingKeyRow[] {
+    return this.allStmt.all(scope.merchant_id, scope.tier_code);
   }
 
   delete(id: number): void {

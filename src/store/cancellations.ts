@@ -1,19 +1,29 @@
 // Repository of the cancellations table: the cancel_history of each payment.
 
-import type { Db } from './database.js';
+import { insertSql, type Db } from './database.js';
+import { rowBuilder, type Draft } from './rows.js';
 
-export interface CancellationRow {
-  id: number;
+/** What every cancel must be given. */
+interface CancellationKey {
   payment_id: number;
   cancellation_id: string;
   pg_tid: string;
   amount: number;
-  tax_free: number;
-  vat_amount: number | null;
   reason: string;
-  receipt_url: string | null;
   cancelled_at: number;
 }
+
+/** The other columns and their defaults. */
+const CANCELLATION_DEFAULTS = { tax_free: 0, vat_amount: null as number | null, receipt_url: null as string | null };
+
+export type CancellationRow = CancellationKey & typeof CANCELLATION_DEFAULTS & { id: number };
+export type CancellationDraft = Draft<CancellationKey, typeof CANCELLATION_DEFAULTS>;
+
+/** The one cancel row builder (API cancels and fixture imports). */
+const CANCELLATION = rowBuilder<CancellationKey, typeof CANCELLATION_DEFAULTS>(
+  ['payment_id', 'cancellation_id', 'pg_tid', 'amount', 'reason', 'cancelled_at'],
+  CANCELLATION_DEFAULTS,
+);
 
 export class CancellationsRepository {
   private readonly insertStmt;
@@ -21,16 +31,15 @@ export class CancellationsRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare<Omit<CancellationRow, 'id'>>(
-      `INSERT INTO cancellations (payment_id, cancellation_id, pg_tid, amount, tax_free, vat_amount, reason, receipt_url, cancelled_at)
-       VALUES (@payment_id, @cancellation_id, @pg_tid, @amount, @tax_free, @vat_amount, @reason, @receipt_url, @cancelled_at)`,
+      insertSql('cancellations', CANCELLATION.columns as readonly string[]),
     );
     this.listStmt = db.prepare<[number], CancellationRow>(
       'SELECT * FROM cancellations WHERE payment_id = ? ORDER BY id',
     );
   }
 
-  insert(row: Omit<CancellationRow, 'id'>): void {
-    this.insertStmt.run(row);
+  insert(draft: CancellationDraft): void {
+    this.insertStmt.run(CANCELLATION.build(draft));
   }
 
   /** A payment's cancels, oldest first. */

@@ -37,6 +37,43 @@ export function statementCache(db: Db): (sql: string) => Database.Statement {
   };
 }
 
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** One page of rows and how many match in all. */
+export interface Paged<Row> {
+  total: number;
+  rows: Row[];
+}
+
+/** The two halves of a paged query: what it counts, and what it reads (a join may add columns to the rows only). */
+export interface PagedQuery {
+  /** e.g. `FROM payments` */
+  count: string;
+  /** e.g. `SELECT * FROM payments` */
+  select: string;
+}
+
+/** Counts the rows `WHERE where` matches, and reads one page of them in `order`. */
+export function countAndPage<Row>(
+  stmt: (sql: string) => Database.Statement,
+  query: PagedQuery,
+  where: string,
+  args: readonly unknown[],
+  order: string,
+  page: Page,
+): Paged<Row> {
+  const total = (stmt(`SELECT COUNT(*) AS n ${query.count} WHERE ${where}`).get(...args) as { n: number }).n;
+  const rows = stmt(`${query.select} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+    ...args,
+    page.limit,
+    page.offset,
+  ) as Row[];
+  return { total, rows };
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

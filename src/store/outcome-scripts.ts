@@ -1,7 +1,7 @@
 // Repository of the outcome_scripts table: the scripted results of a billing key's next charges.
 
 import type { Db } from './database.js';
-import type { Scope } from './payments.js';
+import type { Scope } from './scope.js';
 
 export interface OutcomeRow {
   id: number;
@@ -17,7 +17,8 @@ export class OutcomeScriptsRepository {
 
   constructor(db: Db) {
     this.listStmt = db.prepare<[number, string, string], OutcomeRow>(
-      'SELECT id, fail_reason FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ? ORDER BY id',
+      'SELECT id, fail_reason FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ? ' +
+        'ORDER BY id',
     );
     this.insertStmt = db.prepare<[number, string, string, string | null]>(
       'INSERT INTO outcome_scripts (merchant_id, tier_code, customer_uid, fail_reason) VALUES (?, ?, ?, ?)',

@@ -1,58 +1,80 @@
-// Repository of the payments table: inserts, cancels and the look-ups of /payments and /subscribe/customers/{uid}/payments.
+// Repository of the payments table: the payment row and its builder, inserts, cancels and the look-ups of
+// /payments and /subscribe/customers/{uid}/payments.
 
 import type { Statement } from 'better-sqlite3';
-import { insertSql, statementCache, type Db } from './database.js';
+import { countAndPage, insertSql, statementCache, type Db, type Page, type Paged } from './database.js';
+import { BUYER_DEFAULTS, rowBuilder, type Draft } from './rows.js';
+import type { Scope } from './scope.js';
 
 export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
 
-export interface PaymentRow {
-  id: number;
-  merchant_id: number;
-  tier_code: string;
+/** What every new payment must be given. */
+interface PaymentKey extends Scope {
   imp_uid: string;
   merchant_uid: string;
   status: PaymentStatus;
   amount: number;
-  cancel_amount: number;
-  tax_free: number;
-  vat_amount: number | null;
-  currency: string;
-  name: string | null;
-  pay_method: string;
-  channel: string;
-  pg_provider: string;
-  pg_id: string;
-  pg_tid: string | null;
-  apply_num: string | null;
-  sandbox: 0 | 1;
-  card_code: string | null;
-  card_name: string | null;
-  card_number: string | null;
-  card_type: number | null;
-  card_quota: number;
-  buyer_name: string | null;
-  buyer_email: string | null;
-  buyer_tel: string | null;
-  buyer_addr: string | null;
-  buyer_postcode: string | null;
-  custom_data: string | null;
-  user_agent: string | null;
-  customer_uid: string | null;
-  customer_uid_usage: string | null;
-  notice_url: string | null;
-  receipt_url: string | null;
-  fail_reason: string | null;
-  cancel_reason: string | null;
   started_at: number;
-  paid_at: number;
-  failed_at: number;
-  cancelled_at: number;
-  updated_at: number;
 }
 
-export type NewPayment = Omit<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>;
-/** A payment as exported and imported, cancel state included. */
-export type StoredPayment = Omit<PaymentRow, 'id'>;
+/**
+ * Every other column of a payment with its default: adding a payment field means a migration, the API schema
+ * and a line here. paid_at, failed_at and updated_at follow the status and times unless given (paymentRow).
+ */
+const PAYMENT_DEFAULTS = {
+  cancel_amount: 0,
+  tax_free: 0,
+  vat_amount: null as number | null,
+  currency: 'KRW',
+  name: null as string | null,
+  pay_method: 'card',
+  channel: 'api',
+  pg_provider: 'nice',
+  pg_id: 'nictest04m',
+  pg_tid: null as string | null,
+  apply_num: null as string | null,
+  sandbox: 1 as 0 | 1,
+  card_code: null as string | null,
+  card_name: null as string | null,
+  card_number: null as string | null,
+  card_type: null as number | null,
+  card_quota: 0,
+  ...BUYER_DEFAULTS,
+  custom_data: null as string | null,
+  user_agent: null as string | null,
+  customer_uid: null as string | null,
+  customer_uid_usage: null as string | null,
+  notice_url: null as string | null,
+  receipt_url: null as string | null,
+  fail_reason: null as string | null,
+  cancel_reason: null as string | null,
+  paid_at: 0,
+  failed_at: 0,
+  cancelled_at: 0,
+  updated_at: 0,
+};
+
+export type NewPayment = PaymentKey & typeof PAYMENT_DEFAULTS;
+export type PaymentRow = NewPayment & { id: number };
+export type PaymentDraft = Draft<PaymentKey, typeof PAYMENT_DEFAULTS>;
+
+const PAYMENT = rowBuilder<PaymentKey, typeof PAYMENT_DEFAULTS>(
+  ['merchant_id', 'tier_code', 'imp_uid', 'merchant_uid', 'status', 'amount', 'started_at'],
+  PAYMENT_DEFAULTS,
+);
+
+/** The columns an insert writes, in order. */
+export const PAYMENT_COLUMNS = PAYMENT.columns;
+
+/** The one payment row builder (API charges, fixture imports, benchmarks' seeds). */
+export function paymentRow(draft: PaymentDraft): NewPayment {
+  const row = PAYMENT.build(draft);
+  // A payment paid (or later cancelled) was paid when it started, a failed one failed then, unless told otherwise.
+  if (draft.paid_at == null && (row.status === 'paid' || row.status === 'cancelled')) row.paid_at = row.started_at;
+  if (draft.failed_at == null && row.status === 'failed') row.failed_at = row.started_at;
+  if (draft.updated_at == null) row.updated_at = Math.max(row.started_at, row.cancelled_at);
+  return row;
+}
 
 /** Orderings the API offers (`sorting`), newest first when prefixed with '-'. */
 export const PAYMENT_SORTS = {
@@ -80,60 +102,7 @@ export interface ViewRef {
   json: string | null;
 }
 
-export interface Page {
-  limit: number;
-  offset: number;
-}
-
-export interface Scope {
-  merchant_id: number;
-  tier_code: string;
-}
-
-/** The columns an insert writes (the cancel state starts empty). */
-export const PAYMENT_COLUMNS = [
-  'merchant_id',
-  'tier_code',
-  'imp_uid',
-  'merchant_uid',
-  'status',
-  'amount',
-  'tax_free',
-  'vat_amount',
-  'currency',
-  'name',
-  'pay_method',
-  'channel',
-  'pg_provider',
-  'pg_id',
-  'pg_tid',
-  'apply_num',
-  'sandbox',
-  'card_code',
-  'card_name',
-  'card_number',
-  'card_type',
-  'card_quota',
-  'buyer_name',
-  'buyer_email',
-  'buyer_tel',
-  'buyer_addr',
-  'buyer_postcode',
-  'custom_data',
-  'user_agent',
-  'customer_uid',
-  'customer_uid_usage',
-  'notice_url',
-  'receipt_url',
-  'fail_reason',
-  'started_at',
-  'paid_at',
-  'failed_at',
-  'updated_at',
-] as const satisfies readonly (keyof NewPayment)[];
-
-/** What the columns an insert does not write hold afterwards (their DEFAULTs). */
-const INSERT_DEFAULTS: Record<string, unknown> = { cancel_amount: 0, cancel_reason: null, cancelled_at: 0 };
+const PAGED = { count: 'FROM payments', select: 'SELECT * FROM payments' };
 
 export class PaymentsRepository {
   private readonly stmt: (sql: string) => Statement;
@@ -143,18 +112,16 @@ export class PaymentsRepository {
   private readonly cancelStmt;
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
-  /** The table's columns in order (for rows built from an insert's own values). */
-  private readonly columns: string[];
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
-    this.columns = (db.prepare('PRAGMA table_info(payments)').all() as { name: string }[]).map((c) => c.name);
-    this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS));
+    this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS as readonly string[]));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
     );
     this.succeededStmt = db.prepare<[number, string, string], PaymentRow>(
-      `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', 'cancelled')`,
+      `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', ` +
+        `'cancelled')`,
     );
     this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
@@ -183,16 +150,10 @@ export class PaymentsRepository {
     this.saveViewStmt.run(json, id);
   }
 
-  insert(payment: NewPayment): PaymentRow {
-    const id = Number(this.insertStmt.run(payment).lastInsertRowid);
-    // The row as SELECT * would read it back (a STRICT table stores the values as given), without reading 43
-    // columns back: the same keys in the table's column order, the cancel state at its defaults.
-    if (!this.columns.every((c) => c in payment || c in INSERT_DEFAULTS || c === 'id'))
-      return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow; // a column this code does not know
-    const row: Record<string, unknown> = {};
-    for (const c of this.columns)
-      row[c] = c === 'id' ? id : c in payment ? payment[c as keyof NewPayment] : INSERT_DEFAULTS[c];
-    return row as unknown as PaymentRow;
+  /** Inserts a payment built from the draft (defaults filled in), cancel state included when given. */
+  insert(draft: PaymentDraft): PaymentRow {
+    const id = Number(this.insertStmt.run(paymentRow(draft)).lastInsertRowid);
+    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
@@ -204,10 +165,6 @@ export class PaymentsRepository {
     return this.succeededStmt.get(scope.merchant_id, scope.tier_code, merchantUid);
   }
 
-  private merchantUidFilter(status: PaymentStatus | null): string {
-    return `FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ?${status ? ' AND status = ?' : ''}`;
-  }
-
   /** Payments of a merchant_uid (optionally in one status), in the given order. */
   listByMerchantUid(
     scope: Scope,
@@ -215,16 +172,10 @@ export class PaymentsRepository {
     status: PaymentStatus | null,
     sort: PaymentSort,
     page: Page,
-  ): { total: number; rows: PaymentRow[] } {
-    const filter = this.merchantUidFilter(status);
-    const args: unknown[] = [scope.merchant_id, scope.tier_code, merchantUid, ...(status ? [status] : [])];
-    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(
-      ...args,
-      page.limit,
-      page.offset,
-    ) as PaymentRow[];
-    return { total, rows };
+  ): Paged<PaymentRow> {
+    const where = `merchant_id = ? AND tier_code = ? AND merchant_uid = ?${status ? ' AND status = ?' : ''}`;
+    const args = [scope.merchant_id, scope.tier_code, merchantUid, ...(status ? [status] : [])];
+    return this.page(where, args, PAYMENT_SORTS[sort], page);
   }
 
   /** Payments in a status (or all) whose status time lies in [from, to]. */
@@ -235,30 +186,21 @@ export class PaymentsRepository {
     to: number,
     sort: PaymentSort,
     page: Page,
-  ): { total: number; rows: PaymentRow[] } {
-    const time = TIME_COLUMN[status];
-    const filter = `FROM payments WHERE merchant_id = ? AND tier_code = ?${status === 'all' ? '' : ' AND status = ?'} AND ${time} BETWEEN ? AND ?`;
-    const args: unknown[] = [scope.merchant_id, scope.tier_code, ...(status === 'all' ? [] : [status]), from, to];
-    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY ${PAYMENT_SORTS[sort]} LIMIT ? OFFSET ?`).all(
-      ...args,
-      page.limit,
-      page.offset,
-    ) as PaymentRow[];
-    return { total, rows };
+  ): Paged<PaymentRow> {
+    const inStatus = status === 'all' ? '' : ' AND status = ?';
+    const where = `merchant_id = ? AND tier_code = ?${inStatus} AND ${TIME_COLUMN[status]} BETWEEN ? AND ?`;
+    const args = [scope.merchant_id, scope.tier_code, ...(status === 'all' ? [] : [status]), from, to];
+    return this.page(where, args, PAYMENT_SORTS[sort], page);
   }
 
   /** Payments made with a billing key, newest first. */
-  listByCustomer(scope: Scope, customerUid: string, page: Page): { total: number; rows: PaymentRow[] } {
-    const filter = 'FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?';
+  listByCustomer(scope: Scope, customerUid: string, page: Page): Paged<PaymentRow> {
     const args = [scope.merchant_id, scope.tier_code, customerUid];
-    const total = (this.stmt(`SELECT COUNT(*) AS n ${filter}`).get(...args) as { n: number }).n;
-    const rows = this.stmt(`SELECT * ${filter} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(
-      ...args,
-      page.limit,
-      page.offset,
-    ) as PaymentRow[];
-    return { total, rows };
+    return this.page('merchant_id = ? AND tier_code = ? AND customer_uid = ?', args, PAYMENT_SORTS['-started'], page);
+  }
+
+  private page(where: string, args: unknown[], order: string, page: Page): Paged<PaymentRow> {
+    return countAndPage<PaymentRow>(this.stmt, PAGED, where, args, order, page);
   }
 
   /** The same page as listByCustomer, as ids and stored views. */
@@ -283,16 +225,6 @@ export class PaymentsRepository {
       scope.merchant_id,
       scope.tier_code,
     ) as PaymentRow[];
-  }
-
-  /** Inserts an imported payment with its cancel state as it was. */
-  insertStored(payment: StoredPayment): PaymentRow {
-    const id = Number(
-      this.stmt(insertSql('payments', [...PAYMENT_COLUMNS, 'cancel_amount', 'cancel_reason', 'cancelled_at'])).run(
-        payment,
-      ).lastInsertRowid,
-    );
-    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
   }
 
   /** Records a (partial or full) cancel: the status becomes cancelled either way, as the live API does. */

@@ -1,11 +1,10 @@
 // Repository of the pg_settings table: the PG providers and MIDs of a merchant or one of its tiers.
 
 import type { Db } from './database.js';
+import type { Scope } from './scope.js';
 
-export interface PgSettingRow {
+export interface PgSettingRow extends Scope {
   id: number;
-  merchant_id: number;
-  tier_code: string;
   pg_provider: string;
   pg_id: string;
   type: string;
@@ -33,17 +32,13 @@ export class PgSettingsRepository {
   }
 
   /** The settings of one tenant, its default first. */
-  list(merchantId: number, tierCode: string): PgSettingRow[] {
-    return this.listStmt.all(merchantId, tierCode);
+  list(scope: Scope): PgSettingRow[] {
+    return this.listStmt.all(scope.merchant_id, scope.tier_code);
   }
 
   /** Replaces a tenant's settings (used when fixtures are (re)loaded). */
-  replace(
-    merchantId: number,
-    tierCode: string,
-    settings: readonly Omit<NewPgSetting, 'merchant_id' | 'tier_code'>[],
-  ): void {
-    this.clearStmt.run(merchantId, tierCode);
-    for (const s of settings) this.insertStmt.run({ ...s, merchant_id: merchantId, tier_code: tierCode });
+  replace(scope: Scope, settings: readonly Omit<NewPgSetting, keyof Scope>[]): void {
+    this.clearStmt.run(scope.merchant_id, scope.tier_code);
+    for (const s of settings) this.insertStmt.run({ ...s, merchant_id: scope.merchant_id, tier_code: scope.tier_code });
   }
 }

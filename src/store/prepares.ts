@@ -1,15 +1,32 @@
 // Repository of the prepares table: amounts registered in advance for a merchant_uid (POST/PUT /payments/prepare).
 
 import type { Db } from './database.js';
+import { rowBuilder, type Draft } from './rows.js';
+import type { Scope } from './scope.js';
 
-export interface PrepareRow {
-  merchant_id: number;
-  tier_code: string;
+/** What every prepared amount must be given. */
+interface PrepareKey extends Scope {
   merchant_uid: string;
   amount: number;
-  currency: string;
   created_at: number;
-  updated_at: number;
+}
+
+/** The other columns and their defaults (updated_at: created_at, see prepareRow). */
+const PREPARE_DEFAULTS = { currency: 'KRW', updated_at: 0 };
+
+export type PrepareRow = PrepareKey & typeof PREPARE_DEFAULTS;
+export type PrepareDraft = Draft<PrepareKey, typeof PREPARE_DEFAULTS>;
+
+const PREPARE = rowBuilder<PrepareKey, typeof PREPARE_DEFAULTS>(
+  ['merchant_id', 'tier_code', 'merchant_uid', 'amount', 'created_at'],
+  PREPARE_DEFAULTS,
+);
+
+/** The one prepared-amount row builder (API registrations and fixture imports). */
+export function prepareRow(draft: PrepareDraft): PrepareRow {
+  const row = PREPARE.build(draft);
+  if (draft.updated_at == null) row.updated_at = row.created_at;
+  return row;
 }
 
 export class PreparesRepository {
@@ -37,16 +54,18 @@ export class PreparesRepository {
     );
   }
 
-  all(merchantId: number, tierCode: string): PrepareRow[] {
-    return this.allStmt.all(merchantId, tierCode);
+  all(scope: Scope): PrepareRow[] {
+    return this.allStmt.all(scope.merchant_id, scope.tier_code);
   }
 
-  find(merchantId: number, tierCode: string, merchantUid: string): PrepareRow | undefined {
-    return this.findStmt.get(merchantId, tierCode, merchantUid);
+  find(scope: Scope, merchantUid: string): PrepareRow | undefined {
+    return this.findStmt.get(scope.merchant_id, scope.tier_code, merchantUid);
   }
 
-  insert(row: PrepareRow): void {
+  insert(draft: PrepareDraft): PrepareRow {
+    const row = prepareRow(draft);
     this.insertStmt.run(row);
+    return row;
   }
 
   update(

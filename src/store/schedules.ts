@@ -1,78 +1,55 @@
 // Repository of the schedules table: scheduled payments, their execution state and the look-ups of the schedule APIs.
 
 import type { Statement } from 'better-sqlite3';
-import { insertSql, statementCache, type Db } from './database.js';
-import type { Scope } from './payments.js';
+import { countAndPage, insertSql, statementCache, type Db, type Paged } from './database.js';
+import { BUYER_DEFAULTS, rowBuilder, type Draft } from './rows.js';
+import type { Scope } from './scope.js';
 
 export type ScheduleStatus = 'scheduled' | 'executed' | 'revoked';
 
-export interface ScheduleRow {
-  id: number;
-  merchant_id: number;
-  tier_code: string;
+/** What every new schedule must be given. */
+interface ScheduleKey extends Scope {
   customer_uid: string;
   merchant_uid: string;
-  customer_id: string | null;
-  pg_provider: string;
-  pg_id: string;
   schedule_at: number;
   amount: number;
-  currency: string;
-  tax_free: number;
-  vat_amount: number | null;
   name: string;
-  card_quota: number;
-  buyer_name: string | null;
-  buyer_email: string | null;
-  buyer_tel: string | null;
-  buyer_addr: string | null;
-  buyer_postcode: string | null;
-  custom_data: string | null;
-  notice_url: string | null;
-  schedule_status: ScheduleStatus;
-  imp_uid: string | null;
-  executed_at: number;
-  revoked_at: number;
-  fail_reason: string | null;
   scheduled_at: number;
 }
+
+/** Every other column of a schedule with its default (the domain's scheduleRow adds the key's and the name's). */
+const SCHEDULE_DEFAULTS = {
+  customer_id: null as string | null,
+  pg_provider: 'nice',
+  pg_id: 'nictest04m',
+  currency: 'KRW',
+  tax_free: 0,
+  vat_amount: null as number | null,
+  card_quota: 0,
+  ...BUYER_DEFAULTS,
+  custom_data: null as string | null,
+  notice_url: null as string | null,
+  schedule_status: 'scheduled' as ScheduleStatus,
+  imp_uid: null as string | null,
+  executed_at: 0,
+  revoked_at: 0,
+  fail_reason: null as string | null,
+};
+
+export type NewSchedule = ScheduleKey & typeof SCHEDULE_DEFAULTS;
+export type ScheduleRow = NewSchedule & { id: number };
+export type ScheduleDraft = Draft<ScheduleKey, typeof SCHEDULE_DEFAULTS>;
 
 /** A schedule with the status of its payment (null until executed; cancelled once refunded). */
 export interface ScheduleWithPayment extends ScheduleRow {
   payment_status: 'paid' | 'failed' | 'cancelled' | 'ready' | null;
 }
 
-export type NewSchedule = Omit<ScheduleRow, 'id'>;
-
-const COLUMNS = [
-  'merchant_id',
-  'tier_code',
-  'customer_uid',
-  'merchant_uid',
-  'customer_id',
-  'pg_provider',
-  'pg_id',
-  'schedule_at',
-  'amount',
-  'currency',
-  'tax_free',
-  'vat_amount',
-  'name',
-  'card_quota',
-  'buyer_name',
-  'buyer_email',
-  'buyer_tel',
-  'buyer_addr',
-  'buyer_postcode',
-  'custom_data',
-  'notice_url',
-  'scheduled_at',
-  'schedule_status',
-  'imp_uid',
-  'executed_at',
-  'revoked_at',
-  'fail_reason',
-] as const satisfies readonly (keyof NewSchedule)[];
+/** The schedule row builder. */
+export const SCHEDULE = rowBuilder<ScheduleKey, typeof SCHEDULE_DEFAULTS>(
+  ['merchant_id', 'tier_code', 'customer_uid', 'merchant_uid', 'schedule_at', 'amount', 'name', 'scheduled_at'],
+  SCHEDULE_DEFAULTS,
+);
 
 const SELECT_WITH_PAYMENT = `SELECT s.*, p.status AS payment_status FROM schedules s
   LEFT JOIN payments p ON p.merchant_id = s.merchant_id AND p.tier_code = s.tier_code AND p.imp_uid = s.imp_uid`;
@@ -85,6 +62,8 @@ export interface ScheduleFilter {
   status?: ScheduleStatus;
 }
 
+const PAGED = { count: 'FROM schedules s', select: SELECT_WITH_PAYMENT };
+
 export class SchedulesRepository {
   private readonly stmt: (sql: string) => Statement;
   private readonly insertStmt;
@@ -94,7 +73,7 @@ export class SchedulesRepository {
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
-    this.insertStmt = db.prepare<NewSchedule>(insertSql('schedules', COLUMNS));
+    this.insertStmt = db.prepare<NewSchedule>(insertSql('schedules', SCHEDULE.columns as readonly string[]));
     this.byMerchantUidStmt = db.prepare<[number, string, string], ScheduleWithPayment>(
       `${SELECT_WITH_PAYMENT} WHERE s.merchant_id = ? AND s.tier_code = ? AND s.merchant_uid = ?`,
     );
@@ -103,12 +82,13 @@ export class SchedulesRepository {
        ORDER BY schedule_at, id LIMIT ?`,
     );
     this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
-      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY merchant_id`,
+      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY ` +
+        `merchant_id`,
     );
   }
 
-  insert(row: NewSchedule): void {
-    this.insertStmt.run(row);
+  insert(draft: ScheduleDraft): void {
+    this.insertStmt.run(SCHEDULE.build(draft));
   }
 
   find(scope: Scope, merchantUid: string): ScheduleWithPayment | undefined {
@@ -157,7 +137,7 @@ export class SchedulesRepository {
     ascending: boolean,
     limit: number,
     offset: number,
-  ): { total: number; rows: ScheduleWithPayment[] } {
+  ): Paged<ScheduleWithPayment> {
     const where = ['s.merchant_id = ?', 's.tier_code = ?', 's.schedule_at >= ?', 's.schedule_at < ?'];
     const args: unknown[] = [scope.merchant_id, scope.tier_code, filter.from, filter.to];
     if (filter.customer_uid !== undefined) {
@@ -168,15 +148,8 @@ export class SchedulesRepository {
       where.push('s.schedule_status = ?');
       args.push(filter.status);
     }
-    const clause = where.join(' AND ');
-    const total = (this.stmt(`SELECT COUNT(*) AS n FROM schedules s WHERE ${clause}`).get(...args) as { n: number }).n;
     const order = ascending ? 's.schedule_at ASC, s.id ASC' : 's.schedule_at DESC, s.id DESC';
-    const rows = this.stmt(`${SELECT_WITH_PAYMENT} WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
-      ...args,
-      limit,
-      offset,
-    ) as ScheduleWithPayment[];
-    return { total, rows };
+    return countAndPage(this.stmt, PAGED, where.join(' AND '), args, order, { limit, offset });
   }
 
   markExecuted(id: number, impUid: string, executedAt: number, failReason: string | null): void {
@@ -192,8 +165,8 @@ export class SchedulesRepository {
   /** Sets a schedule (back) to pending at a new time, clearing the last execution or revocation. */
   reschedule(id: number, scheduleAt: number, now: number): void {
     this.stmt(
-      `UPDATE schedules SET schedule_status = 'scheduled', schedule_at = ?, scheduled_at = ?, imp_uid = NULL, executed_at = 0,
-         revoked_at = 0, fail_reason = NULL WHERE id = ?`,
+      `UPDATE schedules SET schedule_status = 'scheduled', schedule_at = ?, scheduled_at = ?, imp_uid = NULL,
+         executed_at = 0, revoked_at = 0, fail_reason = NULL WHERE id = ?`,
     ).run(scheduleAt, now, id);
   }
 }

@@ -1,10 +1,9 @@
 // Repository of the sub_merchants table: an agency merchant's tiers, each with a 3-character code.
 
 import type { Db } from './database.js';
+import type { Scope } from './scope.js';
 
-export interface SubMerchantRow {
-  merchant_id: number;
-  tier_code: string;
+export interface SubMerchantRow extends Scope {
   tier_name: string;
 }
 
@@ -26,8 +25,9 @@ export class SubMerchantsRepository {
     );
   }
 
-  find(merchantId: number, tierCode: string): SubMerchantRow | undefined {
-    return this.findStmt.get(merchantId, tierCode);
+  /** The tier a scope names, if the merchant has it. */
+  find(scope: Scope): SubMerchantRow | undefined {
+    return this.findStmt.get(scope.merchant_id, scope.tier_code);
   }
 
   upsert(row: SubMerchantRow): void {

@@ -13,6 +13,10 @@ export interface TokenRow {
   expired_at: number;
 }
 
+/** A token's merchant row, with the token's life span. */
+export type TokenOwner = MerchantRow & { token_expired_at: number; token_issued_at: number };
+type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
+
 export class TokensRepository {
   private readonly liveStmt;
   private readonly byHashStmt;
@@ -20,16 +24,18 @@ export class TokensRepository {
   private readonly extendStmt;
   private readonly purgeStmt;
   private readonly tokenByHashStmt;
-  /** Every authenticated request looks its token up: the owner and expiry of live tokens by hash. */
-  private readonly byHash = new RowCache<string, Pick<TokenRow, 'merchant_id' | 'expired_at'>>();
+  private readonly expireAllStmt;
+  /** Every authenticated request looks its token up: the owner and life span of tokens by hash. */
+  private readonly byHash = new RowCache<string, TokenLife>();
 
   constructor(
     db: Db,
     private readonly merchants: MerchantsRepository,
   ) {
     onRowChange(db, 'tokens', ['token_hash'], (hash: string) => this.byHash.delete(hash));
-    this.liveStmt = db.prepare<[number, number], TokenRow>(
-      'SELECT * FROM tokens WHERE merchant_id = ? AND expired_at > ? ORDER BY expired_at DESC LIMIT 1',
+    this.liveStmt = db.prepare<[{ merchant_id: number; now: number }], TokenRow>(
+      `SELECT * FROM tokens WHERE merchant_id = @merchant_id AND expired_at > @now AND issued_at <= @now
+       ORDER BY expired_at DESC LIMIT 1`,
     );
     this.byHashStmt = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?');
     this.insertStmt = db.prepare<Omit<TokenRow, 'id'>>(
@@ -37,19 +43,24 @@ export class TokensRepository {
        VALUES (@merchant_id, @token_hash, @nonce, @issued_at, @expired_at)`,
     );
     this.extendStmt = db.prepare<[number, number]>('UPDATE tokens SET expired_at = ? WHERE id = ?');
-    this.purgeStmt = db.prepare<[number, number]>('DELETE FROM tokens WHERE merchant_id = ? AND expired_at <= ?');
-    this.tokenByHashStmt = db.prepare<[string], Pick<TokenRow, 'merchant_id' | 'expired_at'>>(
-      'SELECT merchant_id, expired_at FROM tokens WHERE token_hash = ?',
+    this.purgeStmt = db.prepare<[{ merchant_id: number; now: number }]>(
+      'DELETE FROM tokens WHERE merchant_id = @merchant_id AND (expired_at <= @now OR issued_at > @now)',
+    );
+    this.tokenByHashStmt = db.prepare<[string], TokenLife>(
+      'SELECT merchant_id, expired_at, issued_at FROM tokens WHERE token_hash = ?',
+    );
+    this.expireAllStmt = db.prepare<[{ merchant_id: number; now: number }]>(
+      'UPDATE tokens SET expired_at = @now WHERE merchant_id = @merchant_id AND expired_at > @now',
     );
   }
 
-  /** The merchant's newest token that is still valid at `now`. */
+  /** The merchant's newest token that is valid at `now` (issued at or before it, expiring after it). */
   findLive(merchantId: number, now: number): TokenRow | undefined {
-    return this.liveStmt.get(merchantId, now);
+    return this.liveStmt.get({ merchant_id: merchantId, now });
   }
 
-  /** A token's merchant and the token's expiry in one query (every authenticated request asks). */
-  merchantByHash(tokenHash: string): (MerchantRow & { token_expired_at: number }) | undefined {
+  /** A token's merchant and the token's life span (every authenticated request asks): from the copies. */
+  merchantByHash(tokenHash: string): TokenOwner | undefined {
     let token = this.byHash.get(tokenHash);
     if (!token) {
       token = this.tokenByHashStmt.get(tokenHash);
@@ -57,7 +68,7 @@ export class TokensRepository {
       this.byHash.set(tokenHash, token);
     }
     const merchant = this.merchants.findById(token.merchant_id);
-    return merchant && { ...merchant, token_expired_at: token.expired_at };
+    return merchant && { ...merchant, token_expired_at: token.expired_at, token_issued_at: token.issued_at };
   }
 
   /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
@@ -77,8 +88,13 @@ export class TokensRepository {
     this.extendStmt.run(expiredAt, id);
   }
 
-  /** Drops the merchant's tokens that expired at or before `now`, so the table does not grow forever. */
+  /** Drops the merchant's tokens that are not valid at `now`, so the table does not grow forever. */
   purgeExpired(merchantId: number, now: number): void {
-    this.purgeStmt.run(merchantId, now);
+    this.purgeStmt.run({ merchant_id: merchantId, now });
+  }
+
+  /** Makes every token of the merchant that is live after `now` expire at `now`; answers how many. */
+  expireAll(merchantId: number, now: number): number {
+    return this.expireAllStmt.run({ merchant_id: merchantId, now }).changes;
   }
 }

@@ -1,7 +1,7 @@
 // Repository of the webhooks and webhook_attempts tables: deliveries to make, and every attempt made.
 
 import type { Db } from './database.js';
-import type { Scope } from './payments.js';
+import type { Scope } from './scope.js';
 
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 
@@ -58,7 +58,8 @@ export class WebhooksRepository {
       'SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY id',
     );
     this.recordStmt = db.prepare<Omit<WebhookAttemptRow, 'id'>>(
-      `INSERT INTO webhook_attempts (webhook_id, at, url, status, error, duration_ms) VALUES (@webhook_id, @at, @url, @status, @error, @duration_ms)`,
+      `INSERT INTO webhook_attempts (webhook_id, at, url, status, error, duration_ms) VALUES (@webhook_id, @at, ` +
+        `@url, @status, @error, @duration_ms)`,
     );
     this.updateStmt = db.prepare<Pick<WebhookRow, 'id' | 'state' | 'attempts' | 'next_attempt_at'>>(
       'UPDATE webhooks SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at WHERE id = @id',

@@ -1,22 +1,23 @@
-// Tests for TokenService on a fake wall clock: the 1800 s life, reuse, the 300 s extension and expiry, at their exact boundaries.
+// Tests for TokenService on a fake wall clock: the 1800 s life, reuse, the 300 s extension and expiry, at their exact
+// boundaries.
 
 import t, { type Test } from 'tap';
 import { Clock } from '../../src/domain/clock.js';
 import { IamportError } from '../../src/domain/errors.js';
 import { Secrets } from '../../src/domain/secrets.js';
-import { TokenService } from '../../src/domain/tokens.js';
+import { TokenService, type TokenClock } from '../../src/domain/tokens.js';
 import { Store } from '../../src/store/index.js';
 import type { MerchantRow } from '../../src/store/merchants.js';
 
 const T0 = 1_735_689_600; // 2025-01-01T00:00:00Z
 
-function setup(t: Test, lifetime = 1800) {
+function setup(t: Test, lifetime = 1800, follows: TokenClock = 'real') {
   let ms = T0 * 1000;
   const clock = new Clock(() => ms);
   const store = Store.open(':memory:');
   t.teardown(() => store.close());
   const secrets = new Secrets(store.meta.serverKey());
-  const tokens = new TokenService(store, secrets, clock, lifetime);
+  const tokens = new TokenService(store, secrets, clock, lifetime, follows);
   const addMerchant = (imp_key: string): MerchantRow =>
     store.merchants.insert({
       imp_key,
@@ -66,8 +67,8 @@ t.test('a new token: 40 hex, now from the clock, expired_at = now + 1800', async
   t.equal(tokens.verify(token.access_token).id, merchant.id, 'the token verifies as its merchant');
 });
 
-t.test('the token follows the merchant clock offset', async (t) => {
-  const { tokens, store, merchant, at } = setup(t);
+t.test('with tokens on the merchant clock, the token follows the merchant clock offset', async (t) => {
+  const { tokens, store, merchant, at } = setup(t, 1800, 'merchant');
   at(0);
   setOffset(store, merchant.id, 86_400);
   const moved = store.merchants.findById(merchant.id)!;
@@ -147,8 +148,8 @@ t.test('unknown tokens are refused', async (t) => {
   assertUnauthorized(t, () => tokens.verify(''), 'an empty token');
 });
 
-t.test('each merchant has its own token and clock', async (t) => {
-  const { tokens, merchant, addMerchant, store, at } = setup(t);
+t.test('with tokens on the merchant clock, each merchant has its own token and clock', async (t) => {
+  const { tokens, merchant, addMerchant, store, at } = setup(t, 1800, 'merchant');
   const other = addMerchant('m2');
   at(0);
   const a = tokens.issue(merchant);
@@ -170,4 +171,50 @@ t.test('the lifetime is configurable', async (t) => {
   t.equal(tokens.verify(token.access_token).id, merchant.id);
   at(120);
   assertUnauthorized(t, () => tokens.verify(token.access_token), 'after the configured lifetime');
+});
+
+t.test('by default a token ignores the merchant clock: now and expired_at are real time', async (t) => {
+  const { tokens, store, merchant, at } = setup(t);
+  at(0);
+  const first = tokens.issue(merchant);
+  setOffset(store, merchant.id, 3 * 365 * 86_400);
+  const moved = store.merchants.findById(merchant.id)!;
+  t.equal(tokens.verify(first.access_token).id, merchant.id, 'still valid after a three-year clock move');
+  at(100);
+  const again = tokens.issue(moved);
+  t.equal(again.access_token, first.access_token, 'getToken reuses it');
+  t.same([again.now, again.expired_at], [T0 + 100, T0 + 1800], 'now and expired_at on real time');
+  at(1800);
+  assertUnauthorized(t, () => tokens.verify(first.access_token), '1800 real seconds later, whatever the clock says');
+});
+
+t.test('a token issued on a clock that later moved back is refused and replaced', async (t) => {
+  const { tokens, store, merchant, at } = setup(t, 1800, 'merchant');
+  at(0);
+  setOffset(store, merchant.id, 3 * 365 * 86_400);
+  const future = tokens.issue(store.merchants.findById(merchant.id)!);
+  t.equal(future.expired_at, T0 + 3 * 365 * 86_400 + 1800, 'issued on the moved clock');
+  setOffset(store, merchant.id, 0); // what a reset does to the clock
+  const reset = store.merchants.findById(merchant.id)!;
+  assertUnauthorized(t, () => tokens.verify(future.access_token), 'the token from the moved clock');
+  const fresh = tokens.issue(reset);
+  t.not(fresh.access_token, future.access_token, 'getToken issues a new token');
+  t.same([fresh.now, fresh.expired_at], [T0, T0 + 1800], 'with a 30-minute life from the clock as it is now');
+  t.equal(store.db.prepare('SELECT count(*) FROM tokens').pluck().get(), 1, 'the token from the future was purged');
+});
+
+t.test('expireAll expires every live token of one merchant at once, and only its', async (t) => {
+  const { tokens, merchant, addMerchant, at } = setup(t);
+  const other = addMerchant('m2');
+  at(0);
+  const a = tokens.issue(merchant);
+  const b = tokens.issue(other);
+  at(10);
+  t.equal(tokens.expireAll(merchant), 1, 'one live token expired');
+  assertUnauthorized(t, () => tokens.verify(a.access_token), 'the expired token');
+  t.equal(tokens.verify(b.access_token).imp_key, 'm2', "the other merchant's token is untouched");
+  t.equal(tokens.expireAll(merchant), 0, 'nothing left to expire');
+  const next = tokens.issue(merchant);
+  t.not(next.access_token, a.access_token, 'getToken issues a new token');
+  t.same([next.now, next.expired_at], [T0 + 10, T0 + 1810]);
 });

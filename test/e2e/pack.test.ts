@@ -2,89 +2,23 @@
 // server, the `iamport-mock` bin serves getToken and exits 0 on SIGTERM, and a strict TypeScript consumer type-checks.
 
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO } from '../helpers.js';
+import { INSTALL_TIMEOUT_MS, NPM, childEnv, consumerProject, npmInstall, run, tail } from './npm-support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TYPE_ROOTS = path.join(ROOT, 'node_modules', '@types');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-/** better-sqlite3 compiles from source when no prebuilt binary can be fetched (about 80 s here, more on a busy machine). */
-const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 // The file-level timeout of package.json's tap config is too short for the install: raise it for this file only.
 t.setTimeout(INSTALL_TIMEOUT_MS + 5 * 60_000);
 
 const BUILT = ['index.js', 'index.d.ts', 'cli.js'].every((f) => fs.existsSync(path.join(ROOT, 'dist', f)));
-
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-/**
- * The environment for the child npm/node processes: without IAMPORT_MOCK_* and without the npm_* variables that
- * `npm test` sets for its scripts (npm_config_local_prefix would make `npm install` write into this repository);
- * npm settings a user gave in the environment (registry, cache, proxy, headers) are kept.
- */
-function childEnv(): NodeJS.ProcessEnv {
-  const keep =
-    /^npm_config_(registry|cache|nodedir|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|userconfig|globalconfig)$/i;
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('IAMPORT_MOCK_') && (!/^npm_/i.test(k) || keep.test(k))),
-  );
-}
-
-/** Runs a command to its end (its whole process group is killed after timeoutMs) and collects its output. */
-function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child, 'SIGKILL');
-    }, opts.timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut });
-    });
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
-const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-lines).join('\n');
-
-/** npm's words for "the registry could not be reached" (as opposed to a broken package). */
-const OFFLINE =
-  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
 
 t.test(
   'npm pack -> install in an empty folder -> import, bin and types work',
@@ -122,66 +56,16 @@ t.test(
       'no sources, tests, local state or node_modules',
     );
 
-    // An empty consumer project. allowScripts: npm 11's install-script policy must let better-sqlite3 build.
-    const consumer = path.join(tmp, 'consumer');
-    fs.mkdirSync(consumer);
-    fs.writeFileSync(
-      path.join(consumer, 'package.json'),
-      JSON.stringify(
-        { name: 'consumer', version: '1.0.0', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } },
-        null,
-        2,
-      ),
-    );
+    const consumer = consumerProject(tmp);
     const started = Date.now();
-    const npmInstall = (mode: '--offline' | '--prefer-offline') =>
-      run(NPM, ['install', tarball, mode, '--no-audit', '--no-fund', '--loglevel', 'error'], {
-        cwd: consumer,
-        timeoutMs: INSTALL_TIMEOUT_MS,
-      });
-    // First from the npm cache alone (this repository's own install filled it); only what is missing from the registry.
-    let install = await npmInstall('--offline');
-    if (install.code !== 0 && /ENOTCACHED/.test(install.stdout + install.stderr)) {
-      // npm retries every package for minutes when the registry is down: ask once whether it answers at all.
-      const ping = await run(NPM, ['ping', '--fetch-retries=0', '--fetch-timeout=20000'], {
-        cwd: consumer,
-        timeoutMs: 60_000,
-      });
-      if (ping.code !== 0) {
-        const pingOut = ping.stdout + ping.stderr;
-        const why =
-          pingOut
-            .split('\n')
-            .find((l) => /\bE[A-Z]{4,}\b/.test(l))
-            ?.trim() ?? tail(pingOut, 1);
-        t.comment(
-          `the npm cache lacks packages and the registry does not answer, so the tarball cannot be installed here`,
-        );
-        await t.test(
-          'install, import, bin and types',
-          { skip: `npm registry unreachable and the cache incomplete (${why})` },
-          () => {},
-        );
-        return;
-      }
-      install = await npmInstall('--prefer-offline');
-    }
+    const install = await npmInstall(t, consumer, tarball);
+    if (!install) return;
     const installOut = `${install.stdout}\n${install.stderr}`;
-    if (install.code !== 0 && !install.timedOut && OFFLINE.test(installOut)) {
-      t.comment(
-        `the registry is unreachable, so the tarball cannot be installed here: ${OFFLINE.exec(installOut)![0]}`,
-      );
-      await t.test(
-        'install, import, bin and types',
-        { skip: `the npm registry is unreachable:\n${tail(installOut, 8)}` },
-        () => {},
-      );
-      return;
-    }
     t.equal(
       install.code,
       0,
-      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
+      `npm install <tarball> exits 0 (${Math.round((Date.now() - started) / 1000)} ` +
+        `s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(installOut)}`}`,
     );
     if (install.code !== 0) return;
     const installed = path.join(consumer, 'node_modules', PKG.name);

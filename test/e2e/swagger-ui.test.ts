@@ -19,7 +19,10 @@ function operation(page: Page, method: string, urlPath: string): Locator {
   });
 }
 
-/** Expands an operation, presses "Try it out", lets `fill` set its inputs, executes it and answers the shown status and body. */
+/**
+ * Expands an operation, presses "Try it out", lets `fill` set its inputs, executes it and answers the shown status and
+ * body.
+ */
 async function tryItOut(
   op: Locator,
   fill: (op: Locator) => Promise<void> = async () => {},
@@ -116,6 +119,25 @@ if (!existsSync(CHROMIUM)) {
     await operation(page, 'get', '/subscribe/customers/{customer_uid}').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, 'swagger-ui.png'), fullPage: false });
     t.ok(existsSync(path.join(ARTIFACTS, 'swagger-ui.png')), 'screenshot saved to test-artifacts/swagger-ui.png');
+
+    // Korean renders as glyphs, not as boxes: without a CJK font (.ci/run installs fonts-noto-cjk) every Hangul
+    // syllable is drawn as the same empty box, the one an unassigned code point gets.
+    // (A string: this file is type-checked without the DOM library.)
+    const glyphs = (await page.evaluate(`(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 64;
+      const ctx = canvas.getContext('2d');
+      const draw = (text) => {
+        ctx.clearRect(0, 0, 64, 64);
+        ctx.font = '40px ' + getComputedStyle(document.body).fontFamily;
+        ctx.fillText(text, 4, 48);
+        return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(',');
+      };
+      return { ga: draw('가'), na: draw('나'), box: draw(String.fromCodePoint(0x10fffd)) };
+    })()`)) as { ga: string; na: string; box: string };
+    t.not(glyphs.ga, glyphs.na, '가 and 나 are drawn differently (a Korean font is installed: fonts-noto-cjk)');
+    t.not(glyphs.ga, glyphs.box, '가 is not the missing-glyph box');
     t.strictSame(pageErrors, [], 'no script errors in the page');
   });
 }

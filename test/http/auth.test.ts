@@ -57,7 +57,8 @@ t.test('a missing or unknown token answers the 401 envelope', async (t) => {
 });
 
 t.test("merchant A's token never authenticates as merchant B", async (t) => {
-  const server = await startServer(t);
+  // Tokens on the merchant clock, so that moving A's clock can expire A's token (and must not expire B's).
+  const server = await startServer(t, { tokenClock: 'merchant' });
   const demo = await tokenFor(server, DEMO);
   const open = await tokenFor(server, { imp_key: 'merchant_b', imp_secret: 'b-secret' });
   t.not(demo, open);

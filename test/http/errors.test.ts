@@ -1,4 +1,5 @@
-// Tests for error mapping: every bad input gets the {code, message, response: null} envelope, a fitting status, no stack trace, and the server stays healthy.
+// Tests for error mapping: every bad input gets the {code, message, response: null} envelope, a fitting status, no
+// stack trace, and the server stays healthy.
 
 import t, { type Test } from 'tap';
 import { DEMO, call, startServer, tokenFor } from '../helpers.js';

@@ -200,7 +200,8 @@ t.test('POST /subscribe/payments/again: paid and declined, with extra[naverUseCf
     server,
     'POST',
     '/subscribe/payments/again',
-    'customer_uid=fb_key&merchant_uid=fb_again&amount=9900&vat_amount=900&name=%EC%9B%94%EA%B0%84%20%EA%B5%AC%EB%8F%85&custom_data=c1&extra[naverUseCfm]=20301001',
+    'customer_uid=fb_key&merchant_uid=fb_again&amount=9900&vat_amount=900' +
+      '&name=%EC%9B%94%EA%B0%84%20%EA%B5%AC%EB%8F%85&custom_data=c1&extra[naverUseCfm]=20301001',
     f.token,
   );
   same(t, 'again, paid', a, b, { status: 200, code: 0 });
@@ -515,7 +516,8 @@ t.test('POST /__mock/clock: advance and frozen from form strings', async (t) => 
 });
 
 t.test(
-  'control routes: webhook URL, a fault rule with numeric strings, scripted outcomes with outcomes[i][…], waiting for webhooks',
+  'control routes: webhook URL, a fault rule with numeric strings, scripted outcomes with outcomes[i][…], waiting ' +
+    'for webhooks',
   async (t) => {
     const server = await startServer(t);
     const { json, form: f } = await pair(server);
@@ -568,7 +570,8 @@ t.test(
       server,
       'PUT',
       '/__mock/customers/fb_key/outcomes',
-      `outcomes[0][status]=failed&outcomes[0][fail_reason]=${encodeURIComponent('[8330] 잔액부족')}&outcomes[1][status]=paid`,
+      `outcomes[0][status]=failed&outcomes[0][fail_reason]=${encodeURIComponent('[8330] 잔액부족')}` +
+        '&outcomes[1][status]=paid',
       f.token,
     );
     same(t, 'scripted outcomes', out1, out2, { status: 200, code: 0 });

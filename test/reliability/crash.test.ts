@@ -197,7 +197,8 @@ t.test(
       ledger.lastNow = clock.now;
       const overdue = await waitFor(
         async () => {
-          const q = `/subscribe/payments/schedule?schedule_from=0&schedule_to=${clock.now - 1}&schedule_status=scheduled&limit=1000`;
+          const range = `schedule_from=0&schedule_to=${clock.now - 1}`;
+          const q = `/subscribe/payments/schedule?${range}&schedule_status=scheduled&limit=1000`;
           const res = await client.req('GET', q);
           return res.body.code === 0 && res.body.response.total === 0 ? 0 : undefined;
         },
@@ -210,7 +211,8 @@ t.test(
     t.strictSame(ledger.bad, [], 'no 5xx or unexpected answer during the load');
     t.ok(
       ledger.paid.size > 0 && ledger.scheduled.size > 0 && ledger.advances > 0,
-      `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock moves, ${ledger.unknown} requests cut off`,
+      `load happened: ${ledger.paid.size} payments, ${ledger.scheduled.size} schedules, ${ledger.advances} clock ` +
+        `moves, ${ledger.unknown} requests cut off`,
     );
 
     // Every answered payment is there, exactly as answered.
@@ -281,8 +283,10 @@ t.test(
     const schedules = file
       .prepare(
         `SELECT s.merchant_uid, s.schedule_status, s.imp_uid, s.schedule_at,
-         (SELECT COUNT(*) FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid AND p.customer_uid_usage = 'payment.scheduled') AS runs,
-         (SELECT p.imp_uid FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid AND p.customer_uid_usage = 'payment.scheduled') AS paid_by
+         (SELECT COUNT(*) FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid
+           AND p.customer_uid_usage = 'payment.scheduled') AS runs,
+         (SELECT p.imp_uid FROM payments p WHERE p.merchant_id = s.merchant_id AND p.merchant_uid = s.merchant_uid
+           AND p.customer_uid_usage = 'payment.scheduled') AS paid_by
        FROM schedules s`,
       )
       .all() as {

@@ -115,7 +115,9 @@ async function populate(server: MockServer, ctx: Ctx, hook: string): Promise<Vic
 
 const TENANT_TABLES = ['billing_keys', 'payments', 'prepares', 'schedules', 'webhooks', 'outcome_scripts'] as const;
 
-/** The victim's rows in every data table (and the children of its payments and webhooks), straight from the database. */
+/**
+ * The victim's rows in every data table (and the children of its payments and webhooks), straight from the database.
+ */
 function tenantRows(server: MockServer, victim: Victim): Record<string, unknown[]> {
   const db = server.services.store.db;
   const merchant = db
@@ -129,12 +131,14 @@ function tenantRows(server: MockServer, victim: Victim): Record<string, unknown[
       .all(merchant.id, tier);
   out.cancellations = db
     .prepare(
-      `SELECT c.* FROM cancellations c JOIN payments p ON p.id = c.payment_id WHERE p.merchant_id = ? AND p.tier_code = ? ORDER BY c.id`,
+      `SELECT c.* FROM cancellations c JOIN payments p ON p.id = c.payment_id WHERE p.merchant_id = ? AND ` +
+        `p.tier_code = ? ORDER BY c.id`,
     )
     .all(merchant.id, tier);
   out.webhook_attempts = db
     .prepare(
-      `SELECT a.* FROM webhook_attempts a JOIN webhooks w ON w.id = a.webhook_id WHERE w.merchant_id = ? AND w.tier_code = ? ORDER BY a.id`,
+      `SELECT a.* FROM webhook_attempts a JOIN webhooks w ON w.id = a.webhook_id WHERE w.merchant_id = ? AND ` +
+        `w.tier_code = ? ORDER BY a.id`,
     )
     .all(merchant.id, tier);
   return out;
@@ -179,7 +183,8 @@ async function attack(t: Test, server: MockServer, a: Ctx, v: Victim, opts: Swee
   const r = (method: string, path: string, body?: unknown) => req(server, a, method, path, body);
   const secret = [v.impUid, 'iso_only_victim', `${v.ctx.name} fault`];
   const leaks = (res: Answer) => secret.filter((s) => JSON.stringify(res.body).includes(s));
-  // Names only the victim's own requests carry (the attacker's journal legitimately holds its own probes of the others).
+  // Names only the victim's own requests carry (the attacker's journal legitimately holds its own probes of the
+  // others).
   const victimOnly = ['iso_decline', 'iso_sched_revoked', `${v.ctx.name} fault`];
 
   // Billing keys
@@ -220,7 +225,8 @@ async function attack(t: Test, server: MockServer, a: Ctx, v: Victim, opts: Swee
   t.strictSame(
     [charge.status, charge.body.code],
     [200, 1],
-    `charging the victim's key: unknown buyer, and the victim's fault rule does not fire (${charge.status} ${charge.body.message})`,
+    `charging the victim's key: unknown buyer, and the victim's fault rule does not fire (${charge.status} ` +
+      `${charge.body.message})`,
   );
   t.equal((await r('GET', `/payments/${v.impUid}`)).status, 404, "reading the victim's payment: 404");
   t.equal((await r('GET', `/payments/${v.impUid}/balance`)).status, 404, "the victim's payment balance: 404");
@@ -340,7 +346,8 @@ async function attack(t: Test, server: MockServer, a: Ctx, v: Victim, opts: Swee
   t.strictSame(
     [own.status, own.body.code, own.body.response?.status],
     [200, 0, 'paid'],
-    "the attacker's again on its own key with the victim's merchant_uid: paid — the victim's fault rule and scripted outcomes do not fire",
+    "the attacker's again on its own key with the victim's merchant_uid: paid — the victim's fault rule and " +
+      'scripted outcomes do not fire',
   );
   t.not(own.body.response?.imp_uid, v.impUid, 'a new payment, not the victim one');
   t.equal(
@@ -464,7 +471,8 @@ async function isolated(t: Test, server: MockServer, victim: Victim, attacker: C
   t.not(
     own.status,
     418,
-    `${victim.ctx.name}: the attacker's fault rule on /payments/*/balance does not fire for the victim (${own.status} ${own.body.message})`,
+    `${victim.ctx.name}: the attacker's fault rule on /payments/*/balance does not fire for the victim ` +
+      `(${own.status} ${own.body.message})`,
   );
   const again = await req(server, victim.ctx, 'POST', '/subscribe/payments/again', {
     customer_uid: 'iso_key',
@@ -597,8 +605,9 @@ t.test('a Tier the token may not use is refused on every protected route, and no
   const agencyVictim = await populate(server, { name: 'tier A01', token: agencyToken, tier: 'A01' }, hook);
   const rowsA = tenantRows(server, victim);
   const rowsTier = tenantRows(server, agencyVictim);
+  const NOT_AGENCY = '하위 상점(Tier) 권한이 없는 가맹점';
   const refusals: [Ctx, string][] = [
-    [{ name: "merchant A's token with Tier A01", token: a.token, tier: 'A01' }, '하위 상점(Tier) 권한이 없는 가맹점'],
+    [{ name: "merchant A's token with Tier A01", token: a.token, tier: 'A01' }, NOT_AGENCY],
     [
       { name: "the agency's token with an unknown Tier", token: agencyToken, tier: 'ZZZ' },
       '등록되지 않은 하위 상점(Tier) 코드',

@@ -90,7 +90,8 @@ async function againLatencies(
 }
 
 const fmt = (xs: number[]) =>
-  `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+  `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ` +
+  `${Math.max(...xs).toFixed(1)} ms`;
 
 t.test(
   `a hanging or refusing webhook receiver does not slow API answers (p99 within 2× + ${SLACK_MS} ms)`,
@@ -110,7 +111,8 @@ t.test(
     const bound0 = 2 * percentile(normal, 99) + SLACK_MS;
     // A phase over the bound is measured up to twice more and the best run kept: a burst of noise from the machine
     // does not repeat on cue, a real coupling does.
-    // While the hanging receiver's merchant is measured, count (per run, fewest kept) the answers given while a delivery
+    // While the hanging receiver's merchant is measured, count (per run, fewest kept) the answers given while a
+    // delivery
     // hung at the receiver.
     let answersWhileHanging = 0;
     let measuredAnswers = N;
@@ -141,7 +143,8 @@ t.test(
     t.comment(`hanging receiver: ${fmt(withHanging)}; ${hanging.requests()} deliveries reached it`);
     t.comment(`refused connections: ${fmt(withRefused)}`);
 
-    // Deliveries are limited per merchant (two in flight), so how many reach the receiver depends on the timeout, not on N;
+    // Deliveries are limited per merchant (two in flight), so how many reach the receiver depends on the timeout, not
+    // on N;
     // what matters is that one was hanging there while nearly every measured answer was given.
     t.ok(
       measuredAnswers >= 0.9 * N,
@@ -216,18 +219,21 @@ t.test(
         ((await call(server, 'GET', '/__mock/webhooks', undefined, { token: c.token })).body.response as Delivery[]);
       t.ok(
         done,
-        `${c.name}: both deliveries ended as failed after their retries (${JSON.stringify(list.map((d) => `${d.state}/${d.attempts.length}`))})`,
+        `${c.name}: both deliveries ended as failed after their retries ` +
+          `(${JSON.stringify(list.map((d) => `${d.state}/${d.attempts.length}`))})`,
       );
       for (const d of list) {
         t.equal(d.attempts.length, RETRIES + 1, `${c.name} delivery ${d.id}: ${RETRIES + 1} attempts logged`);
         t.ok(
           d.attempts.every((a) => a.status === null && c.error.test(String(a.error))),
-          `${c.name} delivery ${d.id}: every attempt logs the error (${JSON.stringify(d.attempts.map((a) => a.error))})`,
+          `${c.name} delivery ${d.id}: every attempt logs the error ` +
+            `(${JSON.stringify(d.attempts.map((a) => a.error))})`,
         );
         if (c.name === 'hanging')
           t.ok(
             d.attempts.every((a) => a.duration_ms >= TIMEOUT_MS - 50 && a.duration_ms < TIMEOUT_MS + 1500),
-            `hanging delivery ${d.id}: each attempt gave up at the timeout (${d.attempts.map((a) => a.duration_ms).join(', ')} ms)`,
+            `hanging delivery ${d.id}: each attempt gave up at the timeout ` +
+              `(${d.attempts.map((a) => a.duration_ms).join(', ')} ms)`,
           );
       }
     }
@@ -272,6 +278,7 @@ t.test("one merchant's hanging receiver does not hold up another merchant's webh
   const ms = arrived === undefined ? Infinity : arrived - sent;
   t.ok(
     ms < 1000,
-    `the other merchant's webhook arrived in ${Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'more than 3 s'} (under 1 s), not after the hanging backlog`,
+    `the other merchant's webhook arrived in ${Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'more than 3 s'} ` +
+      `(under 1 s), not after the hanging backlog`,
   );
 });

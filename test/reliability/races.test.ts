@@ -74,7 +74,8 @@ t.test('400 parallel again requests over 40 merchant_uids: exactly 40 payments, 
 
   const rows = server.services.store.db
     .prepare(
-      `SELECT merchant_uid, imp_uid, status, amount FROM payments WHERE merchant_uid LIKE 'race_order_%' ORDER BY merchant_uid`,
+      `SELECT merchant_uid, imp_uid, status, amount FROM payments WHERE merchant_uid LIKE 'race_order_%' ORDER BY ` +
+        `merchant_uid`,
     )
     .all() as { merchant_uid: string; imp_uid: string; status: string; amount: number }[];
   t.equal(rows.length, ORDERS, `exactly ${ORDERS} payment rows`);
@@ -83,7 +84,8 @@ t.test('400 parallel again requests over 40 merchant_uids: exactly 40 payments, 
     const answer = byUid.get(row.merchant_uid);
     if (!answer || answer.imp_uid !== row.imp_uid || row.status !== 'paid' || row.amount !== answer.amount) {
       t.fail(
-        `${row.merchant_uid}: row ${JSON.stringify(row)} differs from the paid answer ${JSON.stringify(answer)?.slice(0, 200)}`,
+        `${row.merchant_uid}: row ${JSON.stringify(row)} differs from the paid answer ` +
+          `${JSON.stringify(answer)?.slice(0, 200)}`,
       );
     }
   }

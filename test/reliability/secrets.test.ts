@@ -13,7 +13,8 @@ import { tempDir } from './support.js';
 /** Distinctive values, so that finding one anywhere means it leaked. */
 const CARDS = [
   { number: '5365-1012-3456-7890', cvc: '8317', pwd: '47', birth: '930417' },
-  { number: '4518 0412 9876 5432', cvc: '592', pwd: '83', birth: '1208645319' }, // a business registration number as birth
+  // a business registration number as birth
+  { number: '4518 0412 9876 5432', cvc: '592', pwd: '83', birth: '1208645319' },
   { number: '3762-516048-91017', cvc: '4829', pwd: '29', birth: '880229' }, // AMEX, 15 digits; a leap day
   { number: '9490439988771122', cvc: '731', pwd: '61', birth: '010101' },
 ];

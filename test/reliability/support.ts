@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
 
 export { CLI, ROOT, within } from '../cli-process.js';
 
-export const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+export const DUPLICATE = `이미 주문이 이루어진 건입니다. ${DUPLICATE_DETAIL}`;
 
 // ---- Deterministic randomness ----
 
@@ -149,7 +150,10 @@ export async function rawRequestBySocket(
   return { status, headers, text };
 }
 
-/** Bytes written straight to a socket (for what no HTTP client will send: bad request lines, huge headers); the raw reply. */
+/**
+ * Bytes written straight to a socket (for what no HTTP client will send: bad request lines, huge headers); the raw
+ * reply.
+ */
 export function rawSocket(base: string, data: string | Buffer, timeoutMs = 10_000): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -179,7 +183,9 @@ export function parseRawReply(reply: string): { status: number; body: string } {
 
 // ---- The iamport envelope ----
 
-/** Why `text` is not the iamport envelope `{code, message, response}` (response null on failures), or null when it is. */
+/**
+ * Why `text` is not the iamport envelope `{code, message, response}` (response null on failures), or null when it is.
+ */
 export function envelopeProblem(text: string, status: number): string | null {
   let body: unknown;
   try {
@@ -235,8 +241,10 @@ export function snapshotDiff(before: Record<string, unknown[]>, after: Record<st
   for (const table of Object.keys(before)) {
     const a = before[table] ?? [];
     const b = after[table] ?? [];
-    if (a.length !== b.length)
-      return `${table}: ${a.length} rows before, ${b.length} after; new/removed: ${JSON.stringify(b.length > a.length ? b.slice(a.length) : a.slice(b.length)).slice(0, 600)}`;
+    if (a.length !== b.length) {
+      const changed = JSON.stringify(b.length > a.length ? b.slice(a.length) : a.slice(b.length)).slice(0, 600);
+      return `${table}: ${a.length} rows before, ${b.length} after; new/removed: ${changed}`;
+    }
     for (let i = 0; i < a.length; i++) {
       const x = JSON.stringify(a[i]);
       const y = JSON.stringify(b[i]);

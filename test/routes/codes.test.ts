@@ -1,4 +1,5 @@
-// Tests for GET /cards, /cards/{code}, /banks, /banks/{code}: the tables, single look-ups, 404 for unknown codes, token required.
+// Tests for GET /cards, /cards/{code}, /banks, /banks/{code}: the tables, single look-ups, 404 for unknown codes, token
+// required.
 
 import t from 'tap';
 import { call, startServer, tokenFor } from '../helpers.js';

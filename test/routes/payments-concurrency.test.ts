@@ -14,7 +14,8 @@ import {
 } from '../helpers.js';
 import type { MockServer } from '../../src/index.js';
 
-const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE = `이미 주문이 이루어진 건입니다. ${DUPLICATE_DETAIL}`;
 const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
 const OVER_CANCEL = '결제취소에 실패하였습니다.(requested cancel amount is bigger than cancelable amount)';
 const PARALLEL = 50;
@@ -127,7 +128,8 @@ t.test('20 parallel partial cancels of 1000 on a 10000 payment never over-cancel
   t.equal(row.status, 'cancelled');
   const cancellations = server.services.store.db
     .prepare(
-      'SELECT COUNT(*) AS n, SUM(c.amount) AS total FROM cancellations c JOIN payments p ON p.id = c.payment_id WHERE p.imp_uid = ?',
+      'SELECT COUNT(*) AS n, SUM(c.amount) AS total FROM cancellations c JOIN payments p ON p.id = c.payment_id ' +
+        'WHERE p.imp_uid = ?',
     )
     .get(paid.imp_uid) as { n: number; total: number };
   t.strictSame(cancellations, { n: successes.length, total: row.cancel_amount }, 'one cancellation row per success');

@@ -23,7 +23,8 @@ import { TEST_CARDS } from '../../src/domain/test-cards.js';
 const NOT_FOUND = '존재하지 않는 결제정보입니다.';
 const UNSUPPORTED_STATUS = '지원되지 않는 상태값입니다.';
 const BALANCE_UNSUPPORTED =
-  '(현재는 PAYCO, KCP만 지원됩니다) 결제건에 대한 금액상세정보가 확인되지 않습니다. 결제 상태가 paid 또는 cancelled가 아닌 경우 확인되지 않습니다.';
+  '(현재는 PAYCO, KCP만 지원됩니다) 결제건에 대한 금액상세정보가 확인되지 않습니다. ' +
+  '결제 상태가 paid 또는 cancelled가 아닌 경우 확인되지 않습니다.';
 const DECLINING_CARD = TEST_CARDS.find((c) => c.kind === 'charge_fail')!;
 const EMPTY_PAGE = { total: 0, previous: 0, next: 0, list: [] };
 
@@ -281,7 +282,8 @@ t.test('/payments/status/{status}: time windows by status, paging, sorting, defa
     ['st_c'],
     'from after B → C',
   );
-  t.strictSame(uids(await get(server, token, `/payments/status/all?to=${a.started_at - 1}`)), [], 'to before A → none');
+  const beforeA = await get(server, token, `/payments/status/all?to=${a.started_at - 1}`);
+  t.strictSame(uids(beforeA), [], 'to before A → none');
 
   const paid = await get(server, token, '/payments/status/paid');
   t.strictSame(uids(paid), ['st_c'], 'paid: C only (A is cancelled now)');

@@ -287,7 +287,8 @@ t.test('one big jump over several schedules executes them in schedule_at order',
   // Creation order of the payment rows: the order the runner actually charged them in.
   const rows = server.services.store.db
     .prepare(
-      'SELECT p.merchant_uid FROM payments p JOIN merchants m ON m.id = p.merchant_id WHERE m.imp_key = ? ORDER BY p.id',
+      'SELECT p.merchant_uid FROM payments p JOIN merchants m ON m.id = p.merchant_id WHERE m.imp_key = ? ORDER BY ' +
+        'p.id',
     )
     .all(m.creds.imp_key) as { merchant_uid: string }[];
   t.strictSame(

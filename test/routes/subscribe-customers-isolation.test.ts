@@ -223,7 +223,8 @@ t.test('merchant B cannot read, replace or delete merchant A’s key', async (t)
   t.equal(bKey.body.code, 0);
   t.equal(aKey.body.response.card_number, '43301200****5678');
   t.equal(bKey.body.response.card_number, '40236712****7890');
-  t.equal(bKey.body.response.updated, bKey.body.response.inserted, 'B’s issue of a uid A owns creates a new key for B');
+  const bNew = bKey.body.response;
+  t.equal(bNew.updated, bNew.inserted, 'B’s issue of a uid A owns creates a new key for B');
 
   t.strictSame((await read(server, a, 'same_uid')).body.response, aKey.body.response, 'A reads its own key');
   t.strictSame((await read(server, b, 'same_uid')).body.response, bKey.body.response, 'B reads its own key');
@@ -260,7 +261,8 @@ t.test('merchant B cannot read, replace or delete merchant A’s key', async (t)
   // B deleting the shared uid deletes B's own key only.
   t.equal((await remove(server, b, 'same_uid')).body.code, 0);
   t.equal((await read(server, b, 'same_uid')).body.code, 1, 'gone for B');
-  t.strictSame((await read(server, a, 'same_uid')).body.response, aKey.body.response, 'A’s key survives B’s delete');
+  const aAfter = await read(server, a, 'same_uid');
+  t.strictSame(aAfter.body.response, aKey.body.response, 'A’s key survives B’s delete');
 });
 
 t.test('an agency and each of its tiers keep separate keys under the same customer_uid', async (t) => {

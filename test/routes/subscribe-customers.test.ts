@@ -8,7 +8,8 @@ import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const { issue, read, remove, readMany } = customers;
 
-const ISSUE_FAILED_PREFIX = '카드정보 인증 및 빌키 발급에 실패하였습니다. [F';
+const ISSUE_FAILED = '카드정보 인증 및 빌키 발급에 실패하였습니다.';
+const ISSUE_FAILED_PREFIX = `${ISSUE_FAILED} [F`;
 const notFound = (uid: string) => `요청하신 customer_uid(${uid})로 등록된 정보를 찾을 수 없습니다.`;
 
 /** Every field of the billing-key object (reference §3.1). */
@@ -91,7 +92,8 @@ function assertIssueRejected(t: Test, res: Answer, field: string, code?: string)
   if (code) t.ok(res.body.message?.includes(`[${code}]`), `message carries ${code}`);
 }
 
-t.test('issue → read → re-issue → multi-read → delete → read-after-delete, every field checked', async (t) => {
+const LIFECYCLE = 'issue → read → re-issue → multi-read → delete → read-after-delete, every field checked';
+t.test(LIFECYCLE, async (t) => {
   const server = await startServer(t);
   // Move the merchant clock far from real time, so timestamps provably come from the merchant clock.
   let token = await moveClock(server, DEMO, 10 * 86400);
@@ -503,7 +505,7 @@ t.test('every issue_fail test card is rejected with its reason; every charge_fai
       t.equal(res.status, 200, `${card.card_number}: HTTP 200`);
       t.strictSame(
         res.body,
-        { code: -1, message: `카드정보 인증 및 빌키 발급에 실패하였습니다. ${card.reason}`, response: null },
+        { code: -1, message: `${ISSUE_FAILED} ${card.reason}`, response: null },
         `${card.card_number} is rejected: ${card.reason}`,
       );
       assertNotFound(t, await read(server, token, uid), uid);

@@ -21,7 +21,8 @@ import {
 import type { MockServer } from '../../src/index.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
-const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE = `이미 주문이 이루어진 건입니다. ${DUPLICATE_DETAIL}`;
 const UNKNOWN_BUYER = '등록되지 않은 구매자입니다.';
 const CARD_AUTH_FAILED = '카드정보 인증에 실패하였습니다.';
 const PREPARE_NOT_FOUND = '사전등록된 결제정보가 존재하지 않습니다.';

@@ -1,4 +1,5 @@
-// Tests for /users: the getToken life-cycle (by moving the merchant clock), its refusals, open/strict merchants, and GET /users/pg.
+// Tests for /users: the getToken life-cycle (by moving the merchant clock, with tokens that follow it), its refusals,
+// open/strict merchants, and GET /users/pg. Real-time token lifetimes: test/routes/token-clock.test.ts.
 
 import t from 'tap';
 import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor } from '../helpers.js';
@@ -25,7 +26,7 @@ async function getToken(server: MockServer, creds: { imp_key: string; imp_secret
 function moveClock(server: MockServer, impKey: string, seconds: number): void {
   const merchant = server.services.store.merchants.findByKey(impKey);
   if (!merchant) throw new Error(`no merchant ${impKey}`);
-  server.services.merchants.advanceClock(merchant, seconds);
+  server.services.clocks.advance(merchant, seconds);
 }
 
 t.test('getToken issues a 40-hex token valid for 1800 s, in integer seconds', async (t) => {
@@ -46,7 +47,7 @@ t.test('getToken issues a 40-hex token valid for 1800 s, in integer seconds', as
 });
 
 t.test('getToken again before expiry returns the same token and the same expired_at', async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, { tokenClock: 'merchant' });
   const first = await getToken(server);
   const token = first.access_token;
   const moved = await advanceClock(server, token, 1000);
@@ -58,7 +59,7 @@ t.test('getToken again before expiry returns the same token and the same expired
 });
 
 t.test('getToken with fewer than 60 s left pushes expired_at out by exactly 300 s, once', async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, { tokenClock: 'merchant' });
   const first = await getToken(server);
   // 1700 s later about 100 s remain: no extension.
   await advanceClock(server, first.access_token, 1700);
@@ -84,7 +85,7 @@ t.test('getToken with fewer than 60 s left pushes expired_at out by exactly 300 
 });
 
 t.test('after expiry getToken issues a new token and the old one answers 401', async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, { tokenClock: 'merchant' });
   const first = await getToken(server);
   moveClock(server, DEMO.imp_key, 1800);
   const pg = await call(server, 'GET', '/users/pg', undefined, { token: first.access_token });
@@ -230,7 +231,7 @@ t.test('strict mode: only fixture merchants exist', async (t) => {
 });
 
 t.test('the tokenTtl option sets the token lifetime', async (t) => {
-  const server = await startServer(t, { tokenTtl: 600 });
+  const server = await startServer(t, { tokenTtl: 600, tokenClock: 'merchant' });
   const token = await getToken(server);
   t.equal(token.expired_at, token.now + 600);
   moveClock(server, DEMO.imp_key, 600);

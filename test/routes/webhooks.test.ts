@@ -128,7 +128,8 @@ function bodiesOf(t: Test, receiver: Receiver): unknown[] {
 }
 
 t.test(
-  'again, onetime, schedule executions and cancels with enable_webhook POST the §9 body as JSON; declines and silent cancels send nothing',
+  'again, onetime, schedule executions and cancels with enable_webhook POST the §9 body as JSON; declines and ' +
+    'silent cancels send nothing',
   async (t) => {
     const server = await startServer(t, FAST);
     const receiver = await startReceiver(t);
@@ -338,7 +339,15 @@ t.test(
       log
         .map(
           (d) =>
-            `${d.body.merchant_uid}:${d.body.status}>${d.url === serverWide.url ? 'server' : d.url === merchantWide.url ? 'merchant' : d.url === notice.url ? 'notice' : d.url}`,
+            `${d.body.merchant_uid}:${d.body.status}>${
+              d.url === serverWide.url
+                ? 'server'
+                : d.url === merchantWide.url
+                  ? 'merchant'
+                  : d.url === notice.url
+                    ? 'notice'
+                    : d.url
+            }`,
         )
         .sort(),
       [

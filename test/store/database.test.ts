@@ -1,4 +1,5 @@
-// Tests for the SQLite store: migrations and schema version, WAL, reopening, refusing a newer schema, and no secret in the clear.
+// Tests for the SQLite store: migrations and schema version, WAL, reopening, refusing a newer schema, and no secret in
+// the clear.
 
 import t from 'tap';
 import fs from 'node:fs';

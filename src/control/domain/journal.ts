@@ -1,6 +1,7 @@
 // The request journal: the last requests of each merchant, secrets redacted, kept in memory for assertions.
 
-import { redact } from './redact.js';
+import { redact } from '../../domain/redact.js';
+import type { Scope } from '../../store/scope.js';
 
 export interface JournalEntry {
   id: number;
@@ -64,8 +65,8 @@ function responseOf(text: string | null): unknown {
 }
 
 /** The key of a tenant's journal and fault rules. */
-export function tenantKey(tenant: { merchant: { id: number }; tier_code: string }): string {
-  return `${tenant.merchant.id}:${tenant.tier_code}`;
+export function tenantKey(scope: Scope): string {
+  return `${scope.merchant_id}:${scope.tier_code}`;
 }
 
 /** One tenant's entries: `entries[head..]` are live; dropped ones are cut off in bulk, not one splice per request. */

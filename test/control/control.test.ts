@@ -32,7 +32,8 @@ const HOUR = 3600;
 const DECLINE_CARD = '4000-0000-0000-0101';
 const DECLINE_REASON = '[8330] 잔액부족';
 const LIMIT_REASON = '[8324] 한도초과';
-const DUPLICATE = '이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';
+const DUPLICATE = `이미 주문이 이루어진 건입니다. ${DUPLICATE_DETAIL}`;
 const REDACTED = '[redacted]';
 
 async function merchant(
@@ -920,71 +921,69 @@ t.test(
 // ---------------------------------------------------------------------------------------------------------------
 // Scripted outcomes
 
-t.test(
-  'dunning with scripted outcomes on again: failed 잔액부족, failed 한도초과, paid, then the card decides again',
-  async (t) => {
-    const server = await startServer(t);
-    const m = await merchant(server, 'dun');
-    await issueKey(server, m.token, 'dun_user');
-    const script = [
-      { status: 'failed', fail_reason: DECLINE_REASON },
-      { status: 'failed', fail_reason: LIMIT_REASON },
-      { status: 'paid' },
-    ];
-    t.strictSame(
-      await control(server, 'PUT', '/__mock/customers/dun_user/outcomes', m.token, { outcomes: script }),
-      script,
-      'PUT answers the script',
-    );
-    t.strictSame(
-      await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
-      script,
-      'GET shows all three to come',
-    );
+const DUNNING = 'failed 잔액부족, failed 한도초과';
+t.test(`dunning with scripted outcomes on again: ${DUNNING}, paid, then the card decides again`, async (t) => {
+  const server = await startServer(t);
+  const m = await merchant(server, 'dun');
+  await issueKey(server, m.token, 'dun_user');
+  const script = [
+    { status: 'failed', fail_reason: DECLINE_REASON },
+    { status: 'failed', fail_reason: LIMIT_REASON },
+    { status: 'paid' },
+  ];
+  t.strictSame(
+    await control(server, 'PUT', '/__mock/customers/dun_user/outcomes', m.token, { outcomes: script }),
+    script,
+    'PUT answers the script',
+  );
+  t.strictSame(
+    await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
+    script,
+    'GET shows all three to come',
+  );
 
-    const attempt = async (n: number) => {
-      const res = await payAgain(server, m.token, { customer_uid: 'dun_user', merchant_uid: `dun_${n}`, amount: 9900 });
-      t.equal(res.body.code, 0, `attempt ${n}: code 0 (a decline is not an error)`);
-      return res.body.response;
-    };
-    const first = await attempt(1);
-    t.match(
-      first,
-      { status: 'failed', fail_reason: DECLINE_REASON, failed_at: Number },
-      'attempt 1: failed with 잔액부족',
-    );
-    t.strictSame(
-      await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
-      script.slice(1),
-      'two outcomes left',
-    );
-    t.match(await attempt(2), { status: 'failed', fail_reason: LIMIT_REASON }, 'attempt 2: failed with 한도초과');
-    t.match(await attempt(3), { status: 'paid', fail_reason: null }, 'attempt 3: paid');
-    t.strictSame(
-      await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
-      [],
-      'the script is used up',
-    );
-    t.match(await attempt(4), { status: 'paid' }, 'attempt 4: the (good) card decides again: paid');
-    const stored = await getPayment(server, m.token, first.imp_uid);
-    t.match(
-      stored.body.response,
-      { status: 'failed', fail_reason: DECLINE_REASON },
-      'the failed payment is stored with its reason',
-    );
+  const attempt = async (n: number) => {
+    const res = await payAgain(server, m.token, { customer_uid: 'dun_user', merchant_uid: `dun_${n}`, amount: 9900 });
+    t.equal(res.body.code, 0, `attempt ${n}: code 0 (a decline is not an error)`);
+    return res.body.response;
+  };
+  const first = await attempt(1);
+  t.match(
+    first,
+    { status: 'failed', fail_reason: DECLINE_REASON, failed_at: Number },
+    'attempt 1: failed with 잔액부족',
+  );
+  t.strictSame(
+    await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
+    script.slice(1),
+    'two outcomes left',
+  );
+  t.match(await attempt(2), { status: 'failed', fail_reason: LIMIT_REASON }, 'attempt 2: failed with 한도초과');
+  t.match(await attempt(3), { status: 'paid', fail_reason: null }, 'attempt 3: paid');
+  t.strictSame(
+    await control(server, 'GET', '/__mock/customers/dun_user/outcomes', m.token),
+    [],
+    'the script is used up',
+  );
+  t.match(await attempt(4), { status: 'paid' }, 'attempt 4: the (good) card decides again: paid');
+  const stored = await getPayment(server, m.token, first.imp_uid);
+  t.match(
+    stored.body.response,
+    { status: 'failed', fail_reason: DECLINE_REASON },
+    'the failed payment is stored with its reason',
+  );
 
-    // DELETE drops a script before it is used.
-    await control(server, 'PUT', '/__mock/customers/dun_user/outcomes', m.token, {
-      outcomes: [{ status: 'failed', fail_reason: LIMIT_REASON }],
-    });
-    t.strictSame(
-      await control(server, 'DELETE', '/__mock/customers/dun_user/outcomes', m.token),
-      [],
-      'DELETE answers an empty script',
-    );
-    t.match(await attempt(5), { status: 'paid' }, 'after DELETE the card decides');
-  },
-);
+  // DELETE drops a script before it is used.
+  await control(server, 'PUT', '/__mock/customers/dun_user/outcomes', m.token, {
+    outcomes: [{ status: 'failed', fail_reason: LIMIT_REASON }],
+  });
+  t.strictSame(
+    await control(server, 'DELETE', '/__mock/customers/dun_user/outcomes', m.token),
+    [],
+    'DELETE answers an empty script',
+  );
+  t.match(await attempt(5), { status: 'paid' }, 'after DELETE the card decides');
+});
 
 t.test(
   'dunning with scripted outcomes on schedule executions; afterwards a declining card declines again',
@@ -1226,17 +1225,20 @@ t.test('import of an invalid document answers 400 naming the field and changes n
     ['no PG settings', `${base}    pg_settings: []\n`, 'merchants[0].pg_settings'],
     [
       'a negative amount',
-      `${base}${pg}    payments:\n      - imp_uid: imps_1\n        merchant_uid: m1\n        status: paid\n        amount: -5\n`,
+      `${base}${pg}    payments:\n      - imp_uid: imps_1\n        merchant_uid: m1\n        status: paid\n        ` +
+        `amount: -5\n`,
       'merchants[0].payments[0].amount',
     ],
     [
       'an unknown schedule status',
-      `${base}${pg}    schedules:\n      - customer_uid: c\n        merchant_uid: s1\n        schedule_at: 1\n        amount: 100\n        schedule_status: done\n`,
+      `${base}${pg}    schedules:\n      - customer_uid: c\n        merchant_uid: s1\n        schedule_at: 1\n     ` +
+        `   amount: 100\n        schedule_status: done\n`,
       'merchants[0].schedules[0].schedule_status',
     ],
     [
       'an unknown field',
-      `${base}${pg}    billing_keys:\n      - customer_uid: c\n        card_number: "43301200****5678"\n        expiry: 2099-12\n        colour: red\n`,
+      `${base}${pg}    billing_keys:\n      - customer_uid: c\n        card_number: "43301200****5678"\n        ` +
+        `expiry: 2099-12\n        colour: red\n`,
       'merchants[0].billing_keys[0]',
     ],
     [

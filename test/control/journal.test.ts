@@ -2,7 +2,7 @@
 // of journal filters and fault rules: correct, and linear on hostile patterns.
 
 import t from 'tap';
-import { Journal, MAX_PATTERN, wildcardMatcher } from '../../src/domain/journal.js';
+import { Journal, MAX_PATTERN, wildcardMatcher } from '../../src/control/domain/journal.js';
 
 const entry = (path: string, responseText: string | null = '{"code":0}') => ({
   at_ms: 0,

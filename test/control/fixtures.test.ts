@@ -1,11 +1,12 @@
-// Tests for fixtures: the bundled file is valid, bad files are refused naming file, line and field, and re-applying keeps merchants.
+// Tests for fixtures: the bundled file is valid, bad files are refused naming file, line and field, and re-applying
+// keeps merchants.
 
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_FIXTURES } from '../src/config.js';
-import { FixtureError, parseFixtures, readFixtures } from '../src/fixtures.js';
-import { AGENCY, DEMO, call, startServer, tokenFor } from './helpers.js';
+import { DEFAULT_FIXTURES } from '../../src/config.js';
+import { FixtureError, parseFixtures, readFixtures } from '../../src/control/fixtures/parse.js';
+import { AGENCY, DEMO, call, startServer, tokenFor } from '../helpers.js';
 
 const VALID = `merchants:
   - imp_key: key_one

@@ -2,10 +2,10 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import type {} from './common.js';
-import { AUTH_ERRORS, Envelope, ErrorEnvelope, Nullable, SECURITY } from './common.js';
+import type {} from '../../schemas/common.js';
+import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from '../../schemas/common.js';
 
-export const healthSchema: FastifySchema = {
+export const healthSchema = {
   tags: ['mock-control'],
   summary: 'Health: database reachable, server version',
   response: {
@@ -18,9 +18,9 @@ export const healthSchema: FastifySchema = {
       }),
       'healthy',
     ),
-    503: { ...ErrorEnvelope, description: 'the database does not answer' },
+    503: ErrorAnswer('the database does not answer'),
   },
-};
+} satisfies FastifySchema;
 
 export const ClockBody = Type.Object(
   {
@@ -50,39 +50,40 @@ const RunSummary = Type.Object(
   { description: 'the schedules that became due and ran before this answer' },
 );
 
-const ClockView = Envelope(
-  Type.Object({
-    now: Type.Integer({ description: "the merchant's now, UNIX seconds" }),
-    offset: Type.Integer({ description: 'seconds ahead of real time' }),
-    frozen: Type.Boolean(),
-    executed: RunSummary,
-  }),
-  "the merchant's clock",
-);
+export const ClockView = Type.Object({
+  now: Type.Integer({ description: "the merchant's now, UNIX seconds" }),
+  offset: Type.Integer({ description: 'seconds ahead of real time' }),
+  frozen: Type.Boolean(),
+  executed: RunSummary,
+});
+const ClockEnvelope = Envelope(ClockView, "the merchant's clock");
 
-export const clockSchema: Record<'get' | 'post', FastifySchema> = {
+export const clockSchema = {
   get: {
     tags: ['mock-control'],
     summary: "Read the caller's merchant clock",
     security: SECURITY,
-    response: { 200: ClockView, ...AUTH_ERRORS },
+    response: { 200: ClockEnvelope, ...AUTH_ERRORS },
   },
   post: {
     tags: ['mock-control'],
     summary: "Move, freeze or unfreeze the caller's merchant clock",
     description:
-      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule that became due and answers after they ran. The clock never moves back.',
+      'Tokens, payments, card expiry and schedules all follow the merchant clock. Moving it runs every schedule ' +
+      'that became due and answers after they ran. The clock never moves back.',
     security: SECURITY,
     body: ClockBody,
-    response: { 200: ClockView, 400: ErrorEnvelope, ...AUTH_ERRORS },
+    response: { 200: ClockEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
   },
-};
+} satisfies Record<'get' | 'post', FastifySchema>;
 
-export const testCardsSchema: FastifySchema = {
+export const testCardsSchema = {
   tags: ['mock-control'],
   summary: 'The test-card catalogue (read-only)',
   description:
-    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as fail_reason. Every other number is a good card.',
+    'Card numbers in the reserved range 4000-0000-0000-XXXX with a fixed outcome. issue_fail: billing-key issue ' +
+    'and onetime are rejected (code -1). charge_fail: the key issues, every charge fails with `reason` as ' +
+    'fail_reason. Every other number is a good card.',
   response: {
     200: Envelope(
       Type.Array(
@@ -96,19 +97,21 @@ export const testCardsSchema: FastifySchema = {
       'the catalogue',
     ),
   },
-};
+} satisfies FastifySchema;
 
 const controlTags = (tag: string) => ({ tags: [tag], security: SECURITY });
 const Done = (description: string, response = Type.Object({}, { additionalProperties: true })) =>
   Envelope(response, description);
 
-export const resetSchema: FastifySchema = {
+export const resetSchema = {
   ...controlTags('mock-control'),
   summary: "Wipe the caller's merchant",
   description:
-    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that tier’s data. Tokens, PG settings and tiers stay.',
+    'Deletes billing keys, payments, schedules, webhooks and scripted outcomes. Without a Tier header the whole ' +
+    'merchant (all tiers) is wiped and its journal, fault rules and clock are reset too; with one, only that ' +
+    'tier’s data. Tokens, PG settings and tiers stay.',
   response: { 200: Done('wiped', Type.Object({ imp_key: Type.String(), tier_code: Type.String() })), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WebhookUrlBody = Type.Object({
   url: Type.Union(
@@ -121,16 +124,17 @@ export const WebhookUrlBody = Type.Object({
     },
   ),
 });
-export const webhookUrlSchema: FastifySchema = {
+export const webhookUrlSchema = {
   ...controlTags('mock-webhooks'),
   summary: "Set the merchant's default webhook URL",
   description:
-    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant has none.',
+    'Used when a request or schedule has no notice_url. The server-wide --webhook-url applies when the merchant ' +
+    'has none.',
   body: WebhookUrlBody,
   response: { 200: Done('the URL', Type.Object({ url: Nullable(Type.String()) })), 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-const WebhookDelivery = Type.Object({
+export const WebhookDelivery = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
   body: Type.Object({
@@ -155,32 +159,32 @@ const WebhookDelivery = Type.Object({
 export const WebhooksQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
-export const listWebhooksSchema: FastifySchema = {
+export const listWebhooksSchema = {
   ...controlTags('mock-webhooks'),
   summary: 'The webhook delivery log (newest first), every attempt included',
   querystring: WebhooksQuery,
   response: { 200: Envelope(Type.Array(WebhookDelivery), 'deliveries'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WebhookIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export const resendWebhookSchema: FastifySchema = {
+export const resendWebhookSchema = {
   ...controlTags('mock-webhooks'),
   summary: 'Send a delivery again now (with a fresh retry budget)',
   params: WebhookIdParams,
   response: { 200: Envelope(WebhookDelivery, 'the delivery'), 404: ErrorEnvelope, ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const WaitBody = Type.Object({
   timeout_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })),
 });
-export const waitWebhooksSchema: FastifySchema = {
+export const waitWebhooksSchema = {
   ...controlTags('mock-webhooks'),
   summary: 'Wait until none of the merchant’s deliveries is pending',
   description:
     'Answers as soon as every delivery was delivered or finally failed, or when timeout_ms passes (then pending > 0).',
   body: WaitBody,
   response: { 200: Done('idle', Type.Object({ pending: Type.Integer() })), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),
@@ -204,7 +208,7 @@ const JournalEntry = Type.Object({
   request: Type.Unknown({ description: 'body as received, card fields and secrets redacted' }),
   response: Type.Unknown({ description: 'body as answered, secrets redacted' }),
 });
-export const journalSchema: FastifySchema = {
+export const journalSchema = {
   ...controlTags('mock-journal'),
   summary: 'Requests the merchant made to the iamport routes (oldest first)',
   querystring: JournalQuery,
@@ -212,18 +216,18 @@ export const journalSchema: FastifySchema = {
     200: Envelope(Type.Object({ total: Type.Integer(), list: Type.Array(JournalEntry) }), 'matching requests'),
     ...AUTH_ERRORS,
   },
-};
-export const journalCountSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const journalCountSchema = {
   ...controlTags('mock-journal'),
   summary: 'How many journal entries match',
   querystring: JournalQuery,
   response: { 200: Done('the count', Type.Object({ count: Type.Integer() })), ...AUTH_ERRORS },
-};
-export const clearJournalSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const clearJournalSchema = {
   ...controlTags('mock-journal'),
   summary: "Clear the merchant's journal",
   response: { 200: Done('cleared', Type.Object({ cleared: Type.Integer() })), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
 export const FaultBody = Type.Object({
   method: Type.Optional(Type.String({ description: 'GET, POST… or * (default: any)' })),
@@ -246,7 +250,8 @@ export const FaultBody = Type.Object({
     ],
     {
       description:
-        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never answer; commit_then_drop: do the work, then reset instead of answering',
+        'error: answer status/code/message; delay: wait then answer; reset: reset the connection; timeout: never ' +
+        'answer; commit_then_drop: do the work, then reset instead of answering',
     },
   ),
   status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
@@ -258,31 +263,31 @@ export const FaultBody = Type.Object({
   probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
 });
 const FaultRule = Type.Intersect([FaultBody, Type.Object({ id: Type.Integer(), fired: Type.Integer() })]);
-export const addFaultSchema: FastifySchema = {
+export const addFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Add a fault injection rule',
   body: FaultBody,
   response: { 200: Envelope(FaultRule, 'the rule'), 400: ErrorEnvelope, ...AUTH_ERRORS },
-};
-export const listFaultsSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const listFaultsSchema = {
   ...controlTags('mock-faults'),
   summary: "The merchant's fault rules",
   response: { 200: Envelope(Type.Array(FaultRule), 'rules'), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 export const FaultIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export const deleteFaultSchema: FastifySchema = {
+export const deleteFaultSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete one fault rule',
   params: FaultIdParams,
   response: { 200: Done('deleted', Type.Object({ id: Type.Integer() })), 404: ErrorEnvelope, ...AUTH_ERRORS },
-};
-export const clearFaultsSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const clearFaultsSchema = {
   ...controlTags('mock-faults'),
   summary: 'Delete every fault rule',
   response: { 200: Done('deleted', Type.Object({ deleted: Type.Integer() })), ...AUTH_ERRORS },
-};
+} satisfies FastifySchema;
 
-const Outcome = Type.Object({
+export const Outcome = Type.Object({
   status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
   fail_reason: Type.Optional(
     Nullable(Type.String({ description: 'the fail_reason of a failed charge', examples: ['[8330] 잔액부족'] })),
@@ -291,12 +296,14 @@ const Outcome = Type.Object({
 export const OutcomesBody = Type.Object({ outcomes: Type.Array(Outcome, { maxItems: 1000 }) });
 export const OutcomeParams = Type.Object({ customer_uid: Type.String({ minLength: 1, maxLength: 80 }) });
 const OutcomesEnvelope = Envelope(Type.Array(Outcome), 'the outcomes still to come, next first');
-export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = {
+export const outcomesSchemas = {
   put: {
     ...controlTags('mock-faults'),
     summary: 'Script the next charges of a billing key',
     description:
-      'again and schedule executions of this key take their result from the front of this list (then the card decides again), e.g. [{"status":"failed","fail_reason":"[8330] 잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
+      'again and schedule executions of this key take their result from the front of this list (then the card ' +
+      'decides again), e.g. [{"status":"failed","fail_reason":"[8330] ' +
+      '잔액부족"},{"status":"failed","fail_reason":"[8324] 한도초과"},{"status":"paid"}].',
     params: OutcomeParams,
     body: OutcomesBody,
     response: { 200: OutcomesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -313,21 +320,23 @@ export const outcomesSchemas: Record<'put' | 'get' | 'delete', FastifySchema> = 
     params: OutcomeParams,
     response: { 200: OutcomesEnvelope, ...AUTH_ERRORS },
   },
-};
+} satisfies Record<'put' | 'get' | 'delete', FastifySchema>;
 
-export const exportStateSchema: FastifySchema = {
+export const exportStateSchema = {
   ...controlTags('mock-control'),
   summary: "Export the caller's merchant as a fixtures YAML document",
   description:
-    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is never exported.',
+    'Settings, tiers, clock, billing keys (masked), payments, schedules and prepared amounts. The imp_secret is ' +
+    'never exported.',
   produces: ['application/yaml'],
   response: { 200: Type.String({ description: 'fixtures YAML' }), ...AUTH_ERRORS },
-};
-export const importStateSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const importStateSchema = {
   ...controlTags('mock-control'),
   summary: "Replace the caller's merchant with a fixtures document",
   description:
-    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
+    'Body: a fixtures document (YAML with Content-Type application/yaml, or JSON) with one merchant. The merchant ' +
+    'is wiped first, then its settings and data are loaded; ids and timestamps are kept.',
   consumes: ['application/yaml', 'application/json'],
   response: {
     200: Done(
@@ -342,36 +351,32 @@ export const importStateSchema: FastifySchema = {
     400: ErrorEnvelope,
     ...AUTH_ERRORS,
   },
-};
+} satisfies FastifySchema;
 
 const adminSecurity = { tags: ['mock-admin'], security: [{ admin: [] }] };
 const AdminErrors = {
-  401: { ...ErrorEnvelope, description: 'wrong or missing X-Admin-Token' },
-  404: { ...ErrorEnvelope, description: 'the admin API is off (no --admin-token)' },
+  401: ErrorAnswer('wrong or missing X-Admin-Token'),
+  404: ErrorAnswer('the admin API is off (no --admin-token)'),
 };
-export const adminMerchantsSchema: FastifySchema = {
+export const AdminMerchant = Type.Object({
+  imp_key: Type.String(),
+  name: Nullable(Type.String()),
+  origin: Type.String(),
+  agency: Type.Boolean(),
+  tiers: Type.Array(Type.String()),
+  clock_offset: Type.Integer(),
+  frozen: Type.Boolean(),
+});
+export const adminMerchantsSchema = {
   ...adminSecurity,
   summary: 'List every merchant',
   response: {
-    200: Envelope(
-      Type.Array(
-        Type.Object({
-          imp_key: Type.String(),
-          name: Nullable(Type.String()),
-          origin: Type.String(),
-          agency: Type.Boolean(),
-          tiers: Type.Array(Type.String()),
-          clock_offset: Type.Integer(),
-          frozen: Type.Boolean(),
-        }),
-      ),
-      'merchants',
-    ),
+    200: Envelope(Type.Array(AdminMerchant), 'merchants'),
     ...AdminErrors,
   },
-};
-export const adminResetSchema: FastifySchema = {
+} satisfies FastifySchema;
+export const adminResetSchema = {
   ...adminSecurity,
   summary: 'Reset everything: open-mode merchants are removed, fixture merchants wiped and re-seeded',
   response: { 200: Done('reset', Type.Object({ merchants: Type.Integer() })), ...AdminErrors },
-};
+} satisfies FastifySchema;

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { tenantKey, type Journal } from '../domain/journal.js';
-import { CONTROL_PREFIX } from '../routes/mock-control.js';
+import { CONTROL_PREFIX } from '../../constants.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

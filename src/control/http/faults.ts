@@ -2,10 +2,11 @@
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CONTROL_PREFIX } from '../../constants.js';
+import { failure } from '../../http/envelope.js';
 import type { FaultRules } from '../domain/faults.js';
+import { CONTROL } from '../messages.js';
 import { tenantKey } from '../domain/journal.js';
-import { CONTROL_PREFIX } from '../routes/mock-control.js';
-import { failure } from './envelope.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,9 +37,7 @@ async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRul
         await new Promise((resolve) => setTimeout(resolve, faults.delayOf(rule)));
         return;
       case 'error':
-        return reply
-          .status(rule.status ?? 500)
-          .send(failure(rule.code ?? -1, rule.message ?? '일시적인 오류가 발생했습니다. (injected fault)'));
+        return reply.status(rule.status ?? 500).send(failure(rule.code ?? -1, rule.message ?? CONTROL.injectedFault));
       case 'reset':
         reply.hijack();
         request.raw.socket.resetAndDestroy();

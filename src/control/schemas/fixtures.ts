@@ -1,4 +1,5 @@
-// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments, schedules).
+// Schema of the fixtures YAML: merchants, their PG settings, sub-merchants (tiers), and their data (keys, payments,
+// schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -40,6 +41,15 @@ const Tier = Type.Optional(
     description: "the tier the item belongs to ('' or absent: the merchant itself)",
   }),
 );
+
+/** The buyer fields of payments and schedules. */
+const BuyerFixture = {
+  buyer_name: OptStr(),
+  buyer_email: OptStr(),
+  buyer_tel: OptStr(),
+  buyer_addr: OptStr(),
+  buyer_postcode: OptStr(),
+};
 
 export const BillingKeyFixture = Type.Object(
   {
@@ -111,11 +121,7 @@ export const PaymentFixture = Type.Object(
     card_number: OptStr({ pattern: '^[0-9]{0,8}[*]+[0-9]{0,4}$|^$', description: 'masked' }),
     card_type: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     card_quota: Type.Optional(Type.Integer({ minimum: 0 })),
-    buyer_name: OptStr(),
-    buyer_email: OptStr(),
-    buyer_tel: OptStr(),
-    buyer_addr: OptStr(),
-    buyer_postcode: OptStr(),
+    ...BuyerFixture,
     custom_data: OptStr(),
     user_agent: OptStr(),
     customer_uid: OptStr(),
@@ -149,11 +155,7 @@ export const ScheduleFixture = Type.Object(
     customer_id: OptStr(),
     pg_provider: Type.Optional(Type.String()),
     pg_id: Type.Optional(Type.String()),
-    buyer_name: OptStr(),
-    buyer_email: OptStr(),
-    buyer_tel: OptStr(),
-    buyer_addr: OptStr(),
-    buyer_postcode: OptStr(),
+    ...BuyerFixture,
     custom_data: OptStr(),
     notice_url: OptStr(),
     schedule_status: Type.Optional(
