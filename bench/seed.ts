@@ -9,6 +9,7 @@ import { insertSql as namedInsertSql } from '../src/store/database.js';
 import { PAYMENT_COLUMNS, paymentRow } from '../src/store/payments.js';
 import { OPEN_MODE_PG } from '../src/domain/merchants.js';
 import { Secrets } from '../src/domain/secrets.js';
+import { loadServerKey } from '../src/store/server-key.js';
 
 export const SCALE_IMP_KEY = 'bench-scale';
 export const SCALE_IMP_SECRET = 'bench-scale-secret';
@@ -95,7 +96,7 @@ export function seedPayments(
     db.pragma('cache_size = -262144');
     db.pragma('synchronous = OFF');
     if (store.merchants.findByKey(SCALE_IMP_KEY)) throw new Error(`${file} is already seeded`);
-    const secrets = new Secrets(store.meta.serverKey());
+    const secrets = new Secrets(loadServerKey(store, { secretKey: null }));
     const now = Math.floor(Date.now() / 1000);
     const merchant = store.transaction(() => {
       const m = store.merchants.insert({

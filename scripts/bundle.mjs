@@ -1,12 +1,14 @@
-// Part of `npm run build`: bundles the built CLI and the library entry with their pure-JS dependencies into
-// dist/cli.bundle.js (the package's bin and the Docker image's entry point) and dist/index.bundle.js (the package's
-// main: what each test file of a user's suite imports), so start-up reads and links a few modules instead of ~800.
-// The code both share, and code loaded on demand (Swagger UI, YAML export, the openapi command), sit in
-// dist/chunk-*.js. dist/cli.js and dist/index.js stay the same code unbundled (the tests run both CLIs).
+// Part of `npm run build`: checks that the control client (dist/client, the `iamport-mock/client` subpath) stays
+// free of server code and dependencies, then bundles the built CLI and the library entry with their pure-JS
+// dependencies into dist/cli.bundle.js (the package's bin and the Docker image's entry point) and
+// dist/index.bundle.js (the package's main: what each test file of a user's suite imports), so start-up reads and
+// links a few modules instead of ~800. The code both share, and code loaded on demand (Swagger UI, YAML export,
+// the openapi command), sit in dist/chunk-*.js. dist/cli.js and dist/index.js stay the same code unbundled (the
+// tests run both CLIs).
 //
 // Left external (loaded from node_modules as usual):
 // - better-sqlite3: a native addon (.node) found by `bindings` from its own path, cannot be bundled.
-// - yaml and TypeBox's value checker as src/fixtures.ts requires them: only when a fixtures file is parsed.
+// - yaml and TypeBox's value checker as src/control/fixtures/parse.ts requires them: only when a fixtures file is parsed.
 // @fastify/swagger-ui is bundled (otherwise it alone loads ~270 CommonJS files: yaml, @fastify/static, send…), but it
 // serves Swagger UI's files from paths relative to its own __dirname: its modules get their real folder back at run
 // time, resolved from node_modules (see `realDirname` below).
@@ -42,6 +44,24 @@ const realDirname = (packages) => ({
   },
 });
 
+// The client subpath is tsc's dist/client/index.js (one copy of MockControlError for both entries, so instanceof
+// holds); bundling it here, without writing, proves its module graph is only dist/client, the one error class and
+// node: builtins — importing it loads no fastify, no SQLite and no native addon.
+const client = await build({
+  entryPoints: [path.join(root, 'dist', 'client', 'index.js')],
+  bundle: true,
+  write: false,
+  platform: 'node',
+  format: 'esm',
+  metafile: true,
+  logLevel: 'warning',
+});
+const allowed = /^dist\/(client\/[^/]+|domain\/errors)\.js$/;
+const strays = Object.keys(client.metafile.inputs).filter((f) => !allowed.test(path.relative(root, path.resolve(f))));
+if (strays.length > 0) {
+  throw new Error(`dist/client must not import server code or packages; it imports: ${strays.join(', ')}`);
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -70,7 +90,7 @@ const common = {
 };
 
 // The default fixtures, parsed and validated once here: a server started with them reads this JSON instead of
-// loading the YAML parser (src/fixtures.ts).
+// loading the YAML parser (src/control/fixtures/parse.ts).
 const { parseFixtures, PREPARED_DEFAULT_FIXTURES } = await import('../dist/control/fixtures/parse.js');
 const defaultYaml = path.join(root, 'fixtures', 'default.yaml');
 fs.writeFileSync(
@@ -100,3 +120,4 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
 process.stdout.write(`${inputs} modules bundled\n`);
 if (process.env.BUNDLE_META) fs.writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
 fs.chmodSync(outfile, 0o755);
+process.stdout.write(`dist/client (iamport-mock/client): ${Object.keys(client.metafile.inputs).length} modules\n`);

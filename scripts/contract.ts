@@ -52,6 +52,7 @@ export const IMPLEMENTED_OPERATIONS: readonly string[] = [
   'GET /cards/{card_standard_code}',
   'GET /banks',
   'GET /banks/{bank_standard_code}',
+  'GET /tiers/{tier_code}',
 ];
 
 export interface ContractReport {

@@ -15,6 +15,7 @@ import {
 } from './config.js';
 import { startupBanner } from './banner.js';
 import { FixtureError, countItems, readFixtures } from './control/fixtures/parse.js';
+import { ServerKeyError } from './store/server-key.js';
 import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
@@ -259,7 +260,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`iamport-mock: ${e.message}\nRun "iamport-mock --help" for usage.\n`);
       process.exit(2);
     }
-    if (e instanceof ConfigError || e instanceof FixtureError) {
+    if (e instanceof ConfigError || e instanceof FixtureError || e instanceof ServerKeyError) {
       process.stderr.write(`iamport-mock: ${e.message}\n`);
       process.exit(2);
     }

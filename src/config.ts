@@ -23,8 +23,19 @@ export interface Config {
   webhookRetries: number;
   webhookRetryInterval: number;
   webhookTimeout: number;
+  webhookConcurrency: number;
+  webhookMerchantConcurrency: number;
   adminToken: string | null;
   journalLimit: number;
+  journalBytes: number;
+  journalTotalBytes: number;
+  faultRules: number;
+  requestTimeout: number;
+  headersTimeout: number;
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  maxHeaderSize: number;
+  secretKey: string | null;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -177,6 +188,22 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     description: 'milliseconds a webhook receiver has to answer',
   },
   {
+    key: 'webhookConcurrency',
+    flag: 'webhook-concurrency',
+    env: 'IAMPORT_MOCK_WEBHOOK_CONCURRENCY',
+    kind: 'positive',
+    default: 64,
+    description: 'webhook deliveries in flight at once, all merchants together',
+  },
+  {
+    key: 'webhookMerchantConcurrency',
+    flag: 'webhook-merchant-concurrency',
+    env: 'IAMPORT_MOCK_WEBHOOK_MERCHANT_CONCURRENCY',
+    kind: 'positive',
+    default: 2,
+    description: 'webhook deliveries in flight at once for one merchant (a hanging receiver holds no more)',
+  },
+  {
     key: 'adminToken',
     flag: 'admin-token',
     env: 'IAMPORT_MOCK_ADMIN_TOKEN',
@@ -191,6 +218,78 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'count',
     default: 1000,
     description: "requests kept in each merchant's journal (oldest dropped first; 0 turns the journal off)",
+  },
+  {
+    key: 'journalBytes',
+    flag: 'journal-bytes',
+    env: 'IAMPORT_MOCK_JOURNAL_BYTES',
+    kind: 'positive',
+    default: 4 * 1024 * 1024,
+    description: "bytes of request and answer text kept in one merchant's (or tier's) journal, oldest dropped first",
+  },
+  {
+    key: 'journalTotalBytes',
+    flag: 'journal-total-bytes',
+    env: 'IAMPORT_MOCK_JOURNAL_TOTAL_BYTES',
+    kind: 'positive',
+    default: 64 * 1024 * 1024,
+    description: 'bytes of request and answer text kept in all journals together, oldest of any merchant dropped first',
+  },
+  {
+    key: 'faultRules',
+    flag: 'fault-rules',
+    env: 'IAMPORT_MOCK_FAULT_RULES',
+    kind: 'positive',
+    default: 100,
+    description: 'fault rules one merchant (or tier) may hold at once',
+  },
+  {
+    key: 'requestTimeout',
+    flag: 'request-timeout',
+    env: 'IAMPORT_MOCK_REQUEST_TIMEOUT',
+    kind: 'count',
+    default: 30_000,
+    description: 'milliseconds a client has to send a whole request, headers and body (408 after; 0: no limit)',
+  },
+  {
+    key: 'headersTimeout',
+    flag: 'headers-timeout',
+    env: 'IAMPORT_MOCK_HEADERS_TIMEOUT',
+    kind: 'count',
+    default: 10_000,
+    description: 'milliseconds a client has to send the request headers (408 after; at most requestTimeout)',
+  },
+  {
+    key: 'connectionTimeout',
+    flag: 'connection-timeout',
+    env: 'IAMPORT_MOCK_CONNECTION_TIMEOUT',
+    kind: 'count',
+    default: 600_000,
+    description: 'milliseconds a connection may stay silent before it is closed, answer pending or not (0: never)',
+  },
+  {
+    key: 'keepAliveTimeout',
+    flag: 'keep-alive-timeout',
+    env: 'IAMPORT_MOCK_KEEP_ALIVE_TIMEOUT',
+    kind: 'positive',
+    default: 72_000,
+    description: 'milliseconds an idle keep-alive connection stays open between requests',
+  },
+  {
+    key: 'maxHeaderSize',
+    flag: 'max-header-size',
+    env: 'IAMPORT_MOCK_MAX_HEADER_SIZE',
+    kind: 'positive',
+    default: 16_384,
+    description: 'bytes of request line and headers accepted (431 beyond)',
+  },
+  {
+    key: 'secretKey',
+    flag: 'secret-key',
+    env: 'IAMPORT_MOCK_SECRET_KEY',
+    kind: 'optionalString',
+    default: null,
+    description: 'secret (16+ characters) that encrypts the server key; unset: a 0600 key file beside the database',
   },
 ];
 
@@ -273,7 +372,26 @@ export function resolveConfig(
       config[spec.key] = coerce(spec, env[spec.env], `environment variable ${spec.env}`);
     else config[spec.key] = cli && spec.cliDefault !== undefined ? spec.cliDefault : spec.default;
   }
-  return config as unknown as Config;
+  return checkCombination(config as unknown as Config);
+}
+
+/** Rules between options. */
+function checkCombination(config: Config): Config {
+  if (config.requestTimeout > 0 && (config.headersTimeout === 0 || config.headersTimeout > config.requestTimeout)) {
+    throw new ConfigError(
+      `invalid headersTimeout ${config.headersTimeout}: it must be at most requestTimeout (${config.requestTimeout})`,
+    );
+  }
+  if (config.journalTotalBytes < config.journalBytes) {
+    throw new ConfigError(
+      `invalid journalTotalBytes ${config.journalTotalBytes}: it must be at least journalBytes (${config.journalBytes})`,
+    );
+  }
+  if (config.secretKey !== null && config.secretKey.length < 16) {
+    // The value itself is never echoed: it is a secret.
+    throw new ConfigError('invalid secretKey: it must be at least 16 characters long');
+  }
+  return config;
 }
 
 /** The flag table for node:util parseArgs. */

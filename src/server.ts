@@ -14,7 +14,8 @@ export interface MockServerOptions extends ConfigInput {
   logStream?: DestinationStream;
 }
 
-export interface MockServer {
+/** A started server with its internals (the CLI and tests use them; the public MockServer of index.ts does not). */
+export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   app: FastifyInstance;
@@ -35,7 +36,7 @@ export interface StartContext {
 export async function startMockServer(
   options: MockServerOptions = {},
   { cli = false, env = process.env }: StartContext = {},
-): Promise<MockServer> {
+): Promise<RunningServer> {
   const { logStream, ...input } = options;
   const config = resolveConfig(input, env, { cli });
   const fixtures = config.fixtures ? readFixtures(config.fixtures) : null;

@@ -4,6 +4,7 @@
 import type { Config } from './config.js';
 import { Clock } from './domain/clock.js';
 import { MerchantService } from './domain/merchants.js';
+import { RANDOM_IDS, type IdGenerators } from './domain/pg.js';
 import { Secrets } from './domain/secrets.js';
 import { TokenService } from './domain/tokens.js';
 import { BillingKeyService } from './domain/billing-keys.js';
@@ -22,6 +23,7 @@ import { WebhookLog } from './control/domain/webhook-log.js';
 import { FixtureImporter } from './control/fixtures/import.js';
 import { FixtureService, type StartupFixtures } from './control/fixtures/fixtures.js';
 import type { Store } from './store/index.js';
+import { loadServerKey } from './store/server-key.js';
 
 export interface Services {
   config: Config;
@@ -45,6 +47,8 @@ export interface Services {
   journal: Journal;
   faults: FaultRules;
   webhookLog: WebhookLog;
+  /** The id generators of payments and cancels; a test may swap one to force a clash. */
+  ids: IdGenerators;
 }
 
 export interface ServiceOptions {
@@ -58,15 +62,20 @@ export function createServices(
   store: Store,
   { clock = new Clock(), startupFixtures = null }: ServiceOptions = {},
 ): Services {
-  const secrets = new Secrets(store.meta.serverKey());
+  const secrets = new Secrets(loadServerKey(store, config));
+  // One mutable object: the services read a generator at each call, so a swap takes effect at once.
+  const ids: IdGenerators = { ...RANDOM_IDS };
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);
   const billingKeys = new BillingKeyService(store, secrets, clock, merchants, config);
   const webhooks = new WebhookService(store, config);
-  const payments = new PaymentService(store, secrets, clock, merchants, billingKeys, config, webhooks);
+  const payments = new PaymentService(store, secrets, clock, merchants, billingKeys, config, webhooks, ids);
   const runner = new ScheduleRunner(store, clock, payments, webhooks);
   const clocks = new ClockService(store, clock, runner);
-  const journal = new Journal(config.journalLimit);
-  const faults = new FaultRules();
+  const journal = new Journal(config.journalLimit, {
+    bytes: config.journalBytes,
+    totalBytes: config.journalTotalBytes,
+  });
+  const faults = new FaultRules(config.faultRules);
   const control = new ControlService(store, journal, faults, clocks);
   const importer = new FixtureImporter(store, secrets, merchants, billingKeys, config);
   return {
@@ -79,7 +88,7 @@ export function createServices(
     billingKeys,
     payments,
     lookups: new PaymentLookupService(store, clock),
-    cancels: new CancelService(store, clock, webhooks),
+    cancels: new CancelService(store, clock, webhooks, ids),
     prepares: new PrepareService(store, clock),
     schedules: new ScheduleService(store, clock, billingKeys, runner),
     runner,
@@ -90,5 +99,6 @@ export function createServices(
     journal,
     faults,
     webhookLog: new WebhookLog(store, webhooks),
+    ids,
   };
 }

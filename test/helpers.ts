@@ -1,7 +1,9 @@
 // Test helpers: a real server on 127.0.0.1:0 closed by teardown, and small HTTP helpers around fetch.
 
 import type { Test } from 'tap';
-import { createMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
+import { startMockServer, type MockServerOptions, type RunningServer as MockServer } from '../src/server.js';
+
+export type { MockServer };
 
 export const DEMO = {
   imp_key: 'imp_apikey',
@@ -10,9 +12,12 @@ export const DEMO = {
 
 export const AGENCY = { imp_key: '5000000000000001', imp_secret: 'agency-secret-0001-for-local-tests-only' } as const;
 
-/** Starts a server with an in-memory database on a free loopback port; it is closed when the test ends. */
+/**
+ * Starts a server with an in-memory database on a free loopback port; it is closed when the test ends. Tests get
+ * the internal server (with `services`); the public createMockServer() wraps the same start.
+ */
 export async function startServer(t: Test, options: MockServerOptions = {}): Promise<MockServer> {
-  const server = await createMockServer({ port: 0, host: '127.0.0.1', db: ':memory:', logLevel: 'silent', ...options });
+  const server = await startMockServer({ port: 0, host: '127.0.0.1', db: ':memory:', logLevel: 'silent', ...options });
   t.teardown(() => server.close());
   return server;
 }

@@ -16,6 +16,8 @@ const DEMO = {
   imp_key: 'imp_apikey',
   imp_secret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f',
 };
+/** The agency of the default fixtures, with tiers A01 and B02. */
+const AGENCY = { imp_key: '5000000000000001', imp_secret: 'agency-secret-0001-for-local-tests-only' };
 const CARD = { card_number: '4330-1200-1234-5678', expiry: '2099-12', birth: '900101', pwd_2digit: '12' };
 const DECLINED_CARD = TEST_CARDS.find((c) => c.kind === 'charge_fail')!.card_number;
 const DAY = 86400;
@@ -299,5 +301,10 @@ export async function runFlow(baseUrl: string): Promise<Observation[]> {
   await call('one card code', 'GET', '/cards/{card_standard_code}', '/cards/361');
   await call('bank codes', 'GET', '/banks', '/banks');
   await call('one bank code', 'GET', '/banks/{bank_standard_code}', '/banks/004');
+
+  // Tiers: the agency checks one of its sub-merchants.
+  token = '';
+  token = (await call('agency getToken', 'POST', '/users/getToken', '/users/getToken', AGENCY)).response.access_token;
+  await call('one tier', 'GET', '/tiers/{tier_code}', '/tiers/A01');
   return seen;
 }

@@ -9,7 +9,7 @@ import type { CardInput } from './card-validation.js';
 import { authorizeCard, type Card } from './cards.js';
 import { IamportError } from './errors.js';
 import type { Clock } from './clock.js';
-import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
+import { tenantTransaction, type MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
 import { BILLING_KEY } from './messages.js';
 import type { Secrets } from './secrets.js';
 
@@ -49,25 +49,30 @@ export function buyerOf(order: BuyerFields, key: CustomerFields | null | undefin
   };
 }
 
-/** A stored key as the API shows it: stored columns the API names are copied by name, the card's secrets never. */
+/** A stored key as the API shows it (never the card's fingerprint, expiry or scripted decline). */
 export function toCustomer(row: BillingKeyRow): Customer {
-  const {
-    id: _i,
-    merchant_id: _m,
-    tier_code: _t,
-    card_fingerprint: _f,
-    card_expiry: _e,
-    decline_reason: _d,
-    ...stored
-  } = row;
   return {
-    ...stored,
+    customer_uid: row.customer_uid,
+    pg_provider: row.pg_provider,
+    pg_id: row.pg_id,
     sandbox: row.sandbox === 1,
+    customer_id: row.customer_id,
+    card_name: row.card_name,
+    card_code: row.card_code,
     // The mock's card companies issue their own cards: issuer and publisher are the card company.
     card_issuer_code: row.card_code,
     card_issuer_name: row.card_name,
     card_publisher_code: row.card_code,
     card_publisher_name: row.card_name,
+    card_number: row.card_number,
+    card_type: row.card_type,
+    customer_name: row.customer_name,
+    customer_tel: row.customer_tel,
+    customer_email: row.customer_email,
+    customer_addr: row.customer_addr,
+    customer_postcode: row.customer_postcode,
+    inserted: row.inserted,
+    updated: row.updated,
   };
 }
 
@@ -90,10 +95,12 @@ export class BillingKeyService {
 
   /** issue(), answering the stored key (a schedule registration issues one and goes on with it). */
   issueKey(tenant: Tenant, customerUid: string, input: IssueInput): BillingKeyRow {
-    const now = this.clock.tenantNow(tenant);
-    const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
-    if (!auth.ok) throw new IamportError(-1, `${BILLING_KEY.issueFailed} ${auth.reason}`);
-    return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      const now = this.clock.tenantNow(tenant);
+      const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
+      if (!auth.ok) throw new IamportError(-1, `${BILLING_KEY.issueFailed} ${auth.reason}`);
+      return this.save(tenant, customerUid, auth.card, this.merchants.resolvePg(tenant, input.pg), input, now);
+    });
   }
 
   /** Stores an authorized card under `customerUid` (a new key, or a replacement keeping its first `inserted`). */
@@ -150,8 +157,10 @@ export class BillingKeyService {
 
   /** Deletes the key for good; its pending schedules stay and will fail when they run (reference §3.4). */
   delete(tenant: Tenant, customerUid: string): Customer {
-    const row = this.existing(tenant, customerUid);
-    this.store.billingKeys.delete(row.id);
-    return toCustomer(row);
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      const row = this.existing(tenant, customerUid);
+      this.store.billingKeys.delete(row.id);
+      return toCustomer(row);
+    });
   }
 }

@@ -24,6 +24,23 @@ export function tenantOf(merchant: MerchantRow, tierCode = ''): Tenant {
   return { merchant, merchant_id: merchant.id, tier_code: tierCode };
 }
 
+/**
+ * The tenant as it is now: its merchant row read again. A request is authenticated when its headers arrive, and
+ * its body may come much later, after a clock move, a reset or an admin reset that deleted the merchant; whatever
+ * a request changes is computed from this, never from the row read at authentication. A deleted merchant is a 401,
+ * as its token now is.
+ */
+export function currentTenant(store: Store, tenant: Tenant): Tenant {
+  const merchant = store.merchants.findById(tenant.merchant_id);
+  if (!merchant) throw unauthorized();
+  return { ...tenant, merchant };
+}
+
+/** Runs `fn` in one write transaction, on the tenant as it is inside that transaction (currentTenant). */
+export function tenantTransaction<T>(store: Store, tenant: Tenant, fn: (tenant: Tenant) => T): T {
+  return store.transaction(() => fn(currentTenant(store, tenant)));
+}
+
 export interface PgSetting {
   pg_provider: string;
   pg_id: string;

@@ -12,7 +12,13 @@ const WHOLE_AMOUNTS = '금액은 정수여야 합니다';
 /** Malformed or out-of-range request values that the schemas cannot express. */
 export const REQUEST = {
   missingKeys: missingParameter('imp_key, imp_secret'),
-  notWholeKrw: (field: string, amount: number) => invalidParameter(field, `KRW ${WHOLE_AMOUNTS}: ${amount}`),
+  tooManyDecimals: (field: string, currency: string, digits: number, amount: number) =>
+    invalidParameter(
+      field,
+      `${currency} ${digits === 0 ? WHOLE_AMOUNTS : `금액은 소수점 이하 ${digits}자리까지입니다`}: ${amount}`,
+    ),
+  tooLong: (field: string, max: number, length: number) =>
+    invalidParameter(field, `최대 ${max}자까지입니다: ${length}자`),
   pageMissing: (page: number, total: number, limit: number) =>
     `요청하신 페이지(${page})가 존재하지 않습니다. (전체 ${total}건, 페이지당 ${limit}건)`,
   scheduleRangeMissing: `${missingParameter('schedule_from, schedule_to')} (from, to로 보내도 됩니다)`,
@@ -29,6 +35,13 @@ export const AUTH = {
 } as const;
 
 const NOTHING_REGISTERED = '등록된 정보를 찾을 수 없습니다.';
+
+const NO_SUCH_TIER = '등록되지 않았거나 이미 삭제된 하위 상점(Tier) 코드입니다.';
+
+/** Sub-merchants (GET /tiers/{tier_code}). */
+export const TIER = {
+  notFound: (tierCode: string) => `${NO_SUCH_TIER} (tier_code: ${tierCode})`,
+} as const;
 
 /** Billing keys (/subscribe/customers). */
 export const BILLING_KEY = {

@@ -10,11 +10,12 @@ import { expiryEnd } from './card-validation.js';
 import { authorizeCard } from './cards.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
-import type { MerchantService, ResolvedPg, Tenant } from './merchants.js';
-import { PAYMENT } from './messages.js';
-import { checkWholeAmount } from './money.js';
+import { tenantTransaction, type MerchantService, type ResolvedPg, type Tenant } from './merchants.js';
+import { PAYMENT, REQUEST } from './messages.js';
+import { checkAmount, toMinor } from './money.js';
+import { MAX_CUSTOM_DATA } from './limits.js';
 import { paymentOf, type Payment } from './payment-view.js';
-import { newApplyNum, newImpUid, newPgTid, receiptUrl } from './pg.js';
+import { freshId, newApplyNum, newPgTid, RANDOM_IDS, receiptUrl, type IdGenerators } from './pg.js';
 import type { Secrets } from './secrets.js';
 import type { WebhookService } from './webhooks.js';
 
@@ -92,6 +93,13 @@ export function orderColumns(input: OrderInput) {
   };
 }
 
+/** Refuses a custom_data whose text is longer than MAX_CUSTOM_DATA. */
+export function checkCustomData(field: string, value: unknown): void {
+  const text = customData(value);
+  if (text !== null && text.length > MAX_CUSTOM_DATA)
+    throw badRequest(REQUEST.tooLong(field, MAX_CUSTOM_DATA, text.length));
+}
+
 /** What the card itself says to any charge: a catalogue decline, or expiry on the merchant clock. */
 export function cardDeclineReason(
   card: { decline_reason: string | null; card_expiry: string },
@@ -111,6 +119,7 @@ export class PaymentService {
     private readonly billingKeys: BillingKeyService,
     private readonly config: Pick<Config, 'cardMask'>,
     private readonly webhooks: WebhookService,
+    private readonly ids: IdGenerators = RANDOM_IDS,
   ) {}
 
   /**
@@ -119,7 +128,7 @@ export class PaymentService {
    */
   again(tenant: Tenant, input: AgainInput, userAgent: string | null): Payment {
     this.checkAmounts(input);
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       this.assertUnused(tenant, input.merchant_uid);
       const key = this.billingKeys.find(tenant, input.customer_uid);
       if (!key) throw new IamportError(1, PAYMENT.unknownBuyer);
@@ -147,7 +156,7 @@ export class PaymentService {
    */
   onetime(tenant: Tenant, input: OnetimeInput, userAgent: string | null): Payment {
     this.checkAmounts(input);
-    const payment = this.store.transaction(() => {
+    const payment = tenantTransaction(this.store, tenant, (tenant) => {
       this.assertUnused(tenant, input.merchant_uid);
       const now = this.clock.tenantNow(tenant);
       const auth = authorizeCard(input, now, this.config.cardMask, this.secrets);
@@ -183,10 +192,13 @@ export class PaymentService {
       throw new IamportError(-1, PAYMENT.duplicateMerchantUid);
   }
 
-  /** Amount rules the request schema cannot express. */
+  /** Order rules the request schema cannot express: the currency's decimals, tax_free within the amount, the size
+   * of custom_data. */
   checkAmounts(input: OrderInput): void {
-    checkWholeAmount('amount', input.amount, input.currency);
-    if ((input.tax_free ?? 0) > input.amount) throw badRequest(PAYMENT.taxFreeOverAmount);
+    checkCustomData('custom_data', input.custom_data);
+    for (const field of ['amount', 'tax_free', 'vat_amount'] as const) checkAmount(field, input[field], input.currency);
+    if (toMinor(input.tax_free ?? 0, input.currency) > toMinor(input.amount, input.currency))
+      throw badRequest(PAYMENT.taxFreeOverAmount);
   }
 
   /** Why the "card company" declines this charge, or null when it approves. */
@@ -218,10 +230,13 @@ export class PaymentService {
     now = this.clock.tenantNow(tenant),
   ): PaymentRow {
     const used = source.usage === 'payment.scheduled' && this.store.payments.findSucceeded(tenant, input.merchant_uid);
-    const scripted =
-      !used && source.card && source.customer_uid && source.usage !== 'issue'
-        ? this.store.outcomes.shift(tenant, source.customer_uid)
-        : undefined;
+    // An order's script (any charge of that merchant_uid, key-in onetime included) comes before the key's.
+    const scripted = used
+      ? undefined
+      : (this.store.outcomes.shift(tenant, input.merchant_uid, 'merchant_uid') ??
+        (source.card && source.customer_uid && source.usage !== 'issue'
+          ? this.store.outcomes.shift(tenant, source.customer_uid)
+          : undefined));
     const decline = used
       ? PAYMENT.duplicateMerchantUid
       : scripted
@@ -232,7 +247,7 @@ export class PaymentService {
     return this.store.payments.insert({
       merchant_id: tenant.merchant_id,
       tier_code: tenant.tier_code,
-      imp_uid: newImpUid(),
+      imp_uid: freshId(this.ids.impUid, (id) => this.store.payments.impUidTaken(tenant.merchant_id, id)),
       status: paid ? 'paid' : 'failed',
       ...orderColumns(input),
       ...buyerOf(input, source.buyerKey),

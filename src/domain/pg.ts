@@ -20,6 +20,30 @@ export function newCancellationId(now: number): string {
   return `cncl_${kstStamp(now).slice(0, 8)}_${digits[8]()}`;
 }
 
+/** The generators of ids that must be unique within a merchant; a server's can be swapped (tests force clashes). */
+export interface IdGenerators {
+  impUid(): string;
+  cancellationId(now: number): string;
+}
+
+/** Random ids, fresh per call: a server's generators start as a copy of these. */
+export const RANDOM_IDS: Readonly<IdGenerators> = { impUid: newImpUid, cancellationId: newCancellationId };
+
+/** How many draws a fresh id may take; at 10^12 (or 10^8 per day) ids, more than a few means a broken generator. */
+const MAX_DRAWS = 16;
+
+/**
+ * A generated id the merchant does not hold yet: a clash is drawn again, never an error to the client (ids are
+ * unique per merchant, so a clash is possible, if rare). Gives up only if the generator keeps repeating itself.
+ */
+export function freshId(generate: () => string, taken: (id: string) => boolean): string {
+  for (let i = 0; i < MAX_DRAWS; i++) {
+    const id = generate();
+    if (!taken(id)) return id;
+  }
+  throw new Error(`id generator repeated taken ids ${MAX_DRAWS} times`);
+}
+
 /** An 8-digit card approval number. */
 export function newApplyNum(): string {
   return digits[8]();

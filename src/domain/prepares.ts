@@ -6,9 +6,9 @@ import type { Store } from '../store/index.js';
 import type { PrepareRow } from '../store/prepares.js';
 import type { Clock } from './clock.js';
 import { IamportError } from './errors.js';
-import type { Tenant } from './merchants.js';
+import { tenantTransaction, type Tenant } from './merchants.js';
 import { PREPARE } from './messages.js';
-import { checkWholeAmount } from './money.js';
+import { checkAmount } from './money.js';
 
 export type Prepared = Static<typeof PrepareAnnotation>;
 
@@ -31,8 +31,8 @@ export class PrepareService {
   ) {}
 
   register(tenant: Tenant, input: PrepareInput): Prepared {
-    checkWholeAmount('amount', input.amount, input.currency);
-    return this.store.transaction(() => {
+    checkAmount('amount', input.amount, input.currency);
+    return tenantTransaction(this.store, tenant, (tenant) => {
       if (this.find(tenant, input.merchant_uid)) throw new IamportError(1, PREPARE.exists);
       const now = this.clock.tenantNow(tenant);
       const row = this.store.prepares.insert({
@@ -48,10 +48,10 @@ export class PrepareService {
   }
 
   change(tenant: Tenant, input: PrepareInput): Prepared {
-    return this.store.transaction(() => {
+    return tenantTransaction(this.store, tenant, (tenant) => {
       const existing = this.get(tenant, input.merchant_uid);
       const currency = input.currency ?? existing.currency;
-      checkWholeAmount('amount', input.amount, currency);
+      checkAmount('amount', input.amount, currency);
       const changed = { merchant_uid: input.merchant_uid, amount: input.amount, currency };
       this.store.prepares.update({
         merchant_id: tenant.merchant_id,

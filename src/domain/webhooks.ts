@@ -14,21 +14,27 @@ export interface WebhookBody {
   cancellation_id?: string;
 }
 
-/** Deliveries sent at once… */
-const CONCURRENCY = 8;
-/** …of which one merchant may hold this many, so a hanging receiver of one never delays another's webhooks. */
-const PER_MERCHANT = 2;
-
 export class WebhookService {
   private readonly inFlight = new Map<number, AbortController>();
   /** In-flight deliveries per merchant. */
   private readonly busy = new Map<number, number>();
+  /** When each merchant last had a delivery started (a counter): the longest-waiting merchant goes first. */
+  private readonly lastServed = new Map<number, number>();
+  private served = 0;
   private timer: NodeJS.Timeout | undefined;
   private isStopped = false;
 
   constructor(
     private readonly store: Store,
-    private readonly config: Pick<Config, 'webhookUrl' | 'webhookRetries' | 'webhookRetryInterval' | 'webhookTimeout'>,
+    private readonly config: Pick<
+      Config,
+      | 'webhookUrl'
+      | 'webhookRetries'
+      | 'webhookRetryInterval'
+      | 'webhookTimeout'
+      | 'webhookConcurrency'
+      | 'webhookMerchantConcurrency'
+    >,
     private readonly wallMs: () => number = Date.now,
   ) {}
 
@@ -58,26 +64,48 @@ export class WebhookService {
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
+  /**
+   * Starts what may start: every merchant's queue is read from its head, merchants are served longest-waiting first,
+   * and none holds more than webhookMerchantConcurrency deliveries, so neither a merchant's backlog nor its hanging
+   * receiver delays another merchant's webhooks beyond a free slot.
+   */
   private pump(): void {
     if (this.isStopped) return;
-    if (this.inFlight.size < CONCURRENCY) {
-      // Look past a busy merchant's backlog so others' deliveries are not stuck behind it.
-      for (const row of this.store.webhooks.due(this.wallMs(), 500)) {
-        if (this.inFlight.size >= CONCURRENCY) break;
-        if (this.inFlight.has(row.id) || (this.busy.get(row.merchant_id) ?? 0) >= PER_MERCHANT) continue;
-        void this.send(row);
-      }
+    const now = this.wallMs();
+    const perMerchant = this.config.webhookMerchantConcurrency;
+    let wake = Number.POSITIVE_INFINITY;
+    const ready: number[] = [];
+    const queues = this.store.webhooks.queues();
+    // Forget merchants with nothing queued (reset or deleted ones too), so the map stays as small as the queues.
+    if (this.lastServed.size > 2 * queues.length + 64) {
+      const queued = new Set(queues.map((q) => q.merchant_id));
+      for (const id of this.lastServed.keys()) if (!queued.has(id)) this.lastServed.delete(id);
     }
-    this.armTimer();
+    for (const q of queues) {
+      if (q.next_at > now) wake = Math.min(wake, q.next_at);
+      else if ((this.busy.get(q.merchant_id) ?? 0) < perMerchant) ready.push(q.merchant_id);
+      // A merchant at its limit is pumped again when one of its deliveries ends.
+    }
+    ready.sort((a, b) => (this.lastServed.get(a) ?? 0) - (this.lastServed.get(b) ?? 0));
+    for (const merchantId of ready) {
+      if (this.inFlight.size >= this.config.webhookConcurrency) break;
+      const busy = this.busy.get(merchantId) ?? 0;
+      // Its in-flight deliveries are still pending in the table: read past them.
+      for (const row of this.store.webhooks.due(merchantId, now, perMerchant)) {
+        if ((this.busy.get(merchantId) ?? 0) >= perMerchant || this.inFlight.size >= this.config.webhookConcurrency)
+          break;
+        if (!this.inFlight.has(row.id)) void this.send(row);
+      }
+      if ((this.busy.get(merchantId) ?? 0) > busy) this.lastServed.set(merchantId, ++this.served);
+    }
+    this.armTimer(wake);
   }
 
   /** Wakes up when the earliest pending retry is due. */
-  private armTimer(): void {
+  private armTimer(at: number): void {
     clearTimeout(this.timer);
-    if (this.isStopped) return;
-    const next = this.store.webhooks.nextAttemptAt();
-    if (next === null) return;
-    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(next - this.wallMs(), 60_000)));
+    if (this.isStopped || at === Number.POSITIVE_INFINITY) return;
+    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.min(at - this.wallMs(), 60_000)));
     this.timer.unref();
   }
 
@@ -110,7 +138,9 @@ export class WebhookService {
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(row.id);
-      this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 1) - 1);
+      const left = (this.busy.get(row.merchant_id) ?? 1) - 1;
+      if (left > 0) this.busy.set(row.merchant_id, left);
+      else this.busy.delete(row.merchant_id);
     }
     if (this.isStopped) return;
     const ok = status !== null && status >= 200 && status < 300;

@@ -1,4 +1,4 @@
-// Logger options: pino with every secret redacted, buffered output, and one line per request without ?_token.
+// Logger options: pino with every secret redacted, buffered output, one line per request without secret query values.
 
 import {
   LogController,
@@ -9,6 +9,7 @@ import {
 } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream } from 'pino';
 import type { LogLevel } from '../config.js';
+import { parseQueryString } from './bodies.js';
 
 /** Field names never logged in the clear, wherever they appear in a logged object. */
 export const SECRET_FIELDS = [
@@ -26,9 +27,30 @@ export const SECRET_FIELDS = [
 
 const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `req.headers["${f}"]`]);
 
-/** Drops the value of `_token` from a logged URL. */
+const SECRET_NAMES: ReadonlySet<string> = new Set(SECRET_FIELDS);
+
+/** True when a parsed query part names a secret field at any depth (`_token`, `_token[]`, `a[_token]`). */
+function holdsSecret(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => SECRET_NAMES.has(k.toLowerCase()) || holdsSecret(v));
+}
+
+/**
+ * A URL fit for the log: the value of every query parameter that names a secret once parsed — the way the server
+ * reads it, so `%5Ftoken=` and `_token[]=` are caught as well as `_token=` — is replaced.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]_token=)[^&]*/g, '$1[redacted]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      if (!holdsSecret(parseQueryString(pair))) return pair;
+      const eq = pair.indexOf('=');
+      return `${eq < 0 ? pair : pair.slice(0, eq)}=[redacted]`;
+    });
+  return `${url.slice(0, q + 1)}${pairs.join('&')}`;
 }
 
 let stdout: ReturnType<typeof pino.destination> | undefined;
@@ -68,7 +90,7 @@ export function loggerOptions(level: LogLevel, stream?: DestinationStream): Fast
   };
 }
 
-/** The logger of request lines: no redaction to run (the line holds no secret: its URL has ?_token's value cut). */
+/** The logger of request lines: no redaction to run (the line holds no secret: its URL has secret query values cut). */
 const lineLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
 function requestLines(root: FastifyBaseLogger): FastifyBaseLogger {
   let lines = lineLoggers.get(root);
@@ -81,7 +103,7 @@ function requestLines(root: FastifyBaseLogger): FastifyBaseLogger {
 
 /**
  * One line per answered request at info, instead of fastify's two (an incoming line and a completed line with
- * serialized req and res objects): request id, method, URL without ?_token's value, status and milliseconds.
+ * serialized req and res objects): request id, method, URL without secret query values, status and milliseconds.
  */
 export class RequestLog extends LogController {
   /** At debug and trace, the request itself too (its serializer keeps method, URL without the token, address). */

@@ -1,6 +1,7 @@
 // Schemas of scheduled payments: the schedule object, registering, revoking, listing and changing schedules.
 
 import { Type } from '@sinclair/typebox';
+import { MAX_TIME } from '../domain/limits.js';
 import type { FastifySchema } from 'fastify';
 import { AUTH_ERRORS, Envelope, ErrorAnswer, ErrorEnvelope, Nullable, SECURITY } from './common.js';
 import { CardFields, CustomerFields, CustomerUidParams, PgField } from './customers.js';
@@ -41,8 +42,8 @@ export const ScheduleItem = Type.Object({
   ...OrderFields,
   schedule_at: Type.Integer({
     minimum: 0,
-    maximum: 1e13,
-    description: 'UNIX seconds (a past time runs at the next tick)',
+    maximum: MAX_TIME,
+    description: 'UNIX seconds (a past time runs at the next tick; at most 9999-12-31 KST)',
   }),
 });
 
@@ -104,9 +105,9 @@ export const scheduleSchema = {
   tags: ['subscribe'],
   summary: 'Register scheduled payments',
   description:
-    'With an existing key, or with card fields (a key is issued first). All or nothing: a used or repeated ' +
-    'merchant_uid rejects the batch (code 1). Unknown customer without card: code 1 "등록된 고객정보가 ' +
-    '없습니다.".',
+    'With an existing key (card fields are then ignored), or with card fields for a customer without one (a key ' +
+    'is issued first). All or nothing: a used or repeated merchant_uid rejects the batch (code 1). Unknown ' +
+    'customer without card: code 1 "등록된 고객정보가 없습니다.".',
   security: SECURITY,
   body: ScheduleBody,
   response: { 200: SchedulesEnvelope, 400: ErrorEnvelope, ...AUTH_ERRORS },
@@ -174,7 +175,7 @@ export const customerSchedulesSchema = {
 } satisfies FastifySchema;
 
 export const ScheduleAtBody = Type.Object(
-  { schedule_at: Type.Integer({ minimum: 0, maximum: 1e13, description: 'the new time, UNIX seconds' }) },
+  { schedule_at: Type.Integer({ minimum: 0, maximum: MAX_TIME, description: 'the new time, UNIX seconds' }) },
   { examples: [{ schedule_at: EXAMPLE_AT + 86400 }] },
 );
 

@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type {} from './common.js';
+import { MAX_IMP_KEY, MAX_IMP_SECRET } from '../domain/limits.js';
 import { AUTH_ERRORS, Envelope, ErrorAnswer, SECURITY } from './common.js';
 
 /** The public demo credentials the default fixtures seed, so "Try it out" works on a fresh server. */
@@ -13,8 +14,8 @@ const DEMO_CREDENTIALS = {
 
 export const GetTokenBody = Type.Object(
   {
-    imp_key: Type.String({ description: 'REST API key', examples: ['imp_apikey'] }),
-    imp_secret: Type.String({ description: 'REST API secret' }),
+    imp_key: Type.String({ maxLength: MAX_IMP_KEY, description: 'REST API key', examples: ['imp_apikey'] }),
+    imp_secret: Type.String({ maxLength: MAX_IMP_SECRET, description: 'REST API secret' }),
   },
   { examples: [DEMO_CREDENTIALS] },
 );

@@ -6,6 +6,8 @@ import { rowBuilder, type Draft } from './rows.js';
 /** What every cancel must be given. */
 interface CancellationKey {
   payment_id: number;
+  /** Its payment's merchant: cancellation ids are unique per merchant. */
+  merchant_id: number;
   cancellation_id: string;
   pg_tid: string;
   amount: number;
@@ -21,13 +23,14 @@ export type CancellationDraft = Draft<CancellationKey, typeof CANCELLATION_DEFAU
 
 /** The one cancel row builder (API cancels and fixture imports). */
 const CANCELLATION = rowBuilder<CancellationKey, typeof CANCELLATION_DEFAULTS>(
-  ['payment_id', 'cancellation_id', 'pg_tid', 'amount', 'reason', 'cancelled_at'],
+  ['payment_id', 'merchant_id', 'cancellation_id', 'pg_tid', 'amount', 'reason', 'cancelled_at'],
   CANCELLATION_DEFAULTS,
 );
 
 export class CancellationsRepository {
   private readonly insertStmt;
   private readonly listStmt;
+  private readonly existsStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare<Omit<CancellationRow, 'id'>>(
@@ -36,10 +39,18 @@ export class CancellationsRepository {
     this.listStmt = db.prepare<[number], CancellationRow>(
       'SELECT * FROM cancellations WHERE payment_id = ? ORDER BY id',
     );
+    this.existsStmt = db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM cancellations WHERE merchant_id = ? AND cancellation_id = ?',
+    );
   }
 
   insert(draft: CancellationDraft): void {
     this.insertStmt.run(CANCELLATION.build(draft));
+  }
+
+  /** Whether the merchant already has a cancel with this id (any tier). */
+  idTaken(merchantId: number, cancellationId: string): boolean {
+    return this.existsStmt.get(merchantId, cancellationId) !== undefined;
   }
 
   /** A payment's cancels, oldest first. */

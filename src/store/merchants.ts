@@ -24,10 +24,14 @@ export class MerchantsRepository {
   private readonly insertStmt;
   private readonly updateFixtureStmt;
   private readonly setClockStmt;
+  private readonly advanceClockStmt;
+  private readonly freezeClockStmt;
+  private readonly unfreezeClockStmt;
   private readonly allStmt;
   private readonly setWebhookStmt;
   private readonly deleteStmt;
   private readonly bindSecretStmt;
+  private readonly setSecretStmt;
   /** Every authenticated request reads its merchant: copies by id, and ids by imp_key. */
   private readonly byIdCache = new RowCache<number, MerchantRow>();
   private readonly idByKey = new RowCache<string, number>();
@@ -47,6 +51,18 @@ export class MerchantsRepository {
       `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
          webhook_url = @webhook_url, origin = 'fixture' WHERE id = @id`,
     );
+    // Relative updates: a move adds to the clock as it is in the row, never to a copy read earlier.
+    this.advanceClockStmt = db.prepare<{ id: number; seconds: number }>(
+      `UPDATE merchants SET clock_offset = clock_offset + CASE WHEN clock_frozen_at IS NULL THEN @seconds ELSE 0 END,
+         clock_frozen_at = clock_frozen_at + @seconds WHERE id = @id`,
+    );
+    this.freezeClockStmt = db.prepare<{ id: number; wall: number }>(
+      'UPDATE merchants SET clock_frozen_at = @wall + clock_offset WHERE id = @id AND clock_frozen_at IS NULL',
+    );
+    this.unfreezeClockStmt = db.prepare<{ id: number; wall: number }>(
+      `UPDATE merchants SET clock_offset = clock_frozen_at - @wall, clock_frozen_at = NULL
+       WHERE id = @id AND clock_frozen_at IS NOT NULL`,
+    );
     this.setClockStmt = db.prepare<[number, number | null, number]>(
       'UPDATE merchants SET clock_offset = ?, clock_frozen_at = ? WHERE id = ?',
     );
@@ -55,6 +71,10 @@ export class MerchantsRepository {
     this.deleteStmt = db.prepare<[number]>('DELETE FROM merchants WHERE id = ?');
     this.bindSecretStmt = db.prepare<[string, number]>(
       `UPDATE merchants SET secret_hash = ? WHERE id = ? AND secret_hash = ''`,
+    );
+    this.setSecretStmt = db.prepare<Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>>(
+      `UPDATE merchants SET secret_hash = @secret_hash, name = @name, is_agency = @is_agency,
+         webhook_url = @webhook_url WHERE id = @id`,
     );
   }
 
@@ -94,8 +114,28 @@ export class MerchantsRepository {
     this.updateFixtureStmt.run(row);
   }
 
+  /** Replaces a merchant's definition (an import), keeping its origin, data and clock. */
+  redefine(row: Pick<MerchantRow, 'id' | 'secret_hash' | 'name' | 'is_agency' | 'webhook_url'>): void {
+    this.setSecretStmt.run(row);
+  }
+
   setClock(id: number, offsetSeconds: number, frozenAt: number | null): void {
     this.setClockStmt.run(offsetSeconds, frozenAt, id);
+  }
+
+  /** Moves the clock forward by `seconds`: the offset of a running clock, the time of a frozen one. */
+  advanceClock(id: number, seconds: number): void {
+    this.advanceClockStmt.run({ id, seconds });
+  }
+
+  /** Stops a running clock where it reads at real time `wall` (a frozen one stays as it is). */
+  freezeClock(id: number, wall: number): void {
+    this.freezeClockStmt.run({ id, wall });
+  }
+
+  /** Lets a frozen clock run on from where it stands at real time `wall` (a running one stays as it is). */
+  unfreezeClock(id: number, wall: number): void {
+    this.unfreezeClockStmt.run({ id, wall });
   }
 
   /** Binds a secret to a merchant that has none yet (fixture merchants listed without one). */

@@ -1,20 +1,28 @@
-// Repository of the meta table: server-wide values such as the key that derives tokens and fingerprints.
+// Repository of the meta table: server-wide values (the encrypted server key, see server-key.ts).
 
-import { randomBytes } from 'node:crypto';
 import type { Db } from './database.js';
 
 export class MetaRepository {
-  private readonly get;
-  private readonly insert;
+  private readonly getStmt;
+  private readonly insertStmt;
+  private readonly deleteStmt;
 
   constructor(db: Db) {
-    this.get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+    this.insertStmt = db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    this.deleteStmt = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
   }
 
-  /** The server's secret key, created on first use and kept in the database so restarts keep tokens valid. */
-  serverKey(): Buffer {
-    this.insert.run('server_key', randomBytes(32).toString('hex'));
-    return Buffer.from(this.get.get('server_key')!.value, 'hex');
+  get(key: string): string | undefined {
+    return this.getStmt.get(key)?.value;
+  }
+
+  /** Inserts a value unless the key has one already; true when this call inserted it. */
+  insert(key: string, value: string): boolean {
+    return this.insertStmt.run(key, value).changes > 0;
+  }
+
+  delete(key: string): void {
+    this.deleteStmt.run(key);
   }
 }

@@ -265,6 +265,111 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'webhook queues per merchant',
+    sql: `
+      -- Each merchant's pending deliveries in due order: the pump reads every merchant's queue head, so no backlog
+      -- of one merchant can hide another's deliveries.
+      CREATE INDEX webhooks_queue ON webhooks (merchant_id, next_attempt_at, id) WHERE state = 'pending';
+    `,
+  },
+  {
+    version: 7,
+    name: 'ids unique per merchant: imp_uid and cancellation_id; scripted outcomes of an order',
+    // SQLite cannot change a table's constraints: each table is rebuilt (new table, copy, drop, rename) inside
+    // this migration's transaction. Cancellations are rebuilt first against payments_new, so dropping the old
+    // payments table cascades into nothing; renaming payments_new makes their reference read payments again.
+    sql: `
+      CREATE TABLE payments_new (
+        id                 INTEGER PRIMARY KEY,
+        merchant_id        INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+        tier_code          TEXT    NOT NULL DEFAULT '',
+        imp_uid            TEXT    NOT NULL,
+        merchant_uid       TEXT    NOT NULL,
+        status             TEXT    NOT NULL CHECK (status IN ('ready', 'paid', 'cancelled', 'failed')),
+        amount             REAL    NOT NULL,
+        cancel_amount      REAL    NOT NULL DEFAULT 0,
+        tax_free           REAL    NOT NULL DEFAULT 0,
+        vat_amount         REAL,
+        currency           TEXT    NOT NULL,
+        name               TEXT,
+        pay_method         TEXT    NOT NULL,
+        channel            TEXT    NOT NULL,
+        pg_provider        TEXT    NOT NULL,
+        pg_id              TEXT    NOT NULL,
+        pg_tid             TEXT,
+        apply_num          TEXT,
+        sandbox            INTEGER NOT NULL,
+        card_code          TEXT,
+        card_name          TEXT,
+        card_number        TEXT,
+        card_type          INTEGER,
+        card_quota         INTEGER NOT NULL DEFAULT 0,
+        buyer_name         TEXT,
+        buyer_email        TEXT,
+        buyer_tel          TEXT,
+        buyer_addr         TEXT,
+        buyer_postcode     TEXT,
+        custom_data        TEXT,
+        user_agent         TEXT,
+        customer_uid       TEXT,
+        customer_uid_usage TEXT,
+        notice_url         TEXT,
+        receipt_url        TEXT,
+        fail_reason        TEXT,
+        cancel_reason      TEXT,
+        started_at         INTEGER NOT NULL,
+        paid_at            INTEGER NOT NULL DEFAULT 0,
+        failed_at          INTEGER NOT NULL DEFAULT 0,
+        cancelled_at       INTEGER NOT NULL DEFAULT 0,
+        updated_at         INTEGER NOT NULL,
+        UNIQUE (merchant_id, imp_uid)
+      ) STRICT;
+      INSERT INTO payments_new SELECT * FROM payments;
+
+      CREATE TABLE cancellations_new (
+        id              INTEGER PRIMARY KEY,
+        payment_id      INTEGER NOT NULL REFERENCES payments_new(id) ON DELETE CASCADE,
+        merchant_id     INTEGER NOT NULL,
+        cancellation_id TEXT    NOT NULL,
+        pg_tid          TEXT    NOT NULL,
+        amount          REAL    NOT NULL,
+        tax_free        REAL    NOT NULL DEFAULT 0,
+        vat_amount      REAL,
+        reason          TEXT    NOT NULL,
+        receipt_url     TEXT,
+        cancelled_at    INTEGER NOT NULL,
+        UNIQUE (merchant_id, cancellation_id)
+      ) STRICT;
+      INSERT INTO cancellations_new (id, payment_id, merchant_id, cancellation_id, pg_tid, amount, tax_free,
+          vat_amount, reason, receipt_url, cancelled_at)
+        SELECT c.id, c.payment_id, p.merchant_id, c.cancellation_id, c.pg_tid, c.amount, c.tax_free, c.vat_amount,
+          c.reason, c.receipt_url, c.cancelled_at
+        FROM cancellations c JOIN payments p ON p.id = c.payment_id;
+
+      DROP TABLE cancellations;
+      DROP TABLE payments;
+      ALTER TABLE payments_new RENAME TO payments;
+      ALTER TABLE cancellations_new RENAME TO cancellations;
+      -- At most one paid (or later cancelled) payment per merchant_uid; failed attempts may repeat.
+      CREATE UNIQUE INDEX payments_one_success ON payments (merchant_id, tier_code, merchant_uid)
+        WHERE status IN ('paid', 'cancelled');
+      CREATE INDEX payments_by_merchant_uid ON payments (merchant_id, tier_code, merchant_uid, started_at);
+      CREATE INDEX payments_by_customer ON payments (merchant_id, tier_code, customer_uid, started_at);
+      CREATE INDEX payments_by_started ON payments (merchant_id, tier_code, started_at);
+      CREATE INDEX payments_by_status_started ON payments (merchant_id, tier_code, status, started_at);
+      CREATE INDEX payments_by_paid ON payments (merchant_id, tier_code, status, paid_at);
+      CREATE INDEX payments_by_failed ON payments (merchant_id, tier_code, status, failed_at);
+      CREATE INDEX payments_by_cancelled ON payments (merchant_id, tier_code, status, cancelled_at);
+      CREATE INDEX cancellations_by_payment ON cancellations (payment_id, id);
+
+      -- Outcomes scripted for an order (any charge of this merchant_uid) instead of a billing key; such a row has
+      -- customer_uid ''.
+      ALTER TABLE outcome_scripts ADD COLUMN merchant_uid TEXT;
+      CREATE INDEX outcome_scripts_by_order ON outcome_scripts (merchant_id, tier_code, merchant_uid, id);
+    `,
+  },
+  {
+    version: 8,
     name: 'payment views',
     sql: `
       -- The Payment API object of a payment as JSON text, rendered on its first read and reused until the payment

@@ -1,4 +1,5 @@
-// Repository of the outcome_scripts table: the scripted results of a billing key's next charges.
+// Repository of the outcome_scripts table: the scripted results of the next charges of a billing key
+// (customer_uid) or of an order (merchant_uid).
 
 import type { Db } from './database.js';
 import type { Scope } from './scope.js';
@@ -9,38 +10,52 @@ export interface OutcomeRow {
   fail_reason: string | null;
 }
 
+/** What a script belongs to: a billing key, or an order. */
+export type OutcomeSubject = 'customer_uid' | 'merchant_uid';
+
 export class OutcomeScriptsRepository {
-  private readonly listStmt;
-  private readonly insertStmt;
-  private readonly clearStmt;
+  private readonly stmts;
   private readonly deleteStmt;
 
   constructor(db: Db) {
-    this.listStmt = db.prepare<[number, string, string], OutcomeRow>(
-      'SELECT id, fail_reason FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ? ' +
-        'ORDER BY id',
-    );
-    this.insertStmt = db.prepare<[number, string, string, string | null]>(
-      'INSERT INTO outcome_scripts (merchant_id, tier_code, customer_uid, fail_reason) VALUES (?, ?, ?, ?)',
-    );
-    this.clearStmt = db.prepare<[number, string, string]>(
-      'DELETE FROM outcome_scripts WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?',
-    );
+    // A key's rows have merchant_uid NULL, an order's have customer_uid '': each subject reads only its own rows.
+    const where = (subject: OutcomeSubject) =>
+      `merchant_id = ? AND tier_code = ? AND ${subject} = ?` +
+      (subject === 'customer_uid' ? ' AND merchant_uid IS NULL' : " AND customer_uid = ''");
+    const prepare = (subject: OutcomeSubject) => ({
+      list: db.prepare<[number, string, string], OutcomeRow>(
+        `SELECT id, fail_reason FROM outcome_scripts WHERE ${where(subject)} ORDER BY id`,
+      ),
+      insert: db.prepare<[number, string, string, string | null]>(
+        subject === 'customer_uid'
+          ? 'INSERT INTO outcome_scripts (merchant_id, tier_code, customer_uid, fail_reason) VALUES (?, ?, ?, ?)'
+          : 'INSERT INTO outcome_scripts (merchant_id, tier_code, customer_uid, merchant_uid, fail_reason) VALUES ' +
+              "(?, ?, '', ?, ?)",
+      ),
+      clear: db.prepare<[number, string, string]>(`DELETE FROM outcome_scripts WHERE ${where(subject)}`),
+    });
+    this.stmts = { customer_uid: prepare('customer_uid'), merchant_uid: prepare('merchant_uid') };
     this.deleteStmt = db.prepare<[number]>('DELETE FROM outcome_scripts WHERE id = ?');
   }
 
-  list(scope: Scope, customerUid: string): OutcomeRow[] {
-    return this.listStmt.all(scope.merchant_id, scope.tier_code, customerUid);
+  list(scope: Scope, uid: string, subject: OutcomeSubject = 'customer_uid'): OutcomeRow[] {
+    return this.stmts[subject].list.all(scope.merchant_id, scope.tier_code, uid);
   }
 
-  replace(scope: Scope, customerUid: string, failReasons: readonly (string | null)[]): void {
-    this.clearStmt.run(scope.merchant_id, scope.tier_code, customerUid);
-    for (const r of failReasons) this.insertStmt.run(scope.merchant_id, scope.tier_code, customerUid, r);
+  replace(
+    scope: Scope,
+    uid: string,
+    failReasons: readonly (string | null)[],
+    subject: OutcomeSubject = 'customer_uid',
+  ): void {
+    const s = this.stmts[subject];
+    s.clear.run(scope.merchant_id, scope.tier_code, uid);
+    for (const r of failReasons) s.insert.run(scope.merchant_id, scope.tier_code, uid, r);
   }
 
   /** Takes the next scripted outcome off the front of the sequence. */
-  shift(scope: Scope, customerUid: string): OutcomeRow | undefined {
-    const next = this.listStmt.get(scope.merchant_id, scope.tier_code, customerUid);
+  shift(scope: Scope, uid: string, subject: OutcomeSubject = 'customer_uid'): OutcomeRow | undefined {
+    const next = this.stmts[subject].list.get(scope.merchant_id, scope.tier_code, uid);
     if (next) this.deleteStmt.run(next.id);
     return next;
   }

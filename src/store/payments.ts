@@ -112,6 +112,7 @@ export class PaymentsRepository {
   private readonly cancelStmt;
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
+  private readonly impUidTakenStmt;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
@@ -122,6 +123,9 @@ export class PaymentsRepository {
     this.succeededStmt = db.prepare<[number, string, string], PaymentRow>(
       `SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND merchant_uid = ? AND status IN ('paid', ` +
         `'cancelled')`,
+    );
+    this.impUidTakenStmt = db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM payments WHERE merchant_id = ? AND imp_uid = ?',
     );
     this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
@@ -145,7 +149,7 @@ export class PaymentsRepository {
     return this.viewByImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
   }
 
-  /** Keeps a payment's rendered view (until the triggers of migration 6 drop it with the next change). */
+  /** Keeps a payment's rendered view (until the triggers of migration 8 drop it with the next change). */
   saveView(id: number, json: string): void {
     this.saveViewStmt.run(json, id);
   }
@@ -158,6 +162,11 @@ export class PaymentsRepository {
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
     return this.byImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
+  }
+
+  /** Whether the merchant (in any of its tiers) already has a payment with this imp_uid. */
+  impUidTaken(merchantId: number, impUid: string): boolean {
+    return this.impUidTakenStmt.get(merchantId, impUid) !== undefined;
   }
 
   /** The paid or cancelled payment of a merchant_uid: what makes the merchant_uid used. */

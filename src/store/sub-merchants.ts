@@ -11,6 +11,7 @@ export class SubMerchantsRepository {
   private readonly findStmt;
   private readonly upsertStmt;
   private readonly listStmt;
+  private readonly deleteStmt;
 
   constructor(db: Db) {
     this.findStmt = db.prepare<[number, string], SubMerchantRow>(
@@ -23,6 +24,7 @@ export class SubMerchantsRepository {
     this.listStmt = db.prepare<[number], SubMerchantRow>(
       'SELECT * FROM sub_merchants WHERE merchant_id = ? ORDER BY tier_code',
     );
+    this.deleteStmt = db.prepare<[number, string]>('DELETE FROM sub_merchants WHERE merchant_id = ? AND tier_code = ?');
   }
 
   /** The tier a scope names, if the merchant has it. */
@@ -32,6 +34,10 @@ export class SubMerchantsRepository {
 
   upsert(row: SubMerchantRow): void {
     this.upsertStmt.run(row);
+  }
+
+  remove(scope: Scope): void {
+    this.deleteStmt.run(scope.merchant_id, scope.tier_code);
   }
 
   list(merchantId: number): SubMerchantRow[] {

@@ -24,7 +24,7 @@ import {
   type Answer,
   type Creds,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const DAY = 86_400;
 const HOUR = 3600;
@@ -139,7 +139,7 @@ async function populate(t: Test, server: MockServer, creds: Creds, hookUrl: stri
     schedules: [{ merchant_uid: `${tag}_sched`, schedule_at: now + 2 * DAY, amount: 2000 }],
   });
   t.equal(sched.body.code, 0, `${tag}: schedule registered`);
-  await addFault(server, token, { path: '/nowhere/*', action: 'error' });
+  await addFault(server, token, { path: '/payments/prepare/*', action: 'error' });
   await control(server, 'PUT', `/__mock/customers/${tag}_key/outcomes`, token, {
     outcomes: [{ status: 'failed', fail_reason: DECLINE_REASON }],
   });
@@ -247,7 +247,7 @@ t.test('reset with a Tier header wipes only that tier', async (t) => {
     );
     impUids[tier] = paid.body.response.imp_uid;
   }
-  await addFault(server, token, { path: '/nowhere', action: 'error' });
+  await addFault(server, token, { path: '/payments/prepare/never_called', action: 'error' });
   const journalBefore = (await journal(server, token)).total;
 
   const res = await call(server, 'POST', '/__mock/reset', undefined, { token, headers: { tier: 'A01' } });
@@ -1217,7 +1217,7 @@ t.test('import of an invalid document answers 400 naming the field and changes n
   const server = await startServer(t);
   const m = await merchant(server, 'exi');
   await issueKey(server, m.token, 'exi_key');
-  const rule = await addFault(server, m.token, { path: '/nowhere', action: 'error' });
+  const rule = await addFault(server, m.token, { path: '/payments/prepare/never_called', action: 'error' });
   const journaled = (await journal(server, m.token)).total;
   const base = `merchants:\n  - imp_key: ${m.creds.imp_key}\n`;
   const pg = '    pg_settings:\n      - pg_provider: nice\n        pg_id: nictest04m\n';

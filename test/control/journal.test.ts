@@ -1,8 +1,10 @@
 // Tests for the journal's retention (newest `limit` entries, answer-text cap, per-tenant) and for the wildcard matcher
 // of journal filters and fault rules: correct, and linear on hostile patterns.
 
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import t from 'tap';
-import { Journal, MAX_PATTERN, wildcardMatcher } from '../../src/control/domain/journal.js';
+import { DEFAULT_JOURNAL_BUDGET, Journal, MAX_PATTERN, wildcardMatcher } from '../../src/control/domain/journal.js';
 
 const entry = (path: string, responseText: string | null = '{"code":0}') => ({
   at_ms: 0,
@@ -82,4 +84,44 @@ t.test('a pattern built to backtrack is answered at once, and patterns are cappe
     wildcardMatcher(`${'x'.repeat(MAX_PATTERN)}ignored`)('x'.repeat(MAX_PATTERN)),
     'only the first MAX_PATTERN characters count',
   );
+});
+
+/** Heap in use after a full collection (the flag is set at run time: tap runs files without --expose-gc). */
+function heapAfterGc(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+t.test('request bodies count toward the budget: 100 refused 1 MB bodies do not stay in memory', async (t) => {
+  const journal = new Journal(1000);
+  const before = heapAfterGc();
+  for (let i = 0; i < 100; i++) {
+    // A fresh string each time, as a parsed body would be.
+    const request = { merchant_uid: `big_${i}`, pad: `${i}`.padEnd(1024 * 1024, 'y') };
+    journal.record('1:', { ...entry(`/refused/${i}`, '{"code":-1}'), status: 400, request });
+  }
+  const grown = heapAfterGc() - before;
+  t.ok(grown < 24 * 1024 * 1024, `the heap grew by ${(grown / 1048576).toFixed(1)} MiB, not ~100 MiB`);
+  t.ok(journal.heldBytes <= DEFAULT_JOURNAL_BUDGET.bytes, `the journal holds ${journal.heldBytes} bytes`);
+  const { list } = journal.query('1:', {});
+  t.equal(list.at(-1)!.path, '/refused/99', 'the newest is kept');
+  t.equal((list.at(-1)!.request as { merchant_uid: string }).merchant_uid, 'big_99', 'with its request');
+});
+
+t.test('the total budget bounds all tenants together, dropping the oldest entries of any tenant', async (t) => {
+  const journal = new Journal(1000, { bytes: 64 * 1024, totalBytes: 256 * 1024 });
+  const body = { pad: 'z'.repeat(8 * 1024) };
+  for (let i = 0; i < 400; i++) journal.record(`${i % 40}:`, { ...entry(`/t/${i}`), request: body });
+  t.ok(journal.heldBytes <= 256 * 1024, `${journal.heldBytes} bytes held across 40 tenants, at most 256 KiB`);
+  t.ok(journal.count('39:') > 0, 'the newest tenant keeps its newest entries');
+  t.equal(journal.count('0:'), 0, 'the oldest tenant gave its entries up first');
+  const newest = journal.query('39:', {}).list.at(-1)!;
+  t.equal(newest.path, '/t/399');
+  journal.clear('39:');
+  t.ok(journal.heldBytes < 256 * 1024, 'clearing gives its bytes back');
+  journal.clearAll();
+  t.equal(journal.heldBytes, 0, 'clearing everything gives everything back');
 });

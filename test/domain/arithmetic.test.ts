@@ -1,39 +1,47 @@
-// Unit tests for the domain's arithmetic: money in hundredths, cancellable amounts, paging, fixture times and the
+// Unit tests for the domain's arithmetic: money in minor units, cancellable amounts, paging, fixture times and the
 // times a payment row derives from its status.
 
 import t from 'tap';
 import { cancellableAmount } from '../../src/domain/cancels.js';
-import { cents, checkWholeAmount, fromCents } from '../../src/domain/money.js';
+import { checkAmount, fromMinor, toMinor } from '../../src/domain/money.js';
 import { assertPageExists, paged, pageWindow } from '../../src/domain/paging.js';
 import { fixtureTime } from '../../src/control/fixtures/times.js';
 import { paymentRow } from '../../src/store/payments.js';
 
 const refused = (code: number, message: RegExp | string) => ({ name: 'IamportError', code, message });
 
-t.test('money: hundredths never drift and KRW amounts must be whole', async (t) => {
-  t.equal(cents(0.1) + cents(0.2), cents(0.3), '0.1 + 0.2 is 0.3 in hundredths');
-  t.equal(fromCents(cents(19.99) - cents(9.99)), 10, 'a running difference stays exact');
+t.test('money: minor units never drift, and amounts have at most their currency’s decimals', async (t) => {
+  const usd = (n: number) => toMinor(n, 'USD');
+  t.equal(usd(0.1) + usd(0.2), usd(0.3), '0.1 + 0.2 is 0.3 in cents');
+  t.equal(fromMinor(usd(19.99) - usd(9.99), 'USD'), 10, 'a running difference stays exact');
   let sum = 0;
-  for (let i = 0; i < 1000; i++) sum += cents(0.01);
-  t.equal(fromCents(sum), 10, 'a thousand 0.01 cancels add up to exactly 10');
-  t.doesNotThrow(() => checkWholeAmount('amount', 9900, 'KRW'), 'a whole KRW amount');
-  t.doesNotThrow(() => checkWholeAmount('amount', 9.5, 'USD'), 'a fractional USD amount');
-  t.doesNotThrow(() => checkWholeAmount('amount', undefined, undefined), 'no amount at all');
-  t.throws(() => checkWholeAmount('amount', 9.5, undefined), refused(-1, /amount .*정수/), 'KRW is the default');
-  t.throws(() => checkWholeAmount('tax_free', 0.5, 'KRW'), refused(-1, /^tax_free /), 'names the field');
+  for (let i = 0; i < 1000; i++) sum += usd(0.01);
+  t.equal(fromMinor(sum, 'USD'), 10, 'a thousand 0.01 cancels add up to exactly 10');
+  t.doesNotThrow(() => checkAmount('amount', 9900, 'KRW'), 'a whole KRW amount');
+  t.doesNotThrow(() => checkAmount('amount', 9.5, 'USD'), 'a fractional USD amount');
+  t.doesNotThrow(() => checkAmount('amount', undefined, undefined), 'no amount at all');
+  t.throws(() => checkAmount('amount', 9.5, undefined), refused(-1, /amount .*정수/), 'KRW is the default');
+  t.throws(() => checkAmount('tax_free', 0.5, 'KRW'), refused(-1, /^tax_free /), 'names the field');
+  t.throws(() => checkAmount('amount', 10.005, 'USD'), refused(-1, /USD .*2자리/), 'USD has two decimals');
+  t.doesNotThrow(() => checkAmount('amount', 1.005, 'BHD'), 'BHD has three');
 });
 
 t.test('cancels: the amount a cancel takes, and the cancels refused', async (t) => {
+  const krw = (n: number) => toMinor(n, 'KRW');
   const paid = { amount: 10_000, cancel_amount: 0 };
-  t.equal(cancellableAmount(paid, {}), cents(10_000), 'no amount: everything left');
-  t.equal(cancellableAmount(paid, { amount: 0 }), cents(10_000), 'amount 0 means everything left too');
-  t.equal(cancellableAmount(paid, { amount: 3000 }), cents(3000), 'a partial cancel');
-  t.equal(cancellableAmount({ amount: 10_000, cancel_amount: 3000 }, {}), cents(7000), 'what the last cancels left');
-  t.equal(cancellableAmount({ amount: 10.3, cancel_amount: 0.1 }, { checksum: 10.2 }), cents(10.2), 'exact decimals');
+  t.equal(cancellableAmount(paid, {}), krw(10_000), 'no amount: everything left');
+  t.equal(cancellableAmount(paid, { amount: 0 }), krw(10_000), 'amount 0 means everything left too');
+  t.equal(cancellableAmount(paid, { amount: 3000 }), krw(3000), 'a partial cancel');
+  t.equal(cancellableAmount({ amount: 10_000, cancel_amount: 3000 }, {}), krw(7000), 'what the last cancels left');
+  t.equal(
+    cancellableAmount({ amount: 10.3, cancel_amount: 0.1, currency: 'USD' }, { checksum: 10.2 }),
+    toMinor(10.2, 'USD'),
+    'exact decimals',
+  );
   t.throws(() => cancellableAmount({ amount: 10_000, cancel_amount: 10_000 }, {}), refused(1, /전액취소/));
   const wrongChecksum = refused(-1, /잔액이 일치하지/);
   t.throws(() => cancellableAmount(paid, { checksum: 9000 }), wrongChecksum, 'a wrong checksum');
-  t.equal(cancellableAmount(paid, { amount: 1000, checksum: 10_000 }), cents(1000), 'a right checksum');
+  t.equal(cancellableAmount(paid, { amount: 1000, checksum: 10_000 }), krw(1000), 'a right checksum');
   t.throws(() => cancellableAmount(paid, { amount: 10_001 }), refused(-1, /bigger than cancelable/), 'over-cancel');
   t.throws(
     () => cancellableAmount({ amount: 10_000, cancel_amount: 9000 }, { amount: 2000, checksum: 1000 }),
@@ -41,7 +49,7 @@ t.test('cancels: the amount a cancel takes, and the cancels refused', async (t) 
     'over-cancel with a right checksum',
   );
   t.throws(() => cancellableAmount(paid, { amount: 100, tax_free: 101 }), refused(-1, /면세 취소금액/));
-  t.equal(cancellableAmount(paid, { amount: 100, tax_free: 100 }), cents(100), 'tax_free may equal the cancel');
+  t.equal(cancellableAmount(paid, { amount: 100, tax_free: 100 }), krw(100), 'tax_free may equal the cancel');
 });
 
 t.test('paging: windows, neighbours and pages past the end', async (t) => {

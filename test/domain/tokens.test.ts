@@ -7,6 +7,7 @@ import { IamportError } from '../../src/domain/errors.js';
 import { Secrets } from '../../src/domain/secrets.js';
 import { TokenService, type TokenClock } from '../../src/domain/tokens.js';
 import { Store } from '../../src/store/index.js';
+import { loadServerKey } from '../../src/store/server-key.js';
 import type { MerchantRow } from '../../src/store/merchants.js';
 
 const T0 = 1_735_689_600; // 2025-01-01T00:00:00Z
@@ -16,7 +17,7 @@ function setup(t: Test, lifetime = 1800, follows: TokenClock = 'real') {
   const clock = new Clock(() => ms);
   const store = Store.open(':memory:');
   t.teardown(() => store.close());
-  const secrets = new Secrets(store.meta.serverKey());
+  const secrets = new Secrets(loadServerKey(store, { secretKey: null }));
   const tokens = new TokenService(store, secrets, clock, lifetime, follows);
   const addMerchant = (imp_key: string): MerchantRow =>
     store.merchants.insert({

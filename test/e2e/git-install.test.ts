@@ -87,7 +87,10 @@ t.test(
     t.equal(
       install.code,
       0,
-      `npm install ${url} exits 0 (${seconds} s)${install.code === 0 ? '' : `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`}`,
+      `npm install ${url} exits 0 (${seconds} s)` +
+        (install.code === 0
+          ? ''
+          : `${install.timedOut ? ', timed out' : ''}\n${tail(install.stdout + install.stderr)}`),
     );
     if (install.code !== 0) return;
 

@@ -79,8 +79,11 @@ export function run(
 export const tail = (s: string, lines = 25) => s.trimEnd().split('\n').slice(-lines).join('\n');
 
 /** npm's words for "the registry could not be reached" (as opposed to a broken package). */
-export const OFFLINE =
-  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT|network request to .* failed|request to https?:\/\/\S+ failed)\b/i;
+export const OFFLINE = new RegExp(
+  '\\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED|ERR_SOCKET_TIMEOUT' +
+    '|network request to .* failed|request to https?://\\S+ failed)\\b',
+  'i',
+);
 
 /**
  * The environment that lets better-sqlite3's install script (prebuild-install) take this checkout's compiled driver

@@ -3,7 +3,7 @@
 
 import t, { type Test } from 'tap';
 import { DEMO, call, startServer, tokenFor } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 interface Raw {
   status: number;

@@ -3,7 +3,7 @@
 
 import t, { type Test } from 'tap';
 import { DEMO, GOOD_CARD, call, newMerchant, startServer, tokenFor, type Answer, type Creds } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const DAY = 86400;

@@ -9,7 +9,7 @@ import t, { type Test } from 'tap';
 import type http from 'node:http';
 import { DEMO, call, issueKey, payAgain, schedulePayments, startServer, tokenFor } from '../helpers.js';
 import qs from 'qs';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { parseQueryString } from '../../src/http/bodies.js';
 import fs from 'node:fs';
 import {
@@ -292,6 +292,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/cards/:card_standard_code', auth: 'token', write: false },
   { method: 'GET', path: '/banks', auth: 'token', write: false },
   { method: 'GET', path: '/banks/:bank_standard_code', auth: 'token', write: false },
+  { method: 'GET', path: '/tiers/:tier_code', auth: 'token', write: false },
   // Billing keys
   {
     method: 'POST',
@@ -429,7 +430,14 @@ const ROUTES: RouteSpec[] = [
       ),
       wrong('customer_uid', 'string'),
       set('customer_uid', 'nobody'),
-      BAD_CARD,
+      // Card fields count only for a customer without a key (reference §6.2): a bad card breaks a new one's batch.
+      {
+        field: 'card_number',
+        apply: (rng, b) => {
+          b.customer_uid = `hostile_new_${rng.int(0, 1e9)}`;
+          BAD_CARD.apply(rng, b);
+        },
+      },
     ],
   },
   {
@@ -607,14 +615,31 @@ const ROUTES: RouteSpec[] = [
     body: { url: fixed('http://127.0.0.1:9/hook') },
     breakers: [missing('url'), wrong('url', 'string'), tooLong('url', 2000)],
   },
-  { method: 'GET', path: '/__mock/webhooks', auth: 'token', write: false, query: { limit: pick([1, 1000]) } },
+  {
+    method: 'GET',
+    path: '/__mock/webhooks',
+    auth: 'token',
+    write: false,
+    query: {
+      limit: pick([1, 1000]),
+      merchant_uid: pick(["' OR 1=1", '', 'x'.repeat(81)]),
+      state: pick(['lost', 'failed']),
+    },
+  },
   { method: 'POST', path: '/__mock/webhooks/:id/resend', auth: 'token', write: true, pathSafe: true },
   {
     method: 'POST',
     path: '/__mock/webhooks/wait',
     auth: 'token',
     write: false,
-    body: { timeout_ms: pick([0, 10, 'abc', -1, 1e9]) },
+    body: { timeout_ms: pick([0, 10, 'abc', -1, 1e9]), count: pick([1, 0, 'two']), merchant_uid: pick(['', "')--"]) },
+  },
+  {
+    method: 'GET',
+    path: '/__mock/webhooks/wait',
+    auth: 'token',
+    write: false,
+    query: { timeout_ms: pick([0, 10, -1]), count: pick([1, 0, 1e6]), merchant_uid: pick(['x', "' OR 1=1"]) },
   },
   {
     method: 'GET',

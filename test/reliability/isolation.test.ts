@@ -8,7 +8,7 @@ import http from 'node:http';
 import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
 import { AGENCY, GOOD_CARD, call, newMerchant, startServer, tokenFor, type Answer } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { snapshotDiff } from './support.js';
 
 const DAY = 86_400;

@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import t, { type Test } from 'tap';
 import { call, issueKey, newMerchant, payAgain, startServer, tokenFor } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { percentile, waitFor } from './support.js';
 
 const N = 300;

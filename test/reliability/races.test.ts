@@ -15,7 +15,7 @@ import {
   tokenFor,
   type Answer,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { DUPLICATE, tempDir } from './support.js';
 
 const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';

@@ -14,7 +14,7 @@ import {
   tokenFor,
   type Answer,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const CHECKSUM_MISMATCH = '취소가능 잔액이 일치하지 않습니다.';

@@ -1,9 +1,14 @@
 // Stored payment views: GET /payments/{imp_uid} and a billing key's payment list answer with each payment's stored
 // JSON, which must be the exact text the schema's serializer writes, and must follow every change to the payment.
 
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
-import type { MockServer } from '../../src/index.js';
-import { cancelPayment, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
+import { openDatabase, schemaVersion } from '../../src/store/database.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { PAYMENT_COLUMNS, paymentRow } from '../../src/store/payments.js';
+import { DEMO, cancelPayment, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
 
 const PREFIX = '{"code":0,"message":null,"response":';
 
@@ -131,11 +136,14 @@ t.test('any write to a payment or its cancels drops its stored view, whatever co
   t.equal(stored().n, 0, 'an UPDATE of the payment drops it');
   t.equal(JSON.parse(await responseText(server, token, `/payments/${impUid}`)).buyer_name, '홍길동');
   t.equal(stored().n, 1);
-  const id = (db.prepare('SELECT id FROM payments WHERE imp_uid = ?').get(impUid) as { id: number }).id;
+  const { id, merchant_id } = db.prepare('SELECT id, merchant_id FROM payments WHERE imp_uid = ?').get(impUid) as {
+    id: number;
+    merchant_id: number;
+  };
   db.prepare(
-    `INSERT INTO cancellations (payment_id, cancellation_id, pg_tid, amount, tax_free, vat_amount, reason, receipt_url,
-       cancelled_at) VALUES (?, 'c1', 't', 1, 0, NULL, 'r', NULL, 1)`,
-  ).run(id);
+    `INSERT INTO cancellations (payment_id, merchant_id, cancellation_id, pg_tid, amount, tax_free, vat_amount, reason,
+       receipt_url, cancelled_at) VALUES (?, ?, 'c1', 't', 1, 0, NULL, 'r', NULL, 1)`,
+  ).run(id, merchant_id);
   t.equal(stored().n, 0, 'an INSERT into its cancellations drops it');
   await responseText(server, token, `/payments/${impUid}`);
   db.prepare("UPDATE cancellations SET reason = 'x' WHERE payment_id = ?").run(id);
@@ -144,3 +152,87 @@ t.test('any write to a payment or its cancels drops its stored view, whatever co
   db.prepare('DELETE FROM cancellations WHERE payment_id = ?').run(id);
   t.equal(stored().n, 0, 'a DELETE of a cancel drops it');
 });
+
+const LATEST = MIGRATIONS.at(-1)!.version;
+const VIEWS = MIGRATIONS.find((m) => m.name === 'payment views')!.version;
+const PER_MERCHANT = MIGRATIONS.find((m) => m.name.startsWith('ids unique per merchant'))!.version;
+
+// The views' table, its foreign key and its triggers come after the migration that rebuilds payments and
+// cancellations: a database from before that rebuild and one from just after it both end up with working views.
+for (const from of [PER_MERCHANT - 2, PER_MERCHANT]) {
+  t.test(`a database at schema version ${from} migrates to stored views that follow changes`, async (t) => {
+    t.ok(VIEWS > PER_MERCHANT, 'the views migration comes after the rebuild');
+    const file = path.join(t.testdir(), 'old.db');
+    const old = openDatabase(file, MIGRATIONS.slice(0, from));
+    t.equal(schemaVersion(old), from);
+    const merchantId = Number(
+      old
+        .prepare(
+          `INSERT INTO merchants (imp_key, secret_hash, is_agency, origin, created_at)
+           VALUES (?, '', 0, 'fixture', 1)`,
+        )
+        .run(DEMO.imp_key).lastInsertRowid,
+    );
+    const cols = PAYMENT_COLUMNS as readonly string[];
+    const paymentId = Number(
+      old.prepare(`INSERT INTO payments (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(
+        paymentRow({
+          merchant_id: merchantId,
+          tier_code: '',
+          imp_uid: 'imps_view_legacy_1',
+          merchant_uid: 'view_legacy',
+          status: 'cancelled',
+          amount: 5000,
+          cancel_amount: 1000,
+          started_at: 1_700_000_000,
+          cancelled_at: 1_700_000_100,
+        }),
+      ).lastInsertRowid,
+    );
+    // Before the rebuild, cancellations had no merchant_id column.
+    const withMerchant = from >= PER_MERCHANT;
+    old
+      .prepare(
+        `INSERT INTO cancellations (payment_id, ${withMerchant ? 'merchant_id, ' : ''}cancellation_id, pg_tid, amount,
+           reason, cancelled_at) VALUES (?, ${withMerchant ? `${merchantId}, ` : ''}'cncl_view_1', 'tid', 1000, '일부',
+           1700000100)`,
+      )
+      .run(paymentId);
+    old.close();
+
+    const server = await startServer(t, { db: file });
+    const token = await tokenFor(server, DEMO);
+    const text = await responseText(server, token, '/payments/imps_view_legacy_1');
+    const first = JSON.parse(text);
+    t.match(first, { imp_uid: 'imps_view_legacy_1', amount: 5000, cancel_amount: 1000 }, 'the old payment reads');
+    t.match(first.cancel_history, [{ cancellation_id: 'cncl_view_1', amount: 1000 }], 'with its old cancel');
+    t.equal(text, await serialized(server, token, 'view_legacy'), 'its stored view is the serializer text');
+    const { db } = server.services.store;
+    const stored = () => (db.prepare('SELECT COUNT(*) AS n FROM payment_views').get() as { n: number }).n;
+    t.equal(stored(), 1, 'the view was stored');
+    const cancelled = await cancelPayment(server, token, { imp_uid: 'imps_view_legacy_1', amount: 500, reason: '더' });
+    t.equal(cancelled.body.code, 0);
+    const after = JSON.parse(await responseText(server, token, '/payments/imps_view_legacy_1'));
+    t.equal(after.cancel_amount, 1500, 'a cancel after the migration replaces the view (the trigger fired)');
+    t.equal(after.cancel_history.length, 2);
+    db.prepare('DELETE FROM payments WHERE imp_uid = ?').run('imps_view_legacy_1');
+    t.equal(stored(), 0, "deleting the payment takes its view (the foreign key points at today's payments)");
+    await server.close();
+
+    const check = new Database(file, { readonly: true });
+    t.teardown(() => check.close());
+    t.equal(schemaVersion(check), LATEST, 'the schema is at the latest version');
+    t.strictSame(check.pragma('foreign_key_check'), [], 'no dangling foreign key');
+    const fk = check.pragma('foreign_key_list(payment_views)') as { table: string }[];
+    t.strictSame(
+      fk.map((f) => f.table),
+      ['payments'],
+      'payment_views references payments',
+    );
+    const triggers = check
+      .prepare("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'payment_views_%' ORDER BY 1")
+      .pluck()
+      .all();
+    t.strictSame(triggers, ['cancellations', 'cancellations', 'cancellations', 'payments'], 'its four triggers');
+  });
+}

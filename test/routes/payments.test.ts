@@ -17,7 +17,7 @@ import {
   tokenFor,
   type Answer,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const NOT_FOUND = '존재하지 않는 결제정보입니다.';

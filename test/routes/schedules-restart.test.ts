@@ -16,7 +16,7 @@ import {
   tokenFor,
   type Creds,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const HOUR = 3600;
 

@@ -19,7 +19,7 @@ import {
   type Answer,
   type Creds,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const DAY = 86_400;
 const MONTH = 30 * DAY;

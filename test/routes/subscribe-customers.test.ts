@@ -3,7 +3,7 @@
 
 import t, { type Test } from 'tap';
 import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor, type Answer, customers } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const { issue, read, remove, readMany } = customers;

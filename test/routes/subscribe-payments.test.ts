@@ -18,7 +18,7 @@ import {
   tokenFor,
   type Answer,
 } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const DUPLICATE_DETAIL = '(동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)';

@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import { AGENCY, DEMO, call, startServer, type Creds } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const UNAUTHORIZED = { code: -1, message: 'Unauthorized', response: null };
 const YEARS_3 = 3 * 365 * 86_400;

@@ -3,7 +3,7 @@
 
 import t from 'tap';
 import { AGENCY, DEMO, advanceClock, call, startServer, tokenFor } from '../helpers.js';
-import type { MockServer } from '../../src/index.js';
+import type { RunningServer as MockServer } from '../../src/server.js';
 
 const MISSING = 'imp_key, imp_secret 파라메터가 누락되었습니다.';
 const AUTH_FAILED = '인증에 실패하였습니다. API키와 secret을 확인하세요.';

@@ -21,7 +21,7 @@ import {
   tokenFor,
   type Creds,
 } from '../helpers.js';
-import type { MockServer, MockServerOptions } from '../../src/index.js';
+import type { MockServerOptions, RunningServer as MockServer } from '../../src/server.js';
 
 /** A charge_fail catalogue card: the key issues, every charge fails with this reason. */
 const DECLINE_CARD = '4000-0000-0000-0101';

@@ -3,7 +3,8 @@
 
 import type { Static } from '@sinclair/typebox';
 import type { ClockSubject, Clock } from '../../domain/clock.js';
-import { badRequest } from '../../domain/errors.js';
+import { badRequest, unauthorized } from '../../domain/errors.js';
+import { MAX_TIME } from '../../domain/limits.js';
 import type { RunSummary, ScheduleRunner } from '../../domain/schedule-runner.js';
 import type { Store } from '../../store/index.js';
 import type { MerchantRow } from '../../store/merchants.js';
@@ -53,34 +54,42 @@ export class ClockService {
     };
   }
 
-  /** Applies a move, then runs every schedule of the merchant that is due on the moved clock. */
-  move(merchant: MerchantRow, { advance, set, frozen }: ClockMove): ClockState {
-    let moved = merchant;
-    if (set !== undefined) {
-      const now = this.clock.now(moved);
-      if (set < now) throw badRequest(CLOCK.setBackwards(now, set));
-      moved = this.advance(moved, set - now);
-    }
-    if (advance !== undefined) moved = this.advance(moved, advance);
-    if (frozen !== undefined) moved = this.freeze(moved, frozen);
-    return this.view(moved, this.runner.runMerchant(moved.id));
+  /**
+   * Applies a move, then runs every schedule of the merchant that is due on the moved clock. The move is computed
+   * inside its transaction from the merchant row as it is then, with relative updates: two concurrent advances add
+   * up, a freeze racing an advance stops the advanced clock, and a move after a reset starts from the reset clock —
+   * whatever row the request read when it was authenticated.
+   */
+  async move(merchant: MerchantRow, { advance, set, frozen }: ClockMove): Promise<ClockState> {
+    const moved = this.store.transaction(() => {
+      const current = () => {
+        const row = this.store.merchants.findById(merchant.id);
+        if (!row) throw unauthorized();
+        return row;
+      };
+      if (set !== undefined) {
+        const now = this.clock.now(current());
+        if (set < now) throw badRequest(CLOCK.setBackwards(now, set));
+        this.advance(current(), set - now);
+      }
+      if (advance !== undefined) this.advance(current(), advance);
+      if (frozen !== undefined) this.freeze(current(), frozen);
+      return current();
+    });
+    return this.view(moved, await this.runner.runMerchant(moved.id));
   }
 
-  /** Moves the clock forward by `seconds` (a frozen clock stays frozen, at the later time). */
-  advance(merchant: MerchantRow, seconds: number): MerchantRow {
+  /** Moves the clock forward by `seconds` (a frozen clock stays frozen, at the later time), from its row as it is. */
+  advance(merchant: MerchantRow, seconds: number): void {
     if (seconds < 0) throw badRequest(CLOCK.backwards);
-    if (merchant.clock_frozen_at !== null)
-      this.store.merchants.setClock(merchant.id, merchant.clock_offset, merchant.clock_frozen_at + seconds);
-    else this.store.merchants.setClock(merchant.id, merchant.clock_offset + seconds, null);
-    return this.store.merchants.findById(merchant.id)!;
+    if (this.clock.now(merchant) + seconds > MAX_TIME) throw badRequest(CLOCK.pastTheEnd(MAX_TIME));
+    this.store.merchants.advanceClock(merchant.id, seconds);
   }
 
   /** Stops the clock at its current time, or lets it run on from there. */
-  freeze(merchant: MerchantRow, frozen: boolean): MerchantRow {
-    const now = this.clock.now(merchant);
-    if (frozen) this.store.merchants.setClock(merchant.id, merchant.clock_offset, now);
-    else this.store.merchants.setClock(merchant.id, now - this.clock.wallNow(), null);
-    return this.store.merchants.findById(merchant.id)!;
+  private freeze(merchant: MerchantRow, frozen: boolean): void {
+    if (frozen) this.store.merchants.freezeClock(merchant.id, this.clock.wallNow());
+    else this.store.merchants.unfreezeClock(merchant.id, this.clock.wallNow());
   }
 
   /** Back to real time (a reset). */

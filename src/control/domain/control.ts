@@ -1,10 +1,10 @@
 // Test controls of a merchant: reset, default webhook URL, scripted outcomes of billing keys, and the admin's view.
 
 import type { Static } from '@sinclair/typebox';
-import type { Tenant } from '../../domain/merchants.js';
+import { tenantTransaction, type Tenant } from '../../domain/merchants.js';
 import { PAYMENT } from '../../domain/messages.js';
 import type { Store } from '../../store/index.js';
-import type { MerchantRow } from '../../store/merchants.js';
+import type { OutcomeSubject } from '../../store/outcome-scripts.js';
 import type { AdminMerchant, Outcome } from '../schemas/control.js';
 import type { ClockService } from './clock.js';
 import type { FaultRules } from './faults.js';
@@ -34,13 +34,13 @@ export class ControlService {
    * Resets the tenant and fills it again with `fill` in the same transaction (an import); the in-memory part of
    * the reset (journal, fault rules) happens only once that has committed.
    */
-  replace<T>(tenant: Tenant, fill: () => T): T {
-    const result = this.store.transaction(() => {
+  replace<T>(tenant: Tenant, fill: (tenant: Tenant) => T): T {
+    const result = tenantTransaction(this.store, tenant, (tenant) => {
       if (tenant.tier_code === '') {
         this.store.reset.wipeMerchant(tenant.merchant_id);
         this.clocks.reset(tenant.merchant_id);
       } else this.store.reset.wipe(tenant);
-      return fill();
+      return fill(tenant);
     });
     if (tenant.tier_code === '') {
       this.journal.clearMerchant(tenant.merchant_id);
@@ -52,23 +52,32 @@ export class ControlService {
     return result;
   }
 
-  setWebhookUrl(merchant: MerchantRow, url: string | null): { url: string | null } {
-    this.store.merchants.setWebhookUrl(merchant.id, url);
+  setWebhookUrl(tenant: Tenant, url: string | null): { url: string | null } {
+    tenantTransaction(this.store, tenant, (tenant) => this.store.merchants.setWebhookUrl(tenant.merchant_id, url));
     return { url };
   }
 
-  setOutcomes(tenant: Tenant, customerUid: string, outcomes: readonly ScriptedOutcome[]): ScriptedOutcome[] {
-    this.store.outcomes.replace(
-      tenant,
-      customerUid,
-      outcomes.map((o) => (o.status === 'paid' ? null : (o.fail_reason ?? PAYMENT.scriptedDecline))),
-    );
-    return this.outcomes(tenant, customerUid);
+  /** Scripts the next charges of a billing key (customer_uid) or of an order (merchant_uid). */
+  setOutcomes(
+    tenant: Tenant,
+    uid: string,
+    outcomes: readonly ScriptedOutcome[],
+    subject: OutcomeSubject = 'customer_uid',
+  ): ScriptedOutcome[] {
+    return tenantTransaction(this.store, tenant, (tenant) => {
+      this.store.outcomes.replace(
+        tenant,
+        uid,
+        outcomes.map((o) => (o.status === 'paid' ? null : (o.fail_reason ?? PAYMENT.scriptedDecline))),
+        subject,
+      );
+      return this.outcomes(tenant, uid, subject);
+    });
   }
 
-  outcomes(tenant: Tenant, customerUid: string): ScriptedOutcome[] {
+  outcomes(tenant: Tenant, uid: string, subject: OutcomeSubject = 'customer_uid'): ScriptedOutcome[] {
     return this.store.outcomes
-      .list(tenant, customerUid)
+      .list(tenant, uid, subject)
       .map((o) => (o.fail_reason === null ? { status: 'paid' } : { status: 'failed', fail_reason: o.fail_reason }));
   }
 

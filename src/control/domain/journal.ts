@@ -24,7 +24,31 @@ export interface JournalQuery {
   path?: string | undefined;
   since_ms?: number | undefined;
   until_ms?: number | undefined;
+  /** The HTTP status answered. */
+  status?: number | undefined;
+  /** Requests naming this id in their path, query, body or answer. */
+  merchant_uid?: string | undefined;
+  customer_uid?: string | undefined;
+  imp_uid?: string | undefined;
   limit?: number | undefined;
+}
+
+/** The ids a journal query can look for. */
+const ID_FIELDS = ['merchant_uid', 'customer_uid', 'imp_uid'] as const;
+type IdField = (typeof ID_FIELDS)[number];
+
+/**
+ * Whether `value` names `id` under `field` (or `field[]`, as form arrays are spelled): in the object itself or in
+ * the objects and arrays below it, a few levels deep (e.g. schedules[].merchant_uid, an answer's list[].imp_uid).
+ */
+function names(value: unknown, field: IdField, id: string, depth = 0): boolean {
+  if (depth > 4 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => v === id || names(v, field, id, depth + 1));
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === field || k === `${field}[]`) && (v === id || (Array.isArray(v) && v.includes(id)))) return true;
+    if (typeof v === 'object' && names(v, field, id, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Longest pattern accepted: matching stays cheap whatever the pattern. */
@@ -52,8 +76,22 @@ export function wildcardMatcher(pattern: string): (text: string) => boolean {
   };
 }
 
-/** As kept: the answer stays text until someone reads the journal (no JSON parsing on the request path). */
-type StoredEntry = Omit<JournalEntry, 'response'> & { responseText: string | null };
+/**
+ * As kept: the request (redacted), its query and the answer stay JSON text until someone reads the journal, so their
+ * size is known and no parsing is paid on the request path.
+ */
+type StoredEntry = Omit<JournalEntry, 'response' | 'request' | 'query'> & {
+  queryText: string;
+  requestText: string;
+  responseText: string | null;
+  /** Estimated bytes held: UTF-16 code units × 2 of the texts, plus a fixed cost per entry. */
+  bytes: number;
+  /** The route's path parameters (e.g. imp_uid of GET /payments/{imp_uid}), for the id filters; not shown. */
+  params?: unknown;
+};
+
+/** Per-entry bookkeeping beyond the texts (ids, numbers, method, path, object headers). */
+const ENTRY_OVERHEAD = 256;
 
 function responseOf(text: string | null): unknown {
   if (!text) return null;
@@ -71,48 +109,99 @@ export function tenantKey(scope: Scope): string {
 
 /** One tenant's entries: `entries[head..]` are live; dropped ones are cut off in bulk, not one splice per request. */
 interface TenantLog {
-  entries: StoredEntry[];
+  /** Dropped slots are emptied at once (a dropped answer may be megabytes); the array is cut in bulk later. */
+  entries: (StoredEntry | undefined)[];
   head: number;
-  /** Answer text of the live entries, in UTF-16 code units. */
-  chars: number;
+  /** Bytes of the live entries. */
+  bytes: number;
+  /** False once cleared: its places in the arrival order are stale. */
+  alive: boolean;
 }
 
-const textLength = (e: StoredEntry) => e.responseText?.length ?? 0;
+export interface JournalBudget {
+  /** Bytes (request, query and answer text) one tenant's entries may hold; older ones go first. */
+  bytes: number;
+  /** Bytes all tenants' entries together may hold; the oldest entries of any tenant go first. */
+  totalBytes: number;
+}
+
+export const DEFAULT_JOURNAL_BUDGET: JournalBudget = { bytes: 4 * 1024 * 1024, totalBytes: 64 * 1024 * 1024 };
 
 export class Journal {
   /** By tenant key (`merchantId:tier`): a tier's requests are its own. */
   private readonly byTenant = new Map<string, TenantLog>();
-  /** Beyond this much answer text (2 Mi code units, ~4 MiB) a tenant's oldest entries go first, whatever the limit. */
-  private readonly maxChars = 2 * 1024 * 1024;
+  /** Every entry in arrival order, across tenants, for the total budget (stale places are skipped). */
+  private order: { log: TenantLog; id: number }[] = [];
+  private orderHead = 0;
+  private live = 0;
+  private bytes = 0;
   private nextId = 1;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly budget: JournalBudget = DEFAULT_JOURNAL_BUDGET,
+  ) {}
 
-  /** Records one answered request; the oldest entries go first when the merchant's journal is full. */
+  /** Bytes held by all live entries (for tests and the admin's view of memory). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Records one answered request; the oldest entries go first when a budget is exceeded. */
   record(
     tenant: string,
-    entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: unknown; responseText: string | null },
+    entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & {
+      request: unknown;
+      responseText: string | null;
+      params?: unknown;
+    },
   ): void {
     if (this.limit === 0) return;
     let log = this.byTenant.get(tenant);
-    if (!log) this.byTenant.set(tenant, (log = { entries: [], head: 0, chars: 0 }));
-    // The request is redacted now (card data and ?_token must not be kept even in memory).
-    const stored: StoredEntry = {
-      ...entry,
-      id: this.nextId++,
-      query: redact(entry.query),
-      request: redact(entry.request),
-    };
+    if (!log) this.byTenant.set(tenant, (log = { entries: [], head: 0, bytes: 0, alive: true }));
+    // Redacted now (card data and ?_token must not be kept even in memory), and kept as text.
+    const { request, query, ...rest } = entry;
+    const queryText = JSON.stringify(redact(query)) ?? 'null';
+    const requestText = JSON.stringify(redact(request)) ?? 'null';
+    const bytes =
+      ENTRY_OVERHEAD +
+      2 * (queryText.length + requestText.length + (entry.responseText?.length ?? 0) + rest.path.length);
+    const stored: StoredEntry = { ...rest, id: this.nextId++, queryText, requestText, bytes };
     log.entries.push(stored);
-    log.chars += textLength(stored);
-    while (log.entries.length - log.head > this.limit) log.chars -= textLength(log.entries[log.head++]!);
-    while (log.chars > this.maxChars && log.head < log.entries.length - 1)
-      log.chars -= textLength(log.entries[log.head++]!);
+    log.bytes += bytes;
+    this.bytes += bytes;
+    this.live++;
+    this.order.push({ log, id: stored.id });
+    while (log.entries.length - log.head > this.limit) this.dropOldest(log);
+    // One entry over the tenant's budget is kept alone until a newer one comes.
+    while (log.bytes > this.budget.bytes && log.head < log.entries.length - 1) this.dropOldest(log);
+    while (this.bytes > this.budget.totalBytes && this.orderHead < this.order.length) {
+      const { log: oldest, id } = this.order[this.orderHead++]!;
+      if (oldest.alive && oldest.entries[oldest.head]?.id === id) this.dropOldest(oldest);
+    }
+    this.compactOrder();
+  }
+
+  private dropOldest(log: TenantLog): void {
+    const e = log.entries[log.head]!;
+    log.entries[log.head++] = undefined;
+    log.bytes -= e.bytes;
+    this.bytes -= e.bytes;
+    this.live--;
     // Dropped entries are released in bulk once they are as many as the live ones: O(1) per request on average.
     if (log.head >= 64 && log.head * 2 >= log.entries.length) {
       log.entries = log.entries.slice(log.head);
       log.head = 0;
     }
+  }
+
+  /** Keeps the arrival order about as long as the live entries: stale places are cut in bulk. */
+  private compactOrder(): void {
+    if (this.order.length - this.orderHead <= 2 * this.live + 1024) return;
+    this.order = this.order
+      .slice(this.orderHead)
+      .filter(({ log, id }) => log.alive && id >= (log.entries[log.head]?.id ?? Number.POSITIVE_INFINITY));
+    this.orderHead = 0;
   }
 
   /** Matching entries, oldest first (the newest `limit` of them), and how many matched in all. */
@@ -121,7 +210,12 @@ export class Journal {
     const page = q.limit === undefined ? matches : matches.slice(-q.limit);
     return {
       total: matches.length,
-      list: page.map(({ responseText, ...e }) => ({ ...e, response: responseOf(responseText) })),
+      list: page.map(({ responseText, requestText, queryText, bytes: _, params: _p, ...e }) => ({
+        ...e,
+        query: JSON.parse(queryText),
+        request: JSON.parse(requestText),
+        response: responseOf(responseText),
+      })),
     };
   }
 
@@ -134,27 +228,44 @@ export class Journal {
     const method = q.method?.toUpperCase();
     const log = this.byTenant.get(tenant);
     if (!log) return [];
-    return log.entries
-      .slice(log.head)
-      .filter(
-        (e) =>
-          (!method || e.method === method) &&
-          (!path || path(e.path)) &&
-          (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
-          (q.until_ms === undefined || e.at_ms <= q.until_ms),
-      );
+    return (log.entries.slice(log.head) as StoredEntry[]).filter(
+      (e) =>
+        (!method || e.method === method) &&
+        (!path || path(e.path)) &&
+        (q.since_ms === undefined || e.at_ms >= q.since_ms) &&
+        (q.until_ms === undefined || e.at_ms <= q.until_ms) &&
+        (q.status === undefined || e.status === q.status) &&
+        ID_FIELDS.every((f) => q[f] === undefined || this.names(e, f, q[f])),
+    );
+  }
+
+  /** Whether an entry names the id: the answer is parsed only for the entries that get this far. */
+  private names(e: StoredEntry, field: IdField, id: string): boolean {
+    if (names(e.params, field, id)) return true;
+    if (names(JSON.parse(e.queryText), field, id) || names(JSON.parse(e.requestText), field, id)) return true;
+    return names(responseOf(e.responseText), field, id);
   }
 
   clear(tenant: string): void {
+    const log = this.byTenant.get(tenant);
+    if (!log) return;
+    this.bytes -= log.bytes;
+    this.live -= log.entries.length - log.head;
+    log.alive = false;
+    log.entries = [];
+    log.head = 0;
+    log.bytes = 0;
     this.byTenant.delete(tenant);
   }
 
   /** Clears a merchant and all its tiers. */
   clearMerchant(merchantId: number): void {
-    for (const key of this.byTenant.keys()) if (key.startsWith(`${merchantId}:`)) this.clear(key);
+    for (const key of [...this.byTenant.keys()]) if (key.startsWith(`${merchantId}:`)) this.clear(key);
   }
 
   clearAll(): void {
-    this.byTenant.clear();
+    for (const key of [...this.byTenant.keys()]) this.clear(key);
+    this.order = [];
+    this.orderHead = 0;
   }
 }

@@ -1,16 +1,24 @@
 // The webhook delivery log of the control API: a tenant's deliveries with every attempt, resending one, and waiting
-// until none is pending.
+// until none is pending, N are settled, or one for an order is.
 
 import type { Static } from '@sinclair/typebox';
 import { IamportError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/merchants.js';
 import type { WebhookService } from '../../domain/webhooks.js';
 import type { Store } from '../../store/index.js';
-import type { WebhookRow } from '../../store/webhooks.js';
+import type { WebhookFilter, WebhookRow } from '../../store/webhooks.js';
 import { CONTROL } from '../messages.js';
-import type { WebhookDelivery as WebhookDeliverySchema } from '../schemas/control.js';
+import type {
+  WaitParams,
+  WaitResult as WaitResultSchema,
+  WebhookDelivery as WebhookDeliverySchema,
+} from '../schemas/control.js';
 
 export type WebhookDelivery = Static<typeof WebhookDeliverySchema>;
+export type WaitResult = Static<typeof WaitResultSchema>;
+
+/** How many deliveries a wait answers with (the newest). */
+const WAIT_LIST_LIMIT = 100;
 
 export class WebhookLog {
   constructor(
@@ -19,8 +27,9 @@ export class WebhookLog {
     private readonly wallMs: () => number = Date.now,
   ) {}
 
-  list(tenant: Tenant, limit = 100): WebhookDelivery[] {
-    return this.store.webhooks.list(tenant, limit).map((row) => this.view(row));
+  /** Newest first. */
+  list(tenant: Tenant, limit = 100, filter: WebhookFilter = {}): WebhookDelivery[] {
+    return this.store.webhooks.list(tenant, limit, filter).map((row) => this.view(row));
   }
 
   /** Sends one delivery again now, with a fresh retry budget. */
@@ -32,12 +41,24 @@ export class WebhookLog {
     return this.view(this.store.webhooks.find(tenant, id)!);
   }
 
-  /** Resolves when none of the tenant's deliveries is pending (delivered or finally failed), or after `timeoutMs`. */
-  async waitIdle(tenant: Tenant, timeoutMs: number): Promise<{ pending: number }> {
-    const deadline = this.wallMs() + timeoutMs;
+  /**
+   * Resolves when the wait is over, or after `timeout_ms` with `timed_out: true`. Without `count` or
+   * `merchant_uid` it is over when none of the tenant's deliveries is pending; with them, when at least `count`
+   * (default 1) deliveries — for that order, if `merchant_uid` is given — were delivered or finally failed.
+   */
+  async wait(
+    tenant: Tenant,
+    { timeout_ms = 10_000, count, merchant_uid }: Static<typeof WaitParams>,
+  ): Promise<WaitResult> {
+    const target = count ?? (merchant_uid === undefined ? undefined : 1);
+    const deadline = this.wallMs() + timeout_ms;
     for (;;) {
-      const pending = this.store.webhooks.pendingCount(tenant);
-      if (pending === 0 || this.wallMs() >= deadline || this.webhooks.stopped) return { pending };
+      const { pending, settled } = this.store.webhooks.tally(tenant, merchant_uid ?? null);
+      const done = target === undefined ? pending === 0 : settled >= target;
+      if (done || this.wallMs() >= deadline || this.webhooks.stopped) {
+        const deliveries = this.list(tenant, WAIT_LIST_LIMIT, { merchant_uid });
+        return { pending, settled, timed_out: !done, deliveries };
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   }

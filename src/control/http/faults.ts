@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { CONTROL_PREFIX } from '../../constants.js';
+import { DOCS_PREFIX } from '../../http/docs.js';
 import { failure } from '../../http/envelope.js';
 import type { FaultRules } from '../domain/faults.js';
 import { CONTROL } from '../messages.js';
@@ -18,15 +19,30 @@ declare module 'fastify' {
 /** A request left unanswered is let go after this long, so a client without a timeout cannot pin a socket forever. */
 const SILENCE_MS = 10 * 60_000;
 
-async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRules }): Promise<void> {
+interface FaultsOptions {
+  faults: FaultRules;
+  /** getToken has no token yet: its rules are those of the merchant its imp_key names. */
+  merchantByKey: (impKey: string) => { id: number } | undefined;
+}
+
+const GET_TOKEN = '/users/getToken';
+
+async function faultsPlugin(app: FastifyInstance, { faults, merchantByKey }: FaultsOptions): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(CONTROL_PREFIX) || route.url.startsWith(DOCS_PREFIX)) return;
+    faults.knowRoute([route.method].flat(), route.url);
+  });
+
   app.addHook('preHandler', async (request, reply) => {
-    if (request.url.startsWith(CONTROL_PREFIX) || faults.list(tenantKey(request.tenant)).length === 0) return;
+    if (request.url.startsWith(CONTROL_PREFIX)) return;
+    const tenant = request.tenant ?? tokenRequestTenant(request.routeOptions.url, request.body, merchantByKey);
+    if (!tenant || !faults.has(tenantKey(tenant))) return;
     const fields = {
       ...(request.params as object),
       ...(request.query as object),
       ...(typeof request.body === 'object' ? (request.body as object) : {}),
     };
-    const rule = faults.fire(tenantKey(request.tenant), {
+    const rule = faults.fire(tenantKey(tenant), {
       method: request.method,
       path: (request.url.split('?')[0] ?? '').replace(/(.)\/$/, '$1'),
       fields: fields as Record<string, unknown>,
@@ -58,6 +74,18 @@ async function faultsPlugin(app: FastifyInstance, { faults }: { faults: FaultRul
     if (request.dropAnswer) request.raw.socket.resetAndDestroy();
     return payload;
   });
+}
+
+/** The merchant a getToken request names (its own, no tier), if it exists. */
+function tokenRequestTenant(
+  route: string | undefined,
+  body: unknown,
+  merchantByKey: FaultsOptions['merchantByKey'],
+): { merchant_id: number; tier_code: string } | undefined {
+  if (route !== GET_TOKEN || typeof body !== 'object' || body === null) return undefined;
+  const impKey = (body as { imp_key?: unknown }).imp_key;
+  const merchant = typeof impKey === 'string' ? merchantByKey(impKey) : undefined;
+  return merchant && { merchant_id: merchant.id, tier_code: '' };
 }
 
 export default fp(faultsPlugin, { name: 'iamport-faults' });

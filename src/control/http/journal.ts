@@ -29,6 +29,7 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
       method: request.method,
       path: request.url.split('?')[0] ?? request.url,
       query: request.query ?? null,
+      params: request.params ?? null,
       status: reply.statusCode,
       code: code === undefined ? null : Number(code),
       duration_ms: Math.round(performance.now() - (request.receivedAt ?? performance.now())),

@@ -47,7 +47,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     ok(clocks.view(request.tenant.merchant)),
   );
   app.post(`${CONTROL_PREFIX}/clock`, { schema: clockSchema.post }, async (request) =>
-    ok(clocks.move(request.tenant.merchant, request.body)),
+    ok(await clocks.move(request.tenant.merchant, request.body)),
   );
 
   app.post(`${CONTROL_PREFIX}/reset`, { schema: resetSchema }, async (request) => ok(control.reset(request.tenant)));

@@ -16,6 +16,7 @@ import {
   journalSchema,
   listFaultsSchema,
   listWebhooksSchema,
+  orderOutcomesSchemas,
   outcomesSchemas,
   resendWebhookSchema,
   waitWebhooksSchema,
@@ -27,16 +28,19 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   // Webhooks
   app.put(`${CONTROL_PREFIX}/webhook-url`, { schema: webhookUrlSchema }, async (request) =>
-    ok(control.setWebhookUrl(request.tenant.merchant, request.body.url)),
+    ok(control.setWebhookUrl(request.tenant, request.body.url)),
   );
-  app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async (request) =>
-    ok(webhookLog.list(request.tenant, request.query.limit ?? 100)),
+  app.get(`${CONTROL_PREFIX}/webhooks`, { schema: listWebhooksSchema }, async ({ tenant, query }) =>
+    ok(webhookLog.list(tenant, query.limit ?? 100, query)),
   );
   app.post(`${CONTROL_PREFIX}/webhooks/:id/resend`, { schema: resendWebhookSchema }, async (request) =>
     ok(webhookLog.resend(request.tenant, request.params.id)),
   );
-  app.post(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema }, async (request) =>
-    ok(await webhookLog.waitIdle(request.tenant, request.body?.timeout_ms ?? 10_000)),
+  app.post(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema.post }, async (request) =>
+    ok(await webhookLog.wait(request.tenant, request.body ?? {})),
+  );
+  app.get(`${CONTROL_PREFIX}/webhooks/wait`, { schema: waitWebhooksSchema.get }, async (request) =>
+    ok(await webhookLog.wait(request.tenant, request.query)),
   );
 
   // Journal
@@ -80,5 +84,17 @@ export const testingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   );
   app.delete(outcomes, { schema: outcomesSchemas.delete }, async ({ tenant, params }) =>
     ok(control.setOutcomes(tenant, params.customer_uid, [])),
+  );
+
+  // Scripted outcomes of an order (any charge of the merchant_uid, key-in onetime included)
+  const orderOutcomes = `${CONTROL_PREFIX}/orders/:merchant_uid/outcomes`;
+  app.put(orderOutcomes, { schema: orderOutcomesSchemas.put }, async ({ tenant, params, body }) =>
+    ok(control.setOutcomes(tenant, params.merchant_uid, body.outcomes, 'merchant_uid')),
+  );
+  app.get(orderOutcomes, { schema: orderOutcomesSchemas.get }, async ({ tenant, params }) =>
+    ok(control.outcomes(tenant, params.merchant_uid, 'merchant_uid')),
+  );
+  app.delete(orderOutcomes, { schema: orderOutcomesSchemas.delete }, async ({ tenant, params }) =>
+    ok(control.setOutcomes(tenant, params.merchant_uid, [], 'merchant_uid')),
   );
 };

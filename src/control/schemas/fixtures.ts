@@ -2,6 +2,7 @@
 // schedules).
 
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_CUSTOM_DATA, MAX_IMP_KEY, MAX_IMP_SECRET, MAX_TIME } from '../../domain/limits.js';
 
 export const PgSettingFixture = Type.Object(
   {
@@ -29,9 +30,9 @@ export const SubMerchantFixture = Type.Object(
 const OptStr = (options: object = {}) => Type.Optional(Type.Union([Type.String(options), Type.Null()]));
 const OptNum = () => Type.Optional(Type.Union([Type.Number(), Type.Null()]));
 /** UNIX seconds, or a time relative to loading: `now`, `now+1d`, `now-3h` (units s, m, h, d). */
-export const RELATIVE_TIME = '^now([+-][0-9]+[smhd])?$';
+export const RELATIVE_TIME = '^now([+-][0-9]{1,12}[smhd])?$';
 const At = () =>
-  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: RELATIVE_TIME })], {
+  Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME }), Type.String({ pattern: RELATIVE_TIME })], {
     description: 'UNIX seconds, or now / now+1d / now-3h',
   });
 const Time = () => Type.Optional(At());
@@ -107,7 +108,7 @@ export const PaymentFixture = Type.Object(
     cancel_amount: Type.Optional(Type.Number({ minimum: 0 })),
     tax_free: Type.Optional(Type.Number({ minimum: 0 })),
     vat_amount: OptNum(),
-    currency: Type.Optional(Type.String()),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'default KRW' })),
     name: OptStr(),
     pay_method: Type.Optional(Type.String()),
     channel: Type.Optional(Type.String()),
@@ -122,7 +123,7 @@ export const PaymentFixture = Type.Object(
     card_type: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     card_quota: Type.Optional(Type.Integer({ minimum: 0 })),
     ...BuyerFixture,
-    custom_data: OptStr(),
+    custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     user_agent: OptStr(),
     customer_uid: OptStr(),
     customer_uid_usage: OptStr(),
@@ -147,7 +148,7 @@ export const ScheduleFixture = Type.Object(
     tier_code: Tier,
     schedule_at: At(),
     amount: Type.Number({ exclusiveMinimum: 0 }),
-    currency: Type.Optional(Type.String()),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'default KRW' })),
     name: OptStr(),
     tax_free: Type.Optional(Type.Number({ minimum: 0 })),
     vat_amount: OptNum(),
@@ -156,7 +157,7 @@ export const ScheduleFixture = Type.Object(
     pg_provider: Type.Optional(Type.String()),
     pg_id: Type.Optional(Type.String()),
     ...BuyerFixture,
-    custom_data: OptStr(),
+    custom_data: OptStr({ maxLength: MAX_CUSTOM_DATA }),
     notice_url: OptStr(),
     schedule_status: Type.Optional(
       Type.Union([Type.Literal('scheduled'), Type.Literal('executed'), Type.Literal('revoked')]),
@@ -175,7 +176,7 @@ export const PrepareFixture = Type.Object(
     merchant_uid: Type.String({ minLength: 1, maxLength: 40 }),
     tier_code: Tier,
     amount: Type.Number({ exclusiveMinimum: 0 }),
-    currency: Type.Optional(Type.String()),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'default KRW' })),
     created_at: Time(),
     updated_at: Time(),
   },
@@ -184,22 +185,33 @@ export const PrepareFixture = Type.Object(
 
 export const MerchantFixture = Type.Object(
   {
-    imp_key: Type.String({ minLength: 1, maxLength: 100 }),
+    imp_key: Type.String({ minLength: 1, maxLength: MAX_IMP_KEY }),
     imp_secret: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'absent: the secret of the first getToken is bound' }),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_IMP_SECRET,
+        description: 'absent: the secret of the first getToken is bound',
+      }),
     ),
     name: Type.Optional(Type.String()),
     agency: Type.Optional(
       Type.Boolean({ description: 'an agency merchant may act for its sub-merchants with the Tier header' }),
     ),
-    webhook_url: Type.Optional(Type.String({ description: 'where webhooks go when a request names no notice_url' })),
+    webhook_url: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'where webhooks go when a request names no notice_url' }),
+    ),
     pg_settings: Type.Array(PgSettingFixture, { minItems: 1 }),
     sub_merchants: Type.Optional(Type.Array(SubMerchantFixture)),
     clock: Type.Optional(
       Type.Object(
         {
-          offset: Type.Integer({ description: 'seconds ahead of real time' }),
-          frozen_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+          // A merchant clock never runs behind real time (it only moves forward).
+          offset: Type.Integer({
+            minimum: 0,
+            maximum: MAX_TIME,
+            description: 'seconds ahead of real time (0 or more)',
+          }),
+          frozen_at: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME }), Type.Null()])),
         },
         { additionalProperties: false },
       ),
