@@ -94,12 +94,17 @@ t.test('fault rules: a bounded message, a bounded count per merchant', async (t)
   const long = await add({ path: '/x', action: 'error', message: 'm'.repeat(MAX_FAULT_MESSAGE + 1) });
   t.equal(long.status, 400, 'a message over the limit is refused');
   t.match(long.body.message, /^message /);
-  for (let i = 0; i < 5; i++) t.equal((await add({ path: `/p/${i}`, action: 'reset' })).body.code, 0, `rule ${i + 1}`);
-  const sixth = await add({ path: '/p/5', action: 'reset' });
+  for (let i = 0; i < 5; i++)
+    t.equal((await add({ path: `/payments/p${i}`, action: 'reset' })).body.code, 0, `rule ${i + 1}`);
+  const sixth = await add({ path: '/payments/p5', action: 'reset' });
   t.equal(sixth.status, 400, 'the sixth rule is refused');
   t.match(sixth.body.message, /5개까지/);
   await call(server, 'DELETE', '/__mock/faults', undefined, { token });
-  t.equal((await add({ path: '/p/5', action: 'reset' })).body.code, 0, 'after deleting, rules can be added again');
+  t.equal(
+    (await add({ path: '/payments/p5', action: 'reset' })).body.code,
+    0,
+    'after deleting, rules can be added again',
+  );
   t.equal(server.services.faults.size, 1, 'the deleted rules are no longer held');
 });
 

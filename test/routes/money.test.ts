@@ -3,7 +3,7 @@
 
 import t from 'tap';
 import { stringify } from 'yaml';
-import { call, cancelPayment, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
+import { call, cancelPayment, issueKey, newMerchant, payAgain, startServer, tokenFor } from '../helpers.js';
 
 t.test('an amount with more decimals than its currency has is refused everywhere an amount is taken', async (t) => {
   const server = await startServer(t);
@@ -111,12 +111,14 @@ t.test('cancels are summed in minor units: never past the amount, never a zero c
 
 t.test('an imported state is held to the same money rules', async (t) => {
   const server = await startServer(t);
-  const token = await tokenFor(server);
+  const creds = newMerchant('money');
+  const token = await tokenFor(server, creds);
   const importState = async (payment: Record<string, unknown>) => {
     const document = {
       merchants: [
         {
-          imp_key: 'ignored',
+          // An import may only change the calling merchant: the document names it.
+          imp_key: creds.imp_key,
           pg_settings: [{ pg_provider: 'nice', pg_id: 'nictest04m' }],
           payments: [{ imp_uid: 'imps_000000000001', merchant_uid: 'o1', status: 'paid', ...payment }],
         },
