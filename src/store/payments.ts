@@ -113,9 +113,14 @@ export class PaymentsRepository {
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
   private readonly impUidTakenStmt;
+  /** True when an insert writes every column of the table (its row is then known without reading it back). */
+  private readonly writesEveryColumn: boolean;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
+    const written = new Set<string>(['id', ...PAYMENT_COLUMNS]);
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('payments') as string[];
+    this.writesEveryColumn = columns.every((c) => written.has(c));
     this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS as readonly string[]));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
@@ -156,8 +161,12 @@ export class PaymentsRepository {
 
   /** Inserts a payment built from the draft (defaults filled in), cancel state included when given. */
   insert(draft: PaymentDraft): PaymentRow {
-    const id = Number(this.insertStmt.run(paymentRow(draft)).lastInsertRowid);
-    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
+    const row = paymentRow(draft);
+    const id = Number(this.insertStmt.run(row).lastInsertRowid);
+    // The row as SELECT * would read it back, without reading 43 columns back: a STRICT table stores the values
+    // as given (or refuses them). Read back when the table has a column this code does not write (a later schema).
+    if (!this.writesEveryColumn) return this.findById(id)!;
+    return { id, ...row };
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
