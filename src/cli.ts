@@ -209,8 +209,10 @@ async function main(argv: string[]): Promise<number> {
           throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
         return fixtures.exportDocument(merchants);
       });
-      const { stringify } = await import('yaml'); // only this command needs it: not loaded by `start`
-      write(stringify(document));
+      // Only this command needs yaml: not loaded by `start`. Its default export (module.exports of the CommonJS
+      // package): the bundle's chunk for a dynamically imported CommonJS module has no named exports.
+      const { default: yaml } = await import('yaml');
+      write(yaml.stringify(document));
       return 0;
     }
     case 'openapi': {
