@@ -37,8 +37,8 @@ t.test(
     t.equal(again.code, 2, 'ids already in the database: exit 2');
     t.match(
       again.stderr,
-      new RegExp(`${QA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: merchants\\[0\\]\\.`),
-      'names the file and the item',
+      new RegExp(`${QA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: merchants\\[0\\]\\.`),
+      'names the file, the line and the item',
     );
 
     const exported = run(['export', '--db', db, '--imp-key', 'qa_apikey']);
