@@ -703,6 +703,25 @@ const ROUTES: RouteSpec[] = [
   },
   { method: 'GET', path: '/__mock/customers/:customer_uid/outcomes', auth: 'token', write: false },
   { method: 'DELETE', path: '/__mock/customers/:customer_uid/outcomes', auth: 'token', write: true, pathSafe: true },
+  {
+    method: 'PUT',
+    path: '/__mock/orders/:merchant_uid/outcomes',
+    auth: 'token',
+    write: true,
+    body: { outcomes: fixed([{ status: 'failed', fail_reason: '한도초과' }]) },
+    breakers: [
+      missing('outcomes'),
+      wrong('outcomes', 'array'),
+      set(
+        'outcomes',
+        [{}],
+        [{ status: 'maybe' }],
+        Array.from({ length: 1001 }, () => ({ status: 'paid' })),
+      ),
+    ],
+  },
+  { method: 'GET', path: '/__mock/orders/:merchant_uid/outcomes', auth: 'token', write: false },
+  { method: 'DELETE', path: '/__mock/orders/:merchant_uid/outcomes', auth: 'token', write: true, pathSafe: true },
 ];
 
 /** "Billion laughs": each level names the one before nine times, so nine levels expand to 9^9 strings. */
@@ -1052,6 +1071,7 @@ const REQUIRED_ROUTES = new Set([
   'PUT /__mock/webhook-url',
   'POST /__mock/faults',
   'PUT /__mock/customers/:customer_uid/outcomes',
+  'PUT /__mock/orders/:merchant_uid/outcomes',
   'POST /users/getToken',
 ]);
 
