@@ -50,6 +50,7 @@ FROM ${BASE} AS runtime
 ENV NODE_ENV=production \
     IAMPORT_MOCK_HOST=0.0.0.0 \
     IAMPORT_MOCK_PORT=8080 \
+    IAMPORT_MOCK_HTTPS_PORT=443 \
     IAMPORT_MOCK_DB=/data/iamport.db
 WORKDIR /app
 # The application stays owned by root (read-only to the server); only /data is the node user's.
@@ -61,7 +62,10 @@ RUN mkdir -p /data && chown node:node /data \
  && node -e "require('better-sqlite3')(':memory:').close()"
 VOLUME /data
 USER node
-EXPOSE 8080
+# 443: HTTPS with the local CA's certificate (kept in /data/tls). The server is not root: binding 443 relies on
+# net.ipv4.ip_unprivileged_port_start=0, which Docker 20.10+ sets in every container (elsewhere pass
+# --sysctl net.ipv4.ip_unprivileged_port_start=0, or set IAMPORT_MOCK_HTTPS_PORT=8443).
+EXPOSE 8080 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IAMPORT_MOCK_PORT||8080)+'/__mock/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM itself (the CLI closes the server and the database, then exits 0).

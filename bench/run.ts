@@ -24,6 +24,7 @@ import {
   startServer,
   type ServerProcess,
 } from './processes.js';
+import { runNeighbours, type NeighboursResult } from './neighbours.js';
 import { formatSummary, summarise } from './profile.js';
 import { seedPayments } from './seed.js';
 import Database from 'better-sqlite3';
@@ -46,7 +47,7 @@ const USAGE = `Usage: npm run bench [-- options]
   --runs N              measured runs per scenario and connection count; figures are their median (default 3)
   --connections LIST    connection counts (default 2,50)
   --only LIST           scenarios to run: baseline,floor,getToken,again,onetime,lookup,issue,cancel,schedule,listing,
-                        mix,startup,testfile,scale
+                        mix,startup,testfile,scale,neighbours
   --configs LIST        server configurations of every scenario: default (the bin as users run it: info logs,
                         default fixtures) and quiet (--log-level silent --fixtures none); default both
   --scale-sizes LIST    payments in the scale databases (default 10000,1000000)
@@ -936,6 +937,37 @@ async function runScale(): Promise<SeedInfo[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Neighbours (bench/neighbours.ts): another tenant's look-ups while one merchant runs 40,000 schedules
+
+/** A webhook receiver answering 200 to everything, on the load generator's core. */
+const RECEIVER = `const http = require('node:http');
+http.createServer((req, res) => { req.resume(); req.on('end', () => res.end()); })
+  .listen(0, '127.0.0.1', function () { console.log('receiver listening on http://127.0.0.1:' + this.address().port); });`;
+
+async function runNeighboursScenario(): Promise<NeighboursResult> {
+  log("== neighbours: another tenant's GET /payments/{imp_uid} while one merchant runs 40,000 schedules");
+  const db = settings.db === 'memory' ? ':memory:' : path.join(TMP, 'neighbours.db');
+  const receiver = await tracked(startServer(LOAD_CORE, process.execPath, ['-e', RECEIVER]));
+  const server = await startMock(db, 'neighbours');
+  try {
+    const result = await runNeighbours({
+      url: server.url,
+      receiverUrl: `${receiver.url}/webhook`,
+      seconds: settings.duration_s,
+      connections: Math.min(...settings.connections),
+      log,
+    });
+    for (const p of result.phases)
+      log(`   ${p.phase}: ${p.lookups} look-ups, p99 ${p.p99.toFixed(2)} ms (×${p.p99_ratio?.toFixed(2)} idle)`);
+    return result;
+  } finally {
+    await stopAndProfile(server, 'neighbours');
+    await receiver.stop();
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) if (db !== ':memory:') fs.rmSync(f, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Targets and output
 
 interface Target {
@@ -945,13 +977,21 @@ interface Target {
   pass: boolean | null;
 }
 
-/** The targets of issue 18, on the rows of this run (ratios within the run). */
-function targets(startup: Startup[], testFile: Startup[]): Target[] {
+/** The targets of issue 18 (ratios within the run), and the neighbours' look-up p99, on the rows of this run. */
+function targets(startup: Startup[], testFile: Startup[], neighbours: NeighboursResult | null): Target[] {
   const out: Target[] = [];
   // A target whose scenario did not run (--only) is left out.
   const add = (target: string, value: number | null | undefined, limit: string, pass: (v: number) => boolean) => {
     if (value !== null && value !== undefined) out.push({ target, value, limit, pass: pass(value) });
   };
+  const run = neighbours?.phases.find((p) => p.phase.startsWith('run of'));
+  if (run)
+    add(
+      `another tenant's look-up p99 during a run of ${neighbours!.schedules.toLocaleString('en')} schedules`,
+      round(run.p99, 2),
+      '≤ 50 ms',
+      (v) => v <= 50,
+    );
   const find = (scenario: string, c: number, config?: ServerConfig, payments?: number) =>
     rows.find((r) => r.scenario === scenario && r.connections === c && r.config === config && r.payments === payments);
   const maxC = Math.max(...settings.connections);
@@ -1088,45 +1128,48 @@ async function main(): Promise<void> {
   const startup = wanted('startup') ? await runStartup() : [];
   const testFile = wanted('testfile') ? await runTestFileStartup() : [];
   const seeds = wanted('scale') ? await runScale() : [];
+  const neighbours = wanted('neighbours') ? await runNeighboursScenario() : null;
   if (loads) await runBaseline('last');
   applyBaseline();
-  const goals = targets(startup, testFile);
+  const goals = targets(startup, testFile, neighbours);
 
   const main = rows.filter((r) => r.payments === undefined);
   const scale = rows.filter((r) => r.payments !== undefined);
   const out: string[] = [''];
-  out.push(
-    table(
-      [
-        'scenario',
-        'config',
-        'conns',
-        'req/s',
-        'p50 ms',
-        'p99 ms',
-        'rps×base',
-        'p99×base',
-        'RSS MB',
-        'srv cpu',
-        'µs/req',
-        'other cpu',
-      ],
-      main.map((r) => [
-        r.scenario,
-        r.config ?? '',
-        r.connections,
-        r.rps,
-        r.p50.toFixed(2),
-        r.p99.toFixed(2),
-        r.rps_ratio?.toFixed(2),
-        r.p99_ratio?.toFixed(2),
-        r.rss_mb.toFixed(0),
-        r.server_cpu.toFixed(2),
-        r.cpu_us,
-        r.other_cpu.toFixed(2),
-      ]),
-    ),
-  );
+  // With --only startup or neighbours there is no load row.
+  if (main.length > 0)
+    out.push(
+      table(
+        [
+          'scenario',
+          'config',
+          'conns',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'rps×base',
+          'p99×base',
+          'RSS MB',
+          'srv cpu',
+          'µs/req',
+          'other cpu',
+        ],
+        main.map((r) => [
+          r.scenario,
+          r.config ?? '',
+          r.connections,
+          r.rps,
+          r.p50.toFixed(2),
+          r.p99.toFixed(2),
+          r.rps_ratio?.toFixed(2),
+          r.p99_ratio?.toFixed(2),
+          r.rss_mb.toFixed(0),
+          r.server_cpu.toFixed(2),
+          r.cpu_us,
+          r.other_cpu.toFixed(2),
+        ]),
+      ),
+    );
   if (scale.length > 0) {
     out.push('');
     out.push(
@@ -1174,6 +1217,37 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (neighbours) {
+    out.push('');
+    out.push(
+      table(
+        [
+          `neighbours: another tenant's look-ups (${Math.min(...settings.connections)} connections)`,
+          'look-ups',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'p99×idle',
+          's',
+        ],
+        neighbours.phases.map((p) => [
+          p.phase,
+          p.lookups,
+          p.p50.toFixed(2),
+          p.p99.toFixed(2),
+          p.max.toFixed(1),
+          p.p99_ratio?.toFixed(2),
+          p.seconds.toFixed(1),
+        ]),
+      ),
+    );
+    out.push(
+      `neighbours: registrations ${neighbours.registrations_ms.join(', ')} ms; run of ` +
+        `${neighbours.executed.ran} schedules (${neighbours.executed.paid} paid, ${neighbours.executed.failed} ` +
+        `failed) in ${neighbours.run_ms} ms; webhooks ${neighbours.webhooks.settled} settled, ` +
+        `${neighbours.webhooks.pending} pending at the end`,
+    );
+  }
   out.push('');
   out.push(
     table(
@@ -1181,9 +1255,10 @@ async function main(): Promise<void> {
       goals.map((g) => [g.target, g.value, g.limit, g.pass === null ? '?' : g.pass ? 'PASS' : 'FAIL']),
     ),
   );
-  out.push(
-    `baseline runs (the higher rps is the reference): ${baselineRuns.map((b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`).join('; ')}`,
+  const baselines = baselineRuns.map(
+    (b) => `${b.when} @${b.connections}: ${b.rps} req/s, p99 ${b.p99} ms, other cpu ${b.other_cpu}`,
   );
+  if (baselines.length > 0) out.push(`baseline runs (the higher rps is the reference): ${baselines.join('; ')}`);
   for (const p of problems) out.push(`!! ${p}`);
   out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -1198,6 +1273,7 @@ async function main(): Promise<void> {
       startup,
       test_file_startup: testFile,
       seeding: seeds,
+      neighbours,
       targets: goals,
       problems,
     };

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # docker/check.sh — the container check CI runs: builds the Dockerfile and runs the image (the health endpoint
-# answers, the HEALTHCHECK turns healthy), then brings docker/docker-compose.yml up (the mock becomes healthy,
-# smoke runs getToken -> billing key -> again -> webhook and exits 0) and down again; then runs the README's
-# Testcontainers recipe (GenericContainer on the image just built, Wait.forHealthCheck(), the typed client from the
-# packed tarball) on the same engine, which is kept running for it and stopped afterwards if this run started it.
+# answers, the HEALTHCHECK turns healthy, so the server bound 443 as user node too), then brings
+# docker/docker-compose.yml up (the mock becomes healthy, smoke runs getToken -> billing key -> again -> webhook
+# and exits 0; merchant-app calls https://api.iamport.kr, the mock's network alias, trusting its CA from the shared
+# volume, runs a flow and exits 0) and down again; then runs the README's Testcontainers recipe (GenericContainer on
+# the image just built, Wait.forHealthCheck(), the typed client from the packed tarball) on the same engine, which
+# is kept running for it and stopped afterwards if this run started it.
 # It drives ../shared/tools/container-check.sh (Debian's Docker engine, started privately, and a locally built
 # stand-in for the node base image; needs root). Where that tool is absent it prints SKIP and exits 0.
 # Extra arguments go to container-check.sh, e.g. `docker/check.sh --keep-daemon` (faster next run).
@@ -97,7 +99,7 @@ fi
 took=$(( $(date +%s) - start ))
 
 # container-check passes a compose service that exited 0 and one still running alike; smoke-passed (which starts
-# only after smoke exited 0) makes `compose up` wait for smoke, so by then smoke must show as exited 0.
+# only after smoke and merchant-app exited 0) makes `compose up` wait for both, so by then they must show exited 0.
 want=()
 [ "$single" = 1 ] && want+=(
   '^PASS build '
@@ -110,6 +112,7 @@ want=()
   '^PASS compose: service iamport-mock healthy'
   '^PASS compose: service webhook-receiver healthy'
   '^INFO compose: service smoke exited 0$'
+  '^INFO compose: service merchant-app exited 0$'
 )
 missing=()
 for w in "${want[@]}"; do
@@ -117,7 +120,7 @@ for w in "${want[@]}"; do
 done
 
 if [ "$status" -eq 0 ] && [ ${#missing[@]} -eq 0 ]; then
-  echo "docker check: PASS — $([ "$single" = 1 ] && echo 'image healthy, Testcontainers recipe, ')$([ "$compose" = 1 ] && echo 'compose stack healthy, smoke exited 0, ')${took} s"
+  echo "docker check: PASS — $([ "$single" = 1 ] && echo 'image healthy, Testcontainers recipe, ')$([ "$compose" = 1 ] && echo 'compose stack healthy, smoke and merchant-app (https://api.iamport.kr) exited 0, ')${took} s"
   exit 0
 fi
 [ "$status" -ne 0 ] && echo "docker check: container-check.sh exited $status"

@@ -104,7 +104,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     services.webhooks.kick(); // deliveries left pending by a stop or crash
   });
   app.addHook('onClose', async () => {
-    services.runner.stop();
+    await services.runner.stop();
     services.webhooks.stop();
   });
 

@@ -20,6 +20,7 @@ import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
+import { CA_SUBCOMMANDS, TLS_FLAGS, caCommand, tlsBannerRows } from './tls/ca-command.js';
 
 const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
 
@@ -54,6 +55,14 @@ const COMMANDS: Record<string, Command> = {
     about: 'Print the OpenAPI document of every route (YAML).',
     serverFlags: [],
     own: { out: ['--out FILE', 'write to FILE instead of stdout (folders created)'] },
+  },
+  ca: {
+    usage: 'iamport-mock ca init|cert [--out FILE]',
+    about:
+      'init: create (or check) the local CA and the server certificate in the TLS folder; ' +
+      'cert: print the CA certificate your clients must trust (test environments only).',
+    serverFlags: TLS_FLAGS,
+    own: { out: ['--out FILE', '(ca cert) write to FILE instead of stdout (folders created)'] },
   },
 };
 
@@ -215,6 +224,14 @@ async function main(argv: string[]): Promise<number> {
       write(yaml.stringify(document));
       return 0;
     }
+    case 'ca': {
+      const [sub, ...extra] = rest;
+      if (!sub || !(CA_SUBCOMMANDS as readonly string[]).includes(sub))
+        throw new UsageError(`ca needs a sub-command: ${CA_SUBCOMMANDS.join(' or ')}`);
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      if (out !== undefined && sub !== 'cert') throw new UsageError('--out applies to "ca cert" only');
+      return caCommand(sub, resolveConfig({ ...input, fixtures: 'none' }, process.env, { cli: true }), write);
+    }
     case 'openapi': {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
       const { openapiYaml } = await import('./openapi.js');
@@ -226,12 +243,16 @@ async function main(argv: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const server = await startMockServer(input, { cli: true });
   server.app.log.info(`iamport-mock ${VERSION} listening on ${server.url} (database ${server.config.db})`);
+  if (server.httpsUrl) server.app.log.info(`iamport-mock serving HTTPS on ${server.httpsUrl}`);
   // Silent: one line on stdout for scripts that wait for the URL. Otherwise a banner for the person at the
   // terminal, on stderr so that stdout stays pure JSON logs for log collectors.
-  if (server.config.logLevel === 'silent') process.stdout.write(`iamport-mock listening on ${server.url}\n`);
-  else {
+  if (server.config.logLevel === 'silent') {
+    process.stdout.write(`iamport-mock listening on ${server.url}\n`);
+    if (server.httpsUrl) process.stdout.write(`iamport-mock serving HTTPS on ${server.httpsUrl}\n`);
+  } else {
     process.stderr.write(startupBanner(server.url, server.config, server.fixtures));
-    // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening line goes out now.
+    process.stderr.write(await tlsBannerRows(server));
+    // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening lines go out now.
     (server.app.log as unknown as { flush: () => void }).flush();
   }
 
@@ -266,9 +287,15 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`iamport-mock: ${e.message}\n`);
       process.exit(2);
     }
-    const err = e as NodeJS.ErrnoException;
+    const err = e as NodeJS.ErrnoException & { port?: number };
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`iamport-mock: cannot listen: ${err.message}\n`);
+      // Ports below 1024 (443 in the Docker image) need privileges a non-root user has only by configuration.
+      const low = err.code === 'EACCES' && typeof err.port === 'number' && err.port < 1024;
+      const hint = low
+        ? ' (ports below 1024 need root, CAP_NET_BIND_SERVICE or the sysctl net.ipv4.ip_unprivileged_port_start=0,' +
+          ' which Docker 20.10+ sets in containers; or choose a port above 1023)'
+        : '';
+      process.stderr.write(`iamport-mock: cannot listen: ${err.message}${hint}\n`);
       process.exit(1);
     }
     process.stderr.write(`iamport-mock: ${err.stack ?? String(e)}\n`);

@@ -36,6 +36,14 @@ export interface Config {
   keepAliveTimeout: number;
   maxHeaderSize: number;
   secretKey: string | null;
+  httpsPort: number | null;
+  tlsDir: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  caCert: string | null;
+  caKey: string | null;
+  tlsNames: string[];
+  proxyPassthrough: boolean;
 }
 
 /** Where the bundled fixtures live, both from src/ (tests) and dist/ (built). */
@@ -44,6 +52,7 @@ export const DEFAULT_FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'default.yam
 
 type Kind =
   | 'port'
+  | 'optionalPort'
   | 'string'
   | 'optionalString'
   | 'optionalUrl'
@@ -51,7 +60,9 @@ type Kind =
   | 'count'
   | 'enum'
   | 'fixtures'
-  | 'notFoundStatus';
+  | 'notFoundStatus'
+  | 'list'
+  | 'boolean';
 
 interface OptionSpec<K extends keyof Config> {
   key: K;
@@ -291,6 +302,72 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     default: null,
     description: 'secret (16+ characters) that encrypts the server key; unset: a 0600 key file beside the database',
   },
+  {
+    key: 'httpsPort',
+    flag: 'https-port',
+    env: 'IAMPORT_MOCK_HTTPS_PORT',
+    kind: 'optionalPort',
+    default: null,
+    description: "also serve HTTPS on this port with the local CA's certificate (443 in the Docker image)",
+  },
+  {
+    key: 'tlsDir',
+    flag: 'tls-dir',
+    env: 'IAMPORT_MOCK_TLS_DIR',
+    kind: 'optionalString',
+    default: null,
+    description: 'where the local CA and server certificate are kept (tls/ beside --db; a user folder for :memory:)',
+  },
+  {
+    key: 'tlsCert',
+    flag: 'tls-cert',
+    env: 'IAMPORT_MOCK_TLS_CERT',
+    kind: 'optionalString',
+    default: null,
+    description: 'your own server certificate (PEM, with --tls-key) instead of one issued by the local CA',
+  },
+  {
+    key: 'tlsKey',
+    flag: 'tls-key',
+    env: 'IAMPORT_MOCK_TLS_KEY',
+    kind: 'optionalString',
+    default: null,
+    description: 'the private key (PEM) of --tls-cert',
+  },
+  {
+    key: 'caCert',
+    flag: 'ca-cert',
+    env: 'IAMPORT_MOCK_CA_CERT',
+    kind: 'optionalString',
+    default: null,
+    description: 'your own CA certificate (PEM, with --ca-key) to issue the server certificate instead of a local CA',
+  },
+  {
+    key: 'caKey',
+    flag: 'ca-key',
+    env: 'IAMPORT_MOCK_CA_KEY',
+    kind: 'optionalString',
+    default: null,
+    description: 'the private key (PEM) of --ca-cert',
+  },
+  {
+    key: 'tlsNames',
+    flag: 'tls-names',
+    env: 'IAMPORT_MOCK_TLS_NAMES',
+    kind: 'list',
+    default: [],
+    description:
+      'extra host names or IPs (comma-separated) for the server certificate, ' +
+      'beside api.iamport.kr, localhost, 127.0.0.1',
+  },
+  {
+    key: 'proxyPassthrough',
+    flag: 'proxy-passthrough',
+    env: 'IAMPORT_MOCK_PROXY_PASSTHROUGH',
+    kind: 'boolean',
+    default: false,
+    description: 'tunnel CONNECT requests to hosts other than api.iamport.kr instead of refusing them with 403',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -301,6 +378,9 @@ export class ConfigError extends Error {
 function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): Config[keyof Config] {
   const bad = (why: string) => new ConfigError(`invalid ${source}: ${JSON.stringify(raw)} — ${why}`);
   switch (spec.kind) {
+    case 'optionalPort':
+      if (raw === null || raw === '') return null;
+      return coerce({ ...spec, kind: 'port' }, raw, source);
     case 'port':
     case 'count':
     case 'positive': {
@@ -338,6 +418,18 @@ function coerce(spec: OptionSpec<keyof Config>, raw: unknown, source: string): C
     case 'string': {
       if (typeof raw !== 'string' || raw.trim() === '') throw bad('expected a non-empty string');
       return raw;
+    }
+    case 'list': {
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+      if (!items || items.some((i) => typeof i !== 'string')) throw bad('expected a comma-separated list');
+      return (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+      if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+      throw bad('expected true or false');
     }
   }
 }
@@ -394,9 +486,11 @@ function checkCombination(config: Config): Config {
   return config;
 }
 
-/** The flag table for node:util parseArgs. */
-export function parseArgsOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: 'string' as const }]));
+/** The flag table for node:util parseArgs (on/off options are flags without a value). */
+export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(
+    OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }]),
+  );
 }
 
 /** Maps parsed `--flag value` pairs onto config keys. */
@@ -413,7 +507,12 @@ export function optionsHelp(flags?: readonly string[]): string {
   return OPTIONS.filter((o) => !flags || flags.includes(o.flag))
     .map((o) => {
       const def = o.cliDefault ?? o.default;
-      const shown = o.key === 'fixtures' ? 'bundled fixtures/default.yaml' : def === null ? 'unset' : String(def);
+      const shown =
+        o.key === 'fixtures'
+          ? 'bundled fixtures/default.yaml'
+          : def === null || (Array.isArray(def) && def.length === 0)
+            ? 'unset'
+            : String(def);
       return `  --${o.flag.padEnd(18)} ${o.env.padEnd(30)} ${o.description} (default: ${shown})`;
     })
     .join('\n');

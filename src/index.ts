@@ -7,16 +7,22 @@ import { asyncDispose, createControl } from './client/control.js';
 import { injectTransport } from './client/inject.js';
 import type { MockControl } from './client/types.js';
 import { startMockServer, type MockServerOptions } from './server.js';
+import type { TlsMaterial } from './tls/material.js';
 
 export type { MockServerOptions } from './server.js';
 export type { Config, ConfigInput } from './config.js';
 export { ConfigError } from './config.js';
 export { FixtureError } from './control/fixtures/parse.js';
 export * from './client/index.js';
+export type { TlsMaterial } from './tls/material.js';
 
 export interface MockServer extends AsyncDisposable {
-  /** Base URL, e.g. http://127.0.0.1:41234 */
+  /** Base URL, e.g. http://127.0.0.1:41234 (it is also the HTTPS proxy for api.iamport.kr) */
   url: string;
+  /** HTTPS base URL when `httpsPort` is set, e.g. https://127.0.0.1:41235; else null. */
+  httpsUrl: string | null;
+  /** The certificate material (the CA to trust, the files); loaded on first call when the start did not need it. */
+  tls(): Promise<TlsMaterial>;
   app: FastifyInstance;
   config: Config;
   /** The control API as a typed handle, through fastify's inject (the same interface as connectMock(url)). */
@@ -26,7 +32,7 @@ export interface MockServer extends AsyncDisposable {
 }
 
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { url, app, config, close } = await startMockServer(options);
+  const { url, httpsUrl, tls, app, config, close } = await startMockServer(options);
   const control = createControl(injectTransport(app), url, config.adminToken);
-  return { url, app, config, control, close, [asyncDispose]: close };
+  return { url, httpsUrl, tls, app, config, control, close, [asyncDispose]: close };
 }

@@ -38,7 +38,7 @@ t.test(
     t.match(
       again.stderr,
       new RegExp(`${QA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: merchants\\[0\\]\\.`),
-      'names the file, the line and the item',
+      'names the file and the item',
     );
 
     const exported = run(['export', '--db', db, '--imp-key', 'qa_apikey']);

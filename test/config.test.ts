@@ -32,6 +32,14 @@ t.test('with nothing given, every option takes its documented library default', 
     keepAliveTimeout: 72_000,
     maxHeaderSize: 16_384,
     secretKey: null,
+    httpsPort: null,
+    tlsDir: null,
+    tlsCert: null,
+    tlsKey: null,
+    caCert: null,
+    caKey: null,
+    tlsNames: [],
+    proxyPassthrough: false,
   });
   t.match(DEFAULT_FIXTURES, /fixtures[\\/]default\.yaml$/, 'the default fixtures are the bundled file');
 });
@@ -76,6 +84,14 @@ t.test('environment variables set every option, converted to its type', async (t
       IAMPORT_MOCK_KEEP_ALIVE_TIMEOUT: '5',
       IAMPORT_MOCK_MAX_HEADER_SIZE: '4096',
       IAMPORT_MOCK_SECRET_KEY: 'sixteen-chars-or-more',
+      IAMPORT_MOCK_HTTPS_PORT: '8443',
+      IAMPORT_MOCK_TLS_DIR: '/tmp/tls',
+      IAMPORT_MOCK_TLS_CERT: '/tmp/cert.pem',
+      IAMPORT_MOCK_TLS_KEY: '/tmp/key.pem',
+      IAMPORT_MOCK_CA_CERT: '/tmp/ca.pem',
+      IAMPORT_MOCK_CA_KEY: '/tmp/ca-key.pem',
+      IAMPORT_MOCK_TLS_NAMES: 'iamport-mock, 10.0.0.5,',
+      IAMPORT_MOCK_PROXY_PASSTHROUGH: 'true',
     },
   );
   t.same(config, {
@@ -106,6 +122,14 @@ t.test('environment variables set every option, converted to its type', async (t
     keepAliveTimeout: 5,
     maxHeaderSize: 4096,
     secretKey: 'sixteen-chars-or-more',
+    httpsPort: 8443,
+    tlsDir: '/tmp/tls',
+    tlsCert: '/tmp/cert.pem',
+    tlsKey: '/tmp/key.pem',
+    caCert: '/tmp/ca.pem',
+    caKey: '/tmp/ca-key.pem',
+    tlsNames: ['iamport-mock', '10.0.0.5'],
+    proxyPassthrough: true,
   });
 });
 
@@ -178,6 +202,20 @@ t.test('each bad value throws a ConfigError naming where it came from', async (t
       env: { IAMPORT_MOCK_NOT_FOUND_STATUS: '500' },
       names: /environment variable IAMPORT_MOCK_NOT_FOUND_STATUS/,
     },
+    { name: 'https-port 70000', input: { httpsPort: 70000 }, names: /option httpsPort.*0 to 65535/ },
+    {
+      name: 'env https-port "x"',
+      input: {},
+      env: { IAMPORT_MOCK_HTTPS_PORT: 'x' },
+      names: /environment variable IAMPORT_MOCK_HTTPS_PORT.*whole number/,
+    },
+    {
+      name: 'env proxy-passthrough "maybe"',
+      input: {},
+      env: { IAMPORT_MOCK_PROXY_PASSTHROUGH: 'maybe' },
+      names: /environment variable IAMPORT_MOCK_PROXY_PASSTHROUGH.*true or false/,
+    },
+    { name: 'tls-names 5', input: { tlsNames: 5 }, names: /option tlsNames.*comma-separated/ },
     { name: 'token-clock "wall"', input: { tokenClock: 'wall' }, names: /option tokenClock.*"wall".*real, merchant/ },
     {
       name: 'webhook-url "not-a-url"',
@@ -207,4 +245,12 @@ t.test('each bad value throws a ConfigError naming where it came from', async (t
 
 t.test('a bad environment variable is ignored when an explicit option overrides it', async (t) => {
   t.equal(resolveConfig({ port: 1234 }, { IAMPORT_MOCK_PORT: 'abc' }).port, 1234);
+});
+
+t.test('on/off and list options: the forms each source takes', async (t) => {
+  t.equal(resolveConfig({}, { IAMPORT_MOCK_PROXY_PASSTHROUGH: '0' }).proxyPassthrough, false);
+  t.equal(resolveConfig({}, { IAMPORT_MOCK_PROXY_PASSTHROUGH: 'yes' }).proxyPassthrough, true);
+  t.equal(resolveConfig({ proxyPassthrough: true }, {}).proxyPassthrough, true, 'a CLI flag without a value');
+  t.strictSame(resolveConfig({ tlsNames: ['a.test', ' b.test '] }, {}).tlsNames, ['a.test', 'b.test']);
+  t.equal(resolveConfig({}, { IAMPORT_MOCK_HTTPS_PORT: '' }).httpsPort, null, 'an empty variable: HTTPS off');
 });

@@ -1,8 +1,8 @@
 // Executes due schedules exactly once, oldest first: on clock moves, and from a background tick while time runs.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Store } from '../store/index.js';
 import type { BillingKeyRow } from '../store/billing-keys.js';
-import type { MerchantRow } from '../store/merchants.js';
 import type { PaymentRow } from '../store/payments.js';
 import type { ScheduleRow } from '../store/schedules.js';
 import type { Clock } from './clock.js';
@@ -16,11 +16,20 @@ export interface RunSummary {
   failed: number;
 }
 
-/** Schedules executed per transaction: large enough to be fast, small enough not to hold the writer long. */
-const BATCH = 500;
+/**
+ * One slice of a run: at most `rows` schedules (~10 ms on a quiet 2-core machine, where one costs ~100 µs), and no
+ * more once `ms` have passed (a slower or busier one). Each slice is one transaction, then the runner yields to the
+ * event loop, so another tenant's request waits for one slice at most, never for a whole run of tens of thousands.
+ */
+export const SLICE = { rows: 100, ms: 10 };
 
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** The background tick in progress, if any: a slow tick is never overlapped by the next one. */
+  private ticking: Promise<unknown> | undefined;
+  /** Per merchant, the end of its queue of exclusive work (clock moves and runs). */
+  private readonly queues = new Map<number, Promise<unknown>>();
 
   constructor(
     private readonly store: Store,
@@ -63,36 +72,59 @@ export class ScheduleRunner {
     return payment;
   }
 
-  /** Runs every schedule of the merchant (all its tiers) that is due on its clock. */
-  runMerchant(merchantId: number): RunSummary {
-    const summary: RunSummary = { ran: 0, paid: 0, failed: 0 };
-    for (;;) {
-      const merchant = this.store.merchants.findById(merchantId);
-      if (!merchant) return summary;
-      const done = this.store.transaction(() => this.runBatch(merchant, summary));
-      if (done < BATCH) return summary;
-    }
+  /**
+   * Runs `work` once the merchant's earlier exclusive work has ended (whether it succeeded or not). Clock moves and
+   * runs of one merchant go through here: slices of two runs never interleave, so each clock move's answer counts
+   * exactly what its own move made due, as when a run was one blocking loop.
+   */
+  exclusive<T>(merchantId: number, work: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(merchantId) ?? Promise.resolve();
+    const result = before.then(work, work);
+    const end = result.catch(() => {});
+    this.queues.set(merchantId, end);
+    void end.then(() => {
+      if (this.queues.get(merchantId) === end) this.queues.delete(merchantId);
+    });
+    return result;
   }
 
-  private runBatch(merchant: MerchantRow, summary: RunSummary): number {
+  /**
+   * Runs every schedule of the merchant (all its tiers) that is due on its clock, in slices (SLICE) with a turn of
+   * the event loop between them. Call inside exclusive(). Each slice reads the due rows afresh in its own
+   * transaction, so a crash, a reset or a revoke between slices leaves every schedule either run or still pending.
+   */
+  async runMerchant(merchantId: number): Promise<RunSummary> {
+    const summary: RunSummary = { ran: 0, paid: 0, failed: 0 };
+    while (!this.stopped && this.store.transaction(() => this.runSlice(merchantId, summary))) await nextTurn();
+    return summary;
+  }
+
+  /** One slice: answers whether due schedules may remain. */
+  private runSlice(merchantId: number, summary: RunSummary): boolean {
+    const merchant = this.store.merchants.findById(merchantId);
+    if (!merchant) return false;
     const now = this.clock.now(merchant);
-    const due = this.store.schedules.due(merchant.id, now, BATCH);
+    const due = this.store.schedules.due(merchant.id, now, SLICE.rows);
+    const deadline = performance.now() + SLICE.ms;
+    let done = 0;
     for (const row of due) {
       const payment = this.execute(tenantOf(merchant, row.tier_code), row, now);
       summary.ran++;
       if (payment.status === 'paid') summary.paid++;
       else summary.failed++;
+      if (++done < due.length && performance.now() >= deadline) return true;
     }
-    return due.length;
+    return due.length === SLICE.rows;
   }
 
-  /** One pass over every merchant with pending schedules. */
-  tick(): RunSummary {
+  /** One pass over every merchant with pending schedules, one merchant's run after another. */
+  async tick(): Promise<RunSummary> {
     const total: RunSummary = { ran: 0, paid: 0, failed: 0 };
     for (const { merchant_id, next_at } of this.store.schedules.nextDue()) {
+      if (this.stopped) break;
       const merchant = this.store.merchants.findById(merchant_id);
       if (!merchant || next_at > this.clock.now(merchant)) continue;
-      const s = this.runMerchant(merchant_id);
+      const s = await this.exclusive(merchant_id, () => this.runMerchant(merchant_id));
       total.ran += s.ran;
       total.paid += s.paid;
       total.failed += s.failed;
@@ -103,18 +135,21 @@ export class ScheduleRunner {
   /** Starts the background tick (about once a second); it never keeps the process alive. */
   start(onError: (error: unknown) => void, intervalMs = 1000): void {
     if (this.timer) return;
+    this.stopped = false;
     this.timer = setInterval(() => {
-      try {
-        this.tick();
-      } catch (e) {
-        onError(e);
-      }
+      if (this.ticking) return;
+      this.ticking = this.tick()
+        .catch(onError)
+        .finally(() => (this.ticking = undefined));
     }, intervalMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the tick; a run in progress stops after its current slice (resolves once the tick has). */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.ticking;
   }
 }

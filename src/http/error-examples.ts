@@ -15,6 +15,7 @@ import {
   invalidParameter,
   missingParameter,
 } from '../domain/messages.js';
+import { NOT_DECIMAL } from './input-rules.js';
 
 export interface ErrorExample {
   code: number;
@@ -97,8 +98,8 @@ function validationExample(schema: FastifySchema): string | undefined {
   }
   for (const part of parts) {
     for (const [name, property] of Object.entries(part?.properties ?? {})) {
-      if (property.type === 'integer' || property.type === 'string')
-        return invalidParameter(name, `must be ${property.type}`);
+      if (property.type === 'integer') return invalidParameter(name, NOT_DECIMAL);
+      if (property.type === 'string') return invalidParameter(name, 'must be string');
     }
   }
   return undefined;

@@ -76,6 +76,9 @@ function propertySchema(schema: Schema, key: string): Schema | undefined {
   return typeof extra === 'object' && extra !== null ? (extra as Schema) : undefined;
 }
 
+/** What a number field given anything but decimal digits (or a boolean) is told. */
+export const NOT_DECIMAL = 'must be a number written in decimal digits';
+
 /**
  * Where the schema wants a number and the value is not one, ajv's type coercion turns any string JavaScript reads
  * as a number into one — `"0x10"` is 16, `"0b1111101000"` and `"0o1750"` are 1000 — and `true` into 1. Form
@@ -92,7 +95,7 @@ export function numbersAsSent(schema: unknown, value: unknown, path = ''): Probl
       return types?.has('array') && !types.has(typeof value) ? numbersAsSent(s.items, value, path) : null;
     }
     if (typeof value === 'string' && DECIMAL.test(value)) return null;
-    return problem('type', path, 'must be a number written in decimal digits');
+    return problem('type', path, NOT_DECIMAL);
   }
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) {

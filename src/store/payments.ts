@@ -109,6 +109,7 @@ export class PaymentsRepository {
   private readonly insertStmt;
   private readonly byImpUidStmt;
   private readonly succeededStmt;
+  private readonly succeededAmongStmt;
   private readonly cancelStmt;
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
@@ -131,6 +132,10 @@ export class PaymentsRepository {
     );
     this.impUidTakenStmt = db.prepare<[number, string], { one: number }>(
       'SELECT 1 AS one FROM payments WHERE merchant_id = ? AND imp_uid = ?',
+    );
+    this.succeededAmongStmt = db.prepare<[number, string, string], { merchant_uid: string }>(
+      `SELECT merchant_uid FROM payments WHERE merchant_id = ? AND tier_code = ? AND status IN ('paid', 'cancelled')
+         AND merchant_uid IN (SELECT value FROM json_each(?))`,
     );
     this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
@@ -181,6 +186,12 @@ export class PaymentsRepository {
   /** The paid or cancelled payment of a merchant_uid: what makes the merchant_uid used. */
   findSucceeded(scope: Scope, merchantUid: string): PaymentRow | undefined {
     return this.succeededStmt.get(scope.merchant_id, scope.tier_code, merchantUid);
+  }
+
+  /** Which of these merchant_uids have a paid or cancelled payment: one query for a whole schedule registration. */
+  succeededAmong(scope: Scope, merchantUids: readonly string[]): Set<string> {
+    const rows = this.succeededAmongStmt.all(scope.merchant_id, scope.tier_code, JSON.stringify(merchantUids));
+    return new Set(rows.map((r) => r.merchant_uid));
   }
 
   /** Payments of a merchant_uid (optionally in one status), in the given order. */

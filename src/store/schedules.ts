@@ -70,6 +70,7 @@ export class SchedulesRepository {
   private readonly byMerchantUidStmt;
   private readonly dueStmt;
   private readonly nextDueStmt;
+  private readonly takenStmt;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
@@ -81,14 +82,38 @@ export class SchedulesRepository {
       `SELECT * FROM schedules WHERE schedule_status = 'scheduled' AND merchant_id = ? AND schedule_at <= ?
        ORDER BY schedule_at, id LIMIT ?`,
     );
+    this.takenStmt = db.prepare<[number, string, string], { merchant_uid: string }>(
+      `SELECT merchant_uid FROM schedules WHERE merchant_id = ? AND tier_code = ?
+         AND merchant_uid IN (SELECT value FROM json_each(?))`,
+    );
     this.nextDueStmt = db.prepare<[], { merchant_id: number; next_at: number }>(
-      `SELECT merchant_id, MIN(schedule_at) AS next_at FROM schedules WHERE schedule_status = 'scheduled' GROUP BY ` +
-        `merchant_id`,
+      // A skip-scan of the due index: two seeks per merchant with pending schedules, however many it has (a GROUP BY
+      // read every pending row: ~100 ms a tick with 200,000 of them, blocking every tenant once a second).
+      `WITH RECURSIVE m(id) AS (
+         SELECT (SELECT MIN(merchant_id) FROM schedules INDEXED BY schedules_due WHERE schedule_status = 'scheduled')
+         UNION ALL
+         SELECT (SELECT MIN(merchant_id) FROM schedules INDEXED BY schedules_due
+                 WHERE schedule_status = 'scheduled' AND merchant_id > m.id)
+         FROM m WHERE m.id IS NOT NULL
+       )
+       SELECT id AS merchant_id,
+         (SELECT MIN(schedule_at) FROM schedules INDEXED BY schedules_due
+          WHERE schedule_status = 'scheduled' AND merchant_id = m.id) AS next_at
+       FROM m WHERE id IS NOT NULL`,
     );
   }
 
-  insert(draft: ScheduleDraft): void {
-    this.insertStmt.run(SCHEDULE.build(draft));
+  /** Inserts a schedule built from the draft; answers the row as written (without its id). */
+  insert(draft: ScheduleDraft): NewSchedule {
+    const row = SCHEDULE.build(draft);
+    this.insertStmt.run(row);
+    return row;
+  }
+
+  /** Which of these merchant_uids the scope's schedules already use: one query for a whole registration. */
+  takenAmong(scope: Scope, merchantUids: readonly string[]): Set<string> {
+    const rows = this.takenStmt.all(scope.merchant_id, scope.tier_code, JSON.stringify(merchantUids));
+    return new Set(rows.map((r) => r.merchant_uid));
   }
 
   find(scope: Scope, merchantUid: string): ScheduleWithPayment | undefined {

@@ -16,12 +16,10 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/**
- * Rules for a server that serves every path: add() refuses a rule no route could serve, and these tests are about
- * memory and limits, not routes.
- */
-function servingAll(rules: FaultRules): FaultRules {
-  rules.knowRoute(['GET', 'POST'], '/:anything');
+/** Rules for a server whose router serves every path under `/` (a rule for a path no route serves is refused). */
+function rulesFor(maxPerTenant?: number): FaultRules {
+  const rules = new FaultRules(maxPerTenant);
+  rules.knowRoute(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'], '/:any');
   return rules;
 }
 
@@ -29,7 +27,7 @@ function servingAll(rules: FaultRules): FaultRules {
 const pattern = (i: number) => `/subscribe/payments/${i}/${'*x'.repeat(200)}`.slice(0, 500);
 
 t.test('16,000 rules added and deleted leave nothing behind', async (t) => {
-  const rules = servingAll(new FaultRules());
+  const rules = rulesFor();
   const before = heapAfterGc();
   for (let i = 0; i < 16_000; i++) {
     const rule = rules.add('1:', { path: pattern(i), action: 'error', message: `m${i}`.padEnd(1000, '.') });
@@ -43,7 +41,7 @@ t.test('16,000 rules added and deleted leave nothing behind', async (t) => {
 });
 
 t.test('a tenant holds at most maxPerTenant rules; a cleared merchant frees its tiers', async (t) => {
-  const rules = servingAll(new FaultRules(3));
+  const rules = rulesFor(3);
   for (let i = 0; i < 3; i++) rules.add('7:', { path: `/p/${i}`, action: 'reset' });
   let refused: unknown;
   try {
@@ -64,7 +62,7 @@ t.test('a tenant holds at most maxPerTenant rules; a cleared merchant frees its 
 });
 
 t.test('a rule keeps only its own fields', async (t) => {
-  const rules = servingAll(new FaultRules());
+  const rules = rulesFor();
   const input = { path: '/x', action: 'error' as const, junk: 'j'.repeat(100_000) };
   const rule = rules.add('1:', input);
   t.notOk('junk' in rule, 'an unknown field of the body is not stored');

@@ -154,7 +154,7 @@ t.test('a duplicate imp_key is rejected', async (t) => {
   t.equal((dup.match(/imp_key: key_one/g) ?? []).length, 2, 'the document names key_one twice');
   t.throws(() => parseFixtures(dup, 'dup.yaml'), {
     name: 'FixtureError',
-    message: /^dup\.yaml:\d+: merchants\[1\]\.imp_key: .*key_one appears twice/,
+    message: /^dup\.yaml:7: merchants\[1\]\.imp_key: .*key_one appears twice/,
   });
 });
 

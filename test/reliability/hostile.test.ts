@@ -714,8 +714,7 @@ const ROUTES: RouteSpec[] = [
       wrong('outcomes', 'array'),
       set(
         'outcomes',
-        [{}],
-        [{ status: 'maybe' }],
+        [{ status: 'refunded' }],
         Array.from({ length: 1001 }, () => ({ status: 'paid' })),
       ),
     ],

@@ -95,13 +95,13 @@ t.test('fault rules: a bounded message, a bounded count per merchant', async (t)
   t.equal(long.status, 400, 'a message over the limit is refused');
   t.match(long.body.message, /^message /);
   for (let i = 0; i < 5; i++)
-    t.equal((await add({ path: `/payments/p${i}`, action: 'reset' })).body.code, 0, `rule ${i + 1}`);
-  const sixth = await add({ path: '/payments/p5', action: 'reset' });
+    t.equal((await add({ path: `/payments/${i}`, action: 'reset' })).body.code, 0, `rule ${i + 1}`);
+  const sixth = await add({ path: '/payments/5', action: 'reset' });
   t.equal(sixth.status, 400, 'the sixth rule is refused');
   t.match(sixth.body.message, /5개까지/);
   await call(server, 'DELETE', '/__mock/faults', undefined, { token });
   t.equal(
-    (await add({ path: '/payments/p5', action: 'reset' })).body.code,
+    (await add({ path: '/payments/5', action: 'reset' })).body.code,
     0,
     'after deleting, rules can be added again',
   );

@@ -117,7 +117,6 @@ t.test('an imported state is held to the same money rules', async (t) => {
     const document = {
       merchants: [
         {
-          // An import may only change the calling merchant: the document names it.
           imp_key: creds.imp_key,
           pg_settings: [{ pg_provider: 'nice', pg_id: 'nictest04m' }],
           payments: [{ imp_uid: 'imps_000000000001', merchant_uid: 'o1', status: 'paid', ...payment }],

@@ -58,9 +58,14 @@ export class ClockService {
    * Applies a move, then runs every schedule of the merchant that is due on the moved clock. The move is computed
    * inside its transaction from the merchant row as it is then, with relative updates: two concurrent advances add
    * up, a freeze racing an advance stops the advanced clock, and a move after a reset starts from the reset clock —
-   * whatever row the request read when it was authenticated.
+   * whatever row the request read when it was authenticated. The run yields between slices; moves of one merchant
+   * queue behind each other (runner.exclusive), so each answer counts what its own move made due.
    */
-  async move(merchant: MerchantRow, { advance, set, frozen }: ClockMove): Promise<ClockState> {
+  move(merchant: MerchantRow, change: ClockMove): Promise<ClockState> {
+    return this.runner.exclusive(merchant.id, () => this.moveNow(merchant, change));
+  }
+
+  private async moveNow(merchant: MerchantRow, { advance, set, frozen }: ClockMove): Promise<ClockState> {
     const moved = this.store.transaction(() => {
       const current = () => {
         const row = this.store.merchants.findById(merchant.id);
