@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import autocannon from 'autocannon';
 
-export interface LoadSpec {
-  /** Base URL, e.g. http://127.0.0.1:41234 */
-  url: string;
+/** One kind of request. */
+export interface RequestSpec {
   method: 'GET' | 'POST';
   /** Path; `{n}` becomes a counter unique to this load process, `{pick}` a random entry of `picks`. */
   path: string;
@@ -14,6 +13,13 @@ export interface LoadSpec {
   body?: string;
   headers: Record<string, string>;
   picks?: string[];
+}
+
+export interface LoadSpec extends RequestSpec {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** A mix of requests instead of one: each kind `weight` times in every cycle of the sum of the weights. */
+  mix?: (RequestSpec & { weight: number })[];
   connections: number;
   warmupSec: number;
   durationSec: number;
@@ -72,7 +78,23 @@ class Samples {
   }
 }
 
-function requestsOf(spec: LoadSpec): autocannon.Request[] {
+// Unique across warm-up, runs, every request of a mix and earlier load processes against the same server.
+const prefix = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+let n = 0;
+
+/** A mix's requests in a fixed shuffled order (each connection cycles through it): e.g. 14 look-ups, 4 again, … */
+function mixOf(spec: LoadSpec): autocannon.Request[] {
+  const cycle = spec.mix!.flatMap((kind) => Array.from({ length: kind.weight }, () => requestsOf(kind)[0]!));
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let i = cycle.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [cycle[i], cycle[j]] = [cycle[j]!, cycle[i]!];
+  }
+  return cycle;
+}
+
+function requestsOf(spec: RequestSpec): autocannon.Request[] {
   const dynamic = /\{(n|pick)\}/.test(spec.path + (spec.body ?? ''));
   const base: autocannon.Request = {
     method: spec.method,
@@ -82,8 +104,6 @@ function requestsOf(spec: LoadSpec): autocannon.Request[] {
   };
   if (!dynamic) return [base];
   // Unique across warm-up, runs and earlier load processes against the same server.
-  const prefix = `${Date.now().toString(36)}${process.pid.toString(36)}`;
-  let n = 0;
   const picks = spec.picks ?? [];
   const fill = (text: string, id: string, pick: string) => text.replaceAll('{n}', id).replaceAll('{pick}', pick);
   return [
@@ -109,7 +129,13 @@ function runOnce(spec: LoadSpec, seconds: number): Promise<RunResult> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const instance = autocannon(
-      { url: spec.url, connections: spec.connections, duration: seconds, requests: requestsOf(spec), timeout: 10 },
+      {
+        url: spec.url,
+        connections: spec.connections,
+        duration: seconds,
+        requests: spec.mix ? mixOf(spec) : requestsOf(spec),
+        timeout: 10,
+      },
       (err, result) => {
         if (err) return reject(err);
         const elapsed = (performance.now() - t0) / 1000;

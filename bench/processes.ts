@@ -73,10 +73,16 @@ export function startServer(
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
     });
+    let listening = false;
     child.stdout!.on('data', (d: Buffer) => {
+      // Once listening, the output (a server's request logs) is read and dropped, as a terminal or `docker logs`
+      // would take it: never kept, never left to fill the pipe.
+      if (listening) return;
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
       if (m && child.pid !== undefined) {
+        listening = true;
+        out = '';
         clearTimeout(timer);
         resolve({ child, pid: child.pid, url: m[1]!, stderr: () => err, stop });
       }

@@ -1,11 +1,14 @@
 // Part of `npm run build`: checks that the control client (dist/client, the `iamport-mock/client` subpath) stays
-// free of server code and dependencies, then bundles the built CLI and its pure-JS dependencies into one ESM
-// file, dist/cli.bundle.js (the package's bin and the Docker image's entry point), so start-up reads and links
-// one module instead of ~800: about 0.34 s from spawn to the first answered getToken instead of 0.7 s.
-// dist/cli.js stays the same CLI unbundled (the tests run both).
+// free of server code and dependencies, then bundles the built CLI and the library entry with their pure-JS
+// dependencies into dist/cli.bundle.js (the package's bin and the Docker image's entry point) and
+// dist/index.bundle.js (the package's main: what each test file of a user's suite imports), so start-up reads and
+// links a few modules instead of ~800. The code both share, and code loaded on demand (Swagger UI, YAML export,
+// the openapi command), sit in dist/chunk-*.js. dist/cli.js and dist/index.js stay the same code unbundled (the
+// tests run both CLIs).
 //
 // Left external (loaded from node_modules as usual):
 // - better-sqlite3: a native addon (.node) found by `bindings` from its own path, cannot be bundled.
+// - yaml and TypeBox's value checker as src/control/fixtures/parse.ts requires them: only when a fixtures file is parsed.
 // @fastify/swagger-ui is bundled (otherwise it alone loads ~270 CommonJS files: yaml, @fastify/static, send…), but it
 // serves Swagger UI's files from paths relative to its own __dirname: its modules get their real folder back at run
 // time, resolved from node_modules (see `realDirname` below).
@@ -59,9 +62,7 @@ if (strays.length > 0) {
   throw new Error(`dist/client must not import server code or packages; it imports: ${strays.join(', ')}`);
 }
 
-const result = await build({
-  entryPoints: [path.join(root, 'dist', 'cli.js')],
-  outfile,
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -86,11 +87,37 @@ const result = await build({
   sourcemap: false,
   metafile: true,
   logLevel: 'warning',
-});
+};
 
+// The default fixtures, parsed and validated once here: a server started with them reads this JSON instead of
+// loading the YAML parser (src/control/fixtures/parse.ts).
+const { parseFixtures, PREPARED_DEFAULT_FIXTURES } = await import('../dist/control/fixtures/parse.js');
+const defaultYaml = path.join(root, 'fixtures', 'default.yaml');
+fs.writeFileSync(
+  PREPARED_DEFAULT_FIXTURES,
+  JSON.stringify(parseFixtures(fs.readFileSync(defaultYaml, 'utf8'), defaultYaml)),
+);
+
+// Code splitting: what only some runs need (the documentation app, the YAML export, the openapi command) sits in
+// chunks loaded by their dynamic import(); the code the CLI and the library share sits in one chunk too. Chunks are
+// written beside the entries, in dist/, so modules that find the package from their own path still do.
+for (const f of fs.readdirSync(path.join(root, 'dist'))) {
+  if (/^chunk-.*\.js$/.test(f)) fs.rmSync(path.join(root, 'dist', f));
+}
+const result = await build({
+  ...common,
+  entryPoints: { 'cli.bundle': path.join(root, 'dist', 'cli.js'), 'index.bundle': path.join(root, 'dist', 'index.js') },
+  outdir: path.join(root, 'dist'),
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+});
 const inputs = Object.keys(result.metafile.inputs).length;
-const bytes =
-  result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ??
-  Object.values(result.metafile.outputs)[0]?.bytes;
-process.stdout.write(`${path.relative(process.cwd(), outfile)}: ${inputs} modules, ${(bytes / 1024).toFixed(0)} KiB\n`);
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  const name = path.relative(process.cwd(), file);
+  const what = output.entryPoint ? `entry ${output.entryPoint}` : 'chunk';
+  process.stdout.write(`${name}: ${(output.bytes / 1024).toFixed(0)} KiB (${what})\n`);
+}
+process.stdout.write(`${inputs} modules bundled\n`);
+if (process.env.BUNDLE_META) fs.writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+fs.chmodSync(outfile, 0o755);
 process.stdout.write(`dist/client (iamport-mock/client): ${Object.keys(client.metafile.inputs).length} modules\n`);

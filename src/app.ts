@@ -8,7 +8,7 @@ import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
-import { loggerOptions } from './http/logging.js';
+import { RequestLog, lazyChildLogger, loggerOptions } from './http/logging.js';
 import type { Services } from './services.js';
 import type { Config } from './config.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
@@ -24,6 +24,7 @@ import { dashboardRoutes, publicDashboardRoutes } from './control/routes/dashboa
 import { dashboardUi } from './control/http/dashboard.js';
 import journal from './control/http/journal.js';
 import faults from './control/http/faults.js';
+import commits from './http/commits.js';
 import { BODY_LIMIT } from './constants.js';
 import type { Tenant } from './domain/merchants.js';
 
@@ -45,6 +46,8 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   const { config } = services;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
+    logController: new RequestLog(),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     // Slow or silent clients are let go: a trickled body or header block is answered 408 (http/errors.ts).
     requestTimeout: config.requestTimeout,
@@ -64,6 +67,8 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   });
 
   await app.register(errors);
+  // Group commit: answers wait for the commit of their event-loop turn's transaction.
+  await app.register(commits, { store: services.store });
   await app.register(bodies);
   await app.register(leniency);
   // Before the routes, so the OpenAPI document sees every one of them.

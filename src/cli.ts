@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import {
   ConfigError,
   OPTIONS,
@@ -21,7 +20,6 @@ import { startMockServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
-import { openapiYaml } from './openapi.js';
 import { CA_SUBCOMMANDS, TLS_FLAGS, caCommand, tlsBannerRows } from './tls/ca-command.js';
 
 const HEADER = `iamport-mock ${VERSION} — a stateful mock of PortOne (iamport) V1 REST API`;
@@ -220,7 +218,10 @@ async function main(argv: string[]): Promise<number> {
           throw new ConfigError(`${config.db}: no merchant with imp_key ${impKey}`);
         return fixtures.exportDocument(merchants);
       });
-      write(stringify(document));
+      // Only this command needs yaml: not loaded by `start`. Its default export (module.exports of the CommonJS
+      // package): the bundle's chunk for a dynamically imported CommonJS module has no named exports.
+      const { default: yaml } = await import('yaml');
+      write(yaml.stringify(document));
       return 0;
     }
     case 'ca': {
@@ -233,6 +234,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'openapi': {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      const { openapiYaml } = await import('./openapi.js');
       write(await openapiYaml());
       return 0;
     }
@@ -250,6 +252,8 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stderr.write(startupBanner(server.url, server.config, server.fixtures));
     process.stderr.write(await tlsBannerRows(server));
+    // Logs are buffered (pino's logger has flush(), fastify's type does not): the listening lines go out now.
+    (server.app.log as unknown as { flush: () => void }).flush();
   }
 
   let stopping = false;

@@ -18,7 +18,7 @@ export async function buildOpenapiDocument(): Promise<Record<string, unknown>> {
     try {
       await app.ready();
       // A plain-data copy: the document holds TypeBox schema objects with symbol keys.
-      return JSON.parse(JSON.stringify(openapiDocument(app))) as Record<string, unknown>;
+      return JSON.parse(JSON.stringify(await openapiDocument(app))) as Record<string, unknown>;
     } finally {
       await app.close();
     }

@@ -70,6 +70,7 @@ export async function startMockServer(
     const startupFixtures = fixtures && config.fixtures ? { fixtures, file: config.fixtures } : null;
     const services = createServices(config, store, { startupFixtures });
     services.fixtures.loadStartup();
+    store.checkpointInBackground();
     app = await buildApp(services, { logStream });
     for (const note of material?.notes ?? []) app.log.info(note);
     if (tlsWarning) app.log.warn(tlsWarning);

@@ -29,3 +29,9 @@ export function assertPageExists(total: number, { page, limit }: PageRequest): v
     throw badRequest(REQUEST.pageMissing(page, total, limit));
   }
 }
+
+/** The same shape as JSON text around items that are JSON text already (stored payment views). */
+export function pagedJson(total: number, request: PageRequest, items: readonly string[]): string {
+  const { previous, next } = paged(total, request, []);
+  return `{"total":${total},"previous":${previous},"next":${next},"list":[${items.join(',')}]}`;
+}

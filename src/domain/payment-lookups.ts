@@ -3,12 +3,12 @@
 import type { Static } from '@sinclair/typebox';
 import type { BalanceAnnotation } from '../schemas/payments.js';
 import type { Store } from '../store/index.js';
-import type { PaymentRow, PaymentSort, PaymentStatus } from '../store/payments.js';
+import type { PaymentRow, PaymentSort, PaymentStatus, ViewRef } from '../store/payments.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
 import type { Tenant } from './merchants.js';
 import { LOOKUP } from './messages.js';
-import { assertPageExists, paged, pageWindow, type PageRequest, type Paged } from './paging.js';
+import { assertPageExists, paged, pagedJson, pageWindow, type PageRequest, type Paged } from './paging.js';
 import { paymentOf, type Payment } from './payment-view.js';
 
 export const PAYMENT_STATUSES = ['ready', 'paid', 'cancelled', 'failed'] as const;
@@ -51,6 +51,37 @@ export class PaymentLookupService {
 
   private view(row: PaymentRow): Payment {
     return paymentOf(this.store, row);
+  }
+
+  /**
+   * The Payment as JSON text: the stored view, or rendered now and stored for the next read (in the turn's
+   * transaction, so it commits with it). Reads of payments are hot and a row has 43 columns: one column is cheap.
+   */
+  private viewJson(ref: ViewRef): string {
+    if (ref.json !== null) return ref.json;
+    const row = this.store.payments.findById(ref.id);
+    if (!row) throw notFound();
+    const json = JSON.stringify(this.view(row));
+    this.store.transaction(() => this.store.payments.saveView(ref.id, json));
+    return json;
+  }
+
+  /** get() as JSON text. */
+  getJson(tenant: Tenant, impUid: string): string {
+    const ref = this.store.payments.viewByImpUid(tenant, impUid);
+    if (!ref) throw notFound();
+    return this.viewJson(ref);
+  }
+
+  /** byCustomer() as JSON text. */
+  byCustomerJson(tenant: Tenant, customerUid: string, page: number): string {
+    const request = { page, limit: CUSTOMER_PAGE_SIZE };
+    const { total, rows } = this.store.payments.viewsByCustomer(tenant, customerUid, pageWindow(request));
+    return pagedJson(
+      total,
+      request,
+      rows.map((r) => this.viewJson(r)),
+    );
   }
 
   get(tenant: Tenant, impUid: string): Payment {

@@ -1,13 +1,9 @@
-// The API documentation: the OpenAPI 3.1 document built from the route schemas, and Swagger UI at /docs.
+// The API documentation: the OpenAPI 3.1 document built from the route schemas, and Swagger UI at /docs. Both are
+// built on first use (a test suite never opens /docs): the routes are only noted at start-up.
 
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { DASHBOARD_PATH } from '../constants.js';
-import { VERSION } from '../version.js';
-import { hoistNamedSchemas } from './openapi-refs.js';
-import { withErrorExamples } from './error-examples.js';
 
 export const DOCS_PREFIX = '/docs';
 /** Where `GET /` sends a browser: the QA dashboard, which links to these docs. */
@@ -77,7 +73,7 @@ export const SECURITY_SCHEMES = {
  * The route schema as documented: bodies in both encodings, and path parameters limited to the ones in this
  * URL, all required (one params schema serves /payments/find/:merchant_uid and …/:merchant_uid/:payment_status).
  */
-function documented(schema: FastifySchema, url: string): FastifySchema {
+export function documented(schema: FastifySchema, url: string): FastifySchema {
   let out = schema;
   if (out.body !== undefined && out.consumes === undefined) out = { ...out, consumes: BODY_TYPES };
   const params = out.params as { properties?: Record<string, unknown> } | undefined;
@@ -89,51 +85,66 @@ function documented(schema: FastifySchema, url: string): FastifySchema {
   return out;
 }
 
-async function docsPlugin(app: FastifyInstance): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'iamport-mock',
-        version: VERSION,
-        description:
-          'A stateful mock of the PortOne (iamport) V1 REST API for billing keys, key-in and billing-key payments ' +
-          'and scheduled payments. ' +
-          'Every answer is the envelope { code, message, response }. Get a token with POST /users/getToken (any ' +
-          'imp_key works in open mode), ' +
-          'press Authorize and paste it. Routes under /__mock control the mock itself.',
-      },
-      // Relative, so that "Try it out" calls the server that serves this page, whatever its host and port.
-      servers: [{ url: '/', description: 'this server' }],
-      components: { securitySchemes: SECURITY_SCHEMES },
-      tags: TAGS,
-    },
-    transform: ({ schema, url, route }) => ({
-      schema: schema && withErrorExamples(documented(schema, url), url, String(route.method)),
-      url,
-    }),
-    transformObject: (doc) =>
-      'openapiObject' in doc ? hoistNamedSchemas(doc.openapiObject as Record<string, unknown>) : doc.swaggerObject,
-  });
+/** A route as the document needs it. */
+export interface NotedRoute {
+  method: HTTPMethods | HTTPMethods[];
+  url: string;
+  schema: FastifySchema | undefined;
+}
 
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false, tryItOutEnabled: false },
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenAPI document of every route (builds the documentation on first use). */
+    openapiDocument(): Promise<Record<string, unknown>>;
+  }
+}
+
+/** Headers of an answer of the documentation app that are not passed on (fastify sets its own). */
+const HOP_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+
+async function docsPlugin(app: FastifyInstance): Promise<void> {
+  const routes: NotedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'HEAD' || route.url.startsWith(DOCS_PREFIX)) return;
+    routes.push({ method: route.method, url: route.url, schema: route.schema });
+  });
+  // Swagger UI and @fastify/swagger live in their own app, built (and loaded) on the first /docs request.
+  let built: Promise<FastifyInstance> | undefined;
+  const docsApp = () => {
+    built ??= import('./docs-app.js').then(({ buildDocsApp }) => buildDocsApp(routes));
+    return built;
+  };
+  app.decorate('openapiDocument', async () => (await docsApp()).swagger() as unknown as Record<string, unknown>);
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const answer = await (await docsApp()).inject({
+      method: request.method as HTTPMethods,
+      url: request.url,
+      headers: request.headers,
+    });
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (!HOP_HEADERS.has(name) && value !== undefined) reply.header(name, value);
+    }
+    return reply.code(answer.statusCode).send(answer.rawPayload);
+  };
+  app.route({ method: ['GET', 'HEAD'], url: DOCS_PREFIX, schema: { hide: true }, handler: forward });
+  app.route({ method: ['GET', 'HEAD'], url: `${DOCS_PREFIX}/*`, schema: { hide: true }, handler: forward });
+  app.addHook('onClose', async () => {
+    if (built) await (await built).close();
   });
 
   // A person who opens the server's address lands on the QA dashboard rather than a 404 envelope.
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PAGE, 302));
 }
 
-/** Register before the routes (`await app.register(docs)` at the top of buildApp) so the document sees every route. */
+/** Register before the routes (`await app.register(docs)` at the top of buildApp) so it notes every one of them. */
 export default fp(docsPlugin, { name: 'iamport-docs' });
 
 /** The OpenAPI document of a ready app that registered the docs plugin. */
-export function openapiDocument(app: FastifyInstance): Record<string, unknown> {
-  if (typeof app.swagger !== 'function') {
+export function openapiDocument(app: FastifyInstance): Promise<Record<string, unknown>> {
+  if (typeof app.openapiDocument !== 'function') {
     throw new Error(
       'the docs plugin is not registered: add `await app.register(docs)` near the top of buildApp (src/app.ts)',
     );
   }
-  return app.swagger() as unknown as Record<string, unknown>;
+  return app.openapiDocument();
 }

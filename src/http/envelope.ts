@@ -11,6 +11,14 @@ export function ok<T>(response: T): Envelope<T> {
   return { code: 0, message: null, response };
 }
 
+/** The content type of every answer (fastify's own for serialized JSON). */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A success whose response is JSON text already (a stored view): the same envelope, as the answer's text. */
+export function okJson(responseJson: string): string {
+  return `{"code":0,"message":null,"response":${responseJson}}`;
+}
+
 /** A failure: a non-zero code, a message and no response. */
 export function failure(code: number, message: string): Envelope<null> {
   return { code, message, response: null };

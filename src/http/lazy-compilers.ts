@@ -11,21 +11,23 @@ type Validate = ((data: unknown) => unknown) & { errors?: unknown };
 
 function lazyValidators(build: (...args: never[]) => (route: never) => Validate) {
   return (...args: Parameters<typeof build>) => {
-    const compile = build(...args);
-    return (route: Parameters<typeof compile>[0]) => {
+    // The compiler itself (an Ajv instance with its meta-schemas) is made on the first request too.
+    let compile: ReturnType<typeof build> | undefined;
+    return (route: Parameters<ReturnType<typeof build>>[0]) => {
       let fn: Validate | undefined;
       const schema = (route as { schema?: unknown }).schema;
       const validate: Validate = (data) => {
-        fn ??= compile(route);
+        compile ??= build(...args);
+        const run: Validate = (fn ??= compile(route));
         // Before ajv, which coerces in place: afterwards "0x10" would already be 16.
         const asSent = numbersAsSent(schema, data);
         if (asSent) {
           validate.errors = [asSent];
           return false;
         }
-        const result = fn(data);
+        const result = run(data);
         // fastify reads the failures from the function it was given.
-        validate.errors = fn.errors;
+        validate.errors = run.errors;
         if (result === true) {
           const problem = saneValue(data);
           if (problem) {
@@ -42,10 +44,10 @@ function lazyValidators(build: (...args: never[]) => (route: never) => Validate)
 
 function lazySerializers(build: (...args: never[]) => (route: never) => (doc: unknown) => string) {
   return (...args: Parameters<typeof build>) => {
-    const compile = build(...args);
-    return (route: Parameters<typeof compile>[0]) => {
+    let compile: ReturnType<typeof build> | undefined;
+    return (route: Parameters<ReturnType<typeof build>>[0]) => {
       let fn: ((doc: unknown) => string) | undefined;
-      return (doc: unknown) => (fn ??= compile(route))(doc);
+      return (doc: unknown) => (fn ??= (compile ??= build(...args))(route))(doc);
     };
   };
 }

@@ -1,7 +1,7 @@
 // /payments: look-ups by imp_uid, merchant_uid and status, balance, cancel and prepare.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ok } from '../http/envelope.js';
+import { JSON_TYPE, ok, okJson } from '../http/envelope.js';
 import { parseStatus } from '../domain/payment-lookups.js';
 import type { PaymentStatus } from '../store/payments.js';
 import type { Services } from '../services.js';
@@ -20,8 +20,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   const { lookups, cancels, prepares } = services;
   const optionalStatus = (s: string | undefined) => (s === undefined ? null : (parseStatus(s, false) as PaymentStatus));
 
-  app.get('/payments/:imp_uid', { schema: getPaymentSchema }, async (request) =>
-    ok(lookups.get(request.tenant, request.params.imp_uid)),
+  // Answered with the payment's stored JSON view (the same text the schema's serializer would write).
+  app.get('/payments/:imp_uid', { schema: getPaymentSchema }, async (request, reply) =>
+    reply.type(JSON_TYPE).send(okJson(lookups.getJson(request.tenant, request.params.imp_uid))),
   );
 
   app.get('/payments', { schema: getPaymentsSchema }, async (request, reply) => {

@@ -2,7 +2,7 @@
 // (GET /subscribe/payments/schedule/customers/{uid} is the same list and lives here too).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ok } from '../http/envelope.js';
+import { JSON_TYPE, ok, okJson } from '../http/envelope.js';
 import type { Services } from '../services.js';
 import {
   deleteCustomerSchema,
@@ -35,8 +35,11 @@ export const subscribeCustomerRoutes: FastifyPluginAsyncTypebox<{ services: Serv
     return reply.status(status).send(ok(customers));
   });
 
-  app.get('/subscribe/customers/:customer_uid/payments', { schema: customerPaymentsSchema }, async (request) =>
-    ok(lookups.byCustomer(request.tenant, request.params.customer_uid, request.query.page ?? 1)),
+  // Answered with the payments' stored JSON views (the same text the schema's serializer would write).
+  app.get('/subscribe/customers/:customer_uid/payments', { schema: customerPaymentsSchema }, async (request, reply) =>
+    reply
+      .type(JSON_TYPE)
+      .send(okJson(lookups.byCustomerJson(request.tenant, request.params.customer_uid, request.query.page ?? 1))),
   );
 
   for (const url of [

@@ -15,6 +15,8 @@ import { WebhooksRepository } from './webhooks.js';
 import { OutcomeScriptsRepository } from './outcome-scripts.js';
 import { ResetRepository } from './reset.js';
 import { DashboardQueries } from './dashboard.js';
+import { GroupCommit } from './group-commit.js';
+import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 
 export class Store {
   readonly meta: MetaRepository;
@@ -31,17 +33,32 @@ export class Store {
   readonly outcomes: OutcomeScriptsRepository;
   readonly reset: ResetRepository;
   readonly dashboard: DashboardQueries;
+  /** One commit per event-loop turn while on (the server turns it on); see group-commit.ts. */
+  readonly commits: GroupCommit;
+  private checkpointer: Checkpointer | null = null;
 
   /** One transaction wrapper for every call: db.transaction(fn) builds a new one each time (~5 µs). */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
-  constructor(readonly db: Db) {
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+  /** `defer` schedules a group's commit (the end of the turn by default; tests hold it to look in between). */
+  constructor(
+    readonly db: Db,
+    { defer }: { defer?: (commit: () => void) => void } = {},
+  ) {
+    const inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = (fn) => {
+      try {
+        return inTransaction(fn);
+      } catch (e) {
+        this.forgetCopies(); // the rollback may have undone a change a cached copy shows
+        throw e;
+      }
+    };
     this.meta = new MetaRepository(db);
     this.merchants = new MerchantsRepository(db);
     this.subMerchants = new SubMerchantsRepository(db);
     this.pgSettings = new PgSettingsRepository(db);
-    this.tokens = new TokensRepository(db);
+    this.tokens = new TokensRepository(db, this.merchants);
     this.billingKeys = new BillingKeysRepository(db);
     this.payments = new PaymentsRepository(db);
     this.cancellations = new CancellationsRepository(db);
@@ -51,15 +68,32 @@ export class Store {
     this.outcomes = new OutcomeScriptsRepository(db);
     this.reset = new ResetRepository(db);
     this.dashboard = new DashboardQueries(db);
+    this.commits = new GroupCommit(db, defer, () => this.forgetCopies());
   }
 
   static open(file: string): Store {
     return new Store(openDatabase(file));
   }
 
-  /** Runs `fn` in one transaction: all its writes commit together or none do (nested: a savepoint). */
+  /**
+   * Runs `fn` in one transaction: all its writes commit together or none do (nested: a savepoint). With group
+   * commit on, it is a savepoint of the turn's group transaction, committed at the end of the turn.
+   */
   transaction<T>(fn: () => T): T {
+    this.commits.join();
     return this.runInTransaction(fn) as T;
+  }
+
+  /** Drops the in-memory copies of rows (row-cache.ts) after a rollback. */
+  private forgetCopies(): void {
+    this.merchants.forgetAll();
+    this.tokens.forgetAll();
+  }
+
+  /** Moves WAL checkpoints to a worker thread (file databases only; a server's store). */
+  checkpointInBackground(options?: CheckpointerOptions): void {
+    if (this.checkpointer || this.db.memory) return;
+    this.checkpointer = new Checkpointer(this.db, this.db.name, options);
   }
 
   /** True when the database answers a query. */
@@ -71,7 +105,11 @@ export class Store {
     }
   }
 
+  /** Commits an open group, stops the checkpointer and closes the database (SQLite checkpoints on the last close). */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.disable();
+    this.checkpointer?.stop();
+    this.db.close();
   }
 }

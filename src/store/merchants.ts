@@ -1,6 +1,7 @@
 // Repository of the merchants table: one row per imp_key.
 
 import type { Db } from './database.js';
+import { RowCache, onRowChange } from './row-cache.js';
 
 export interface MerchantRow {
   id: number;
@@ -31,8 +32,15 @@ export class MerchantsRepository {
   private readonly deleteStmt;
   private readonly bindSecretStmt;
   private readonly setSecretStmt;
+  /** Every authenticated request reads its merchant: copies by id, and ids by imp_key. */
+  private readonly byIdCache = new RowCache<number, MerchantRow>();
+  private readonly idByKey = new RowCache<string, number>();
 
   constructor(db: Db) {
+    onRowChange(db, 'merchants', ['id', 'imp_key'], (id: number, impKey: string) => {
+      this.byIdCache.delete(id);
+      this.idByKey.delete(impKey);
+    });
     this.byKey = db.prepare<[string], MerchantRow>('SELECT * FROM merchants WHERE imp_key = ?');
     this.byId = db.prepare<[number], MerchantRow>('SELECT * FROM merchants WHERE id = ?');
     this.insertStmt = db.prepare<NewMerchant>(
@@ -71,11 +79,29 @@ export class MerchantsRepository {
   }
 
   findByKey(impKey: string): MerchantRow | undefined {
-    return this.byKey.get(impKey);
+    const id = this.idByKey.get(impKey);
+    if (id !== undefined) return this.findById(id);
+    const row = this.byKey.get(impKey);
+    if (row) {
+      this.idByKey.set(impKey, row.id);
+      this.byIdCache.set(row.id, row);
+    }
+    return row;
   }
 
   findById(id: number): MerchantRow | undefined {
-    return this.byId.get(id);
+    let row = this.byIdCache.get(id);
+    if (!row) {
+      row = this.byId.get(id);
+      if (row) this.byIdCache.set(id, row);
+    }
+    return row;
+  }
+
+  /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
+  forgetAll(): void {
+    this.byIdCache.clear();
+    this.idByKey.clear();
   }
 
   insert(merchant: NewMerchant): MerchantRow {

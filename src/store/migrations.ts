@@ -368,4 +368,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outcome_scripts_by_order ON outcome_scripts (merchant_id, tier_code, merchant_uid, id);
     `,
   },
+  {
+    version: 8,
+    name: 'payment views',
+    sql: `
+      -- The Payment API object of a payment as JSON text, rendered on its first read and reused until the payment
+      -- or its cancels change: a look-up or listing reads one column per payment instead of 43. The triggers drop
+      -- a view in the same transaction as any write to what it shows, whichever code made the write.
+      CREATE TABLE payment_views (
+        payment_id INTEGER PRIMARY KEY REFERENCES payments(id) ON DELETE CASCADE,
+        json       TEXT    NOT NULL
+      ) STRICT;
+      CREATE TRIGGER payment_views_on_update AFTER UPDATE ON payments BEGIN
+        DELETE FROM payment_views WHERE payment_id = OLD.id OR payment_id = NEW.id;
+      END;
+      CREATE TRIGGER payment_views_on_cancel AFTER INSERT ON cancellations BEGIN
+        DELETE FROM payment_views WHERE payment_id = NEW.payment_id;
+      END;
+      CREATE TRIGGER payment_views_on_cancel_update AFTER UPDATE ON cancellations BEGIN
+        DELETE FROM payment_views WHERE payment_id = OLD.payment_id OR payment_id = NEW.payment_id;
+      END;
+      CREATE TRIGGER payment_views_on_cancel_delete AFTER DELETE ON cancellations BEGIN
+        DELETE FROM payment_views WHERE payment_id = OLD.payment_id;
+      END;
+    `,
+  },
 ];

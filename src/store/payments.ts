@@ -96,6 +96,12 @@ const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
   cancelled: 'cancelled_at',
 };
 
+/** A payment's id and its stored API view (null until first rendered, and again after any change to it). */
+export interface ViewRef {
+  id: number;
+  json: string | null;
+}
+
 const PAGED = { count: 'FROM payments', select: 'SELECT * FROM payments' };
 
 export class PaymentsRepository {
@@ -105,10 +111,17 @@ export class PaymentsRepository {
   private readonly succeededStmt;
   private readonly succeededAmongStmt;
   private readonly cancelStmt;
+  private readonly viewByImpUidStmt;
+  private readonly saveViewStmt;
   private readonly impUidTakenStmt;
+  /** True when an insert writes every column of the table (its row is then known without reading it back). */
+  private readonly writesEveryColumn: boolean;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
+    const written = new Set<string>(['id', ...PAYMENT_COLUMNS]);
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('payments') as string[];
+    this.writesEveryColumn = columns.every((c) => written.has(c));
     this.insertStmt = db.prepare<NewPayment>(insertSql('payments', PAYMENT_COLUMNS as readonly string[]));
     this.byImpUidStmt = db.prepare<[number, string, string], PaymentRow>(
       'SELECT * FROM payments WHERE merchant_id = ? AND tier_code = ? AND imp_uid = ?',
@@ -128,12 +141,37 @@ export class PaymentsRepository {
       `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
          cancelled_at = @cancelled_at, updated_at = @cancelled_at WHERE id = @id`,
     );
+    this.viewByImpUidStmt = db.prepare<[number, string, string], ViewRef>(
+      `SELECT p.id, v.json FROM payments p LEFT JOIN payment_views v ON v.payment_id = p.id
+       WHERE p.merchant_id = ? AND p.tier_code = ? AND p.imp_uid = ?`,
+    );
+    this.saveViewStmt = db.prepare<[string, number]>(
+      'INSERT OR IGNORE INTO payment_views (payment_id, json) SELECT id, ? FROM payments WHERE id = ?',
+    );
+  }
+
+  findById(id: number): PaymentRow | undefined {
+    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+  }
+
+  /** The id and stored view of a payment by imp_uid. */
+  viewByImpUid(scope: Scope, impUid: string): ViewRef | undefined {
+    return this.viewByImpUidStmt.get(scope.merchant_id, scope.tier_code, impUid);
+  }
+
+  /** Keeps a payment's rendered view (until the triggers of migration 8 drop it with the next change). */
+  saveView(id: number, json: string): void {
+    this.saveViewStmt.run(json, id);
   }
 
   /** Inserts a payment built from the draft (defaults filled in), cancel state included when given. */
   insert(draft: PaymentDraft): PaymentRow {
-    const id = Number(this.insertStmt.run(paymentRow(draft)).lastInsertRowid);
-    return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
+    const row = paymentRow(draft);
+    const id = Number(this.insertStmt.run(row).lastInsertRowid);
+    // The row as SELECT * would read it back, without reading 43 columns back: a STRICT table stores the values
+    // as given (or refuses them). Read back when the table has a column this code does not write (a later schema).
+    if (!this.writesEveryColumn) return this.findById(id)!;
+    return { id, ...row };
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
@@ -192,6 +230,22 @@ export class PaymentsRepository {
 
   private page(where: string, args: unknown[], order: string, page: Page): Paged<PaymentRow> {
     return countAndPage<PaymentRow>(this.stmt, PAGED, where, args, order, page);
+  }
+
+  /** The same page as listByCustomer, as ids and stored views. */
+  viewsByCustomer(scope: Scope, customerUid: string, page: Page): { total: number; rows: ViewRef[] } {
+    const args = [scope.merchant_id, scope.tier_code, customerUid];
+    const total = (
+      this.stmt('SELECT COUNT(*) AS n FROM payments WHERE merchant_id = ? AND tier_code = ? AND customer_uid = ?').get(
+        ...args,
+      ) as { n: number }
+    ).n;
+    const rows = this.stmt(
+      `SELECT p.id, v.json FROM payments p LEFT JOIN payment_views v ON v.payment_id = p.id
+       WHERE p.merchant_id = ? AND p.tier_code = ? AND p.customer_uid = ?
+       ORDER BY p.started_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+    ).all(...args, page.limit, page.offset) as ViewRef[];
+    return { total, rows };
   }
 
   /** Every payment of a tenant, oldest first, for export. */

@@ -1,7 +1,8 @@
 // Repository of the tokens table: access tokens by hash, with their life span.
 
 import type { Db } from './database.js';
-import type { MerchantRow } from './merchants.js';
+import type { MerchantRow, MerchantsRepository } from './merchants.js';
+import { RowCache, onRowChange } from './row-cache.js';
 
 export interface TokenRow {
   id: number;
@@ -14,6 +15,7 @@ export interface TokenRow {
 
 /** A token's merchant row, with the token's life span. */
 export type TokenOwner = MerchantRow & { token_expired_at: number; token_issued_at: number };
+type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
 
 export class TokensRepository {
   private readonly liveStmt;
@@ -21,10 +23,16 @@ export class TokensRepository {
   private readonly insertStmt;
   private readonly extendStmt;
   private readonly purgeStmt;
-  private readonly merchantByHashStmt;
+  private readonly tokenByHashStmt;
   private readonly expireAllStmt;
+  /** Every authenticated request looks its token up: the owner and life span of tokens by hash. */
+  private readonly byHash = new RowCache<string, TokenLife>();
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly merchants: MerchantsRepository,
+  ) {
+    onRowChange(db, 'tokens', ['token_hash'], (hash: string) => this.byHash.delete(hash));
     this.liveStmt = db.prepare<[{ merchant_id: number; now: number }], TokenRow>(
       `SELECT * FROM tokens WHERE merchant_id = @merchant_id AND expired_at > @now AND issued_at <= @now
        ORDER BY expired_at DESC LIMIT 1`,
@@ -38,9 +46,8 @@ export class TokensRepository {
     this.purgeStmt = db.prepare<[{ merchant_id: number; now: number }]>(
       'DELETE FROM tokens WHERE merchant_id = @merchant_id AND (expired_at <= @now OR issued_at > @now)',
     );
-    this.merchantByHashStmt = db.prepare<[string], TokenOwner>(
-      `SELECT m.*, t.expired_at AS token_expired_at, t.issued_at AS token_issued_at
-       FROM tokens t JOIN merchants m ON m.id = t.merchant_id WHERE t.token_hash = ?`,
+    this.tokenByHashStmt = db.prepare<[string], TokenLife>(
+      'SELECT merchant_id, expired_at, issued_at FROM tokens WHERE token_hash = ?',
     );
     this.expireAllStmt = db.prepare<[{ merchant_id: number; now: number }]>(
       'UPDATE tokens SET expired_at = @now WHERE merchant_id = @merchant_id AND expired_at > @now',
@@ -52,9 +59,21 @@ export class TokensRepository {
     return this.liveStmt.get({ merchant_id: merchantId, now });
   }
 
-  /** A token's merchant and the token's life span in one query (every authenticated request asks). */
+  /** A token's merchant and the token's life span (every authenticated request asks): from the copies. */
   merchantByHash(tokenHash: string): TokenOwner | undefined {
-    return this.merchantByHashStmt.get(tokenHash);
+    let token = this.byHash.get(tokenHash);
+    if (!token) {
+      token = this.tokenByHashStmt.get(tokenHash);
+      if (!token) return undefined;
+      this.byHash.set(tokenHash, token);
+    }
+    const merchant = this.merchants.findById(token.merchant_id);
+    return merchant && { ...merchant, token_expired_at: token.expired_at, token_issued_at: token.issued_at };
+  }
+
+  /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
+  forgetAll(): void {
+    this.byHash.clear();
   }
 
   findByHash(tokenHash: string): TokenRow | undefined {

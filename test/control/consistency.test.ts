@@ -1,7 +1,8 @@
 // One consistent view per request, over raw sockets: a request authenticated before its body arrives acts on the
 // merchant as it is when the body is handled — two concurrent clock advances add up, a freeze racing an advance
 // never moves the clock back, a move straddling a reset starts from the reset clock, a charge uses the moved clock,
-// and a request whose merchant an admin reset deleted meanwhile is a 401, never a 500.
+// and a request whose merchant an admin reset deleted meanwhile is a 401, never a 500; a deleted merchant's token
+// never passes for a new merchant given its row id (the in-memory copies of tokens follow the cascade).
 
 import net from 'node:net';
 import t from 'tap';
@@ -146,3 +147,31 @@ t.test('requests in flight during an admin reset: 401 for a deleted merchant, ne
   t.equal(kept.body.code, 0, "a fixture merchant's request goes on: the merchant was wiped, not deleted");
   t.notOk(server.services.store.merchants.findByKey(open.imp_key), 'the open-mode merchant stays deleted');
 });
+
+t.test(
+  "an admin reset's deleted merchant leaves no token behind, even when a new merchant reuses its id",
+  async (t) => {
+    const server = await startServer(t, { adminToken: 'admin-secret' });
+    const { merchants } = server.services.store;
+    const gone = newMerchant('gone');
+    const oldToken = await tokenFor(server, gone);
+    // Authenticated once: its token and merchant are in the in-memory copies (store/row-cache.ts).
+    t.equal((await call(server, 'GET', '/users/pg', undefined, { token: oldToken })).status, 200);
+    const oldId = merchants.findByKey(gone.imp_key)!.id;
+    const reset = await call(server, 'POST', '/__mock/admin/reset', undefined, {
+      headers: { 'x-admin-token': 'admin-secret' },
+    });
+    t.equal(reset.body.code, 0);
+    const next = newMerchant('next');
+    const newToken = await tokenFor(server, next);
+    t.equal(merchants.findByKey(next.imp_key)!.id, oldId, "the new merchant got the deleted merchant's row id");
+    const stale = await call(server, 'GET', '/users/pg', undefined, { token: oldToken });
+    t.equal(stale.status, 401, "the deleted merchant's token is refused, not taken for the new merchant's");
+    t.strictSame(stale.body, { code: -1, message: 'Unauthorized', response: null });
+    t.equal(
+      (await call(server, 'GET', '/users/pg', undefined, { token: newToken })).status,
+      200,
+      'the new token works',
+    );
+  },
+);

@@ -45,8 +45,8 @@ interface Scenario {
 type Path = (string | number)[];
 
 /** The operations of the iamport API (not the mock's own /__mock routes), read from the served document. */
-function operations(server: MockServer): Operation[] {
-  const doc = (server.app as unknown as { swagger(): any }).swagger();
+async function operations(server: MockServer): Promise<Operation[]> {
+  const doc = (await server.app.openapiDocument()) as any;
   const resolve = (s: JsonSchema | undefined): JsonSchema | undefined =>
     s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()!] : s;
   const ops: Operation[] = [];
@@ -395,7 +395,7 @@ async function checkOperation(t: Test, server: MockServer, op: Operation, scenar
 t.test('every optional request field of every iamport operation: blank means absent', async (t) => {
   const server = await startServer(t);
   const table = scenarios();
-  const ops = operations(server);
+  const ops = await operations(server);
   t.ok(ops.length >= 30, `the document lists the iamport operations (${ops.length})`);
   let total = 0;
   for (const op of ops) {
@@ -417,7 +417,7 @@ t.test('every optional query parameter: null and [] (which a query string cannot
   // A query string only carries "", checked over HTTP above; the rule's function gets null and [] directly.
   const server = await startServer(t);
   let total = 0;
-  for (const op of operations(server)) {
+  for (const op of await operations(server)) {
     if (op.query.length === 0) continue;
     const schema = {
       type: 'object',

@@ -1304,7 +1304,7 @@ async function hostileServer(t: Test): Promise<MockServer> {
 t.test('every route of the API and the control API is covered by the generator', async (t) => {
   const server = await hostileServer(t);
   const documented = Object.entries(
-    (server.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths,
+    ((await server.app.openapiDocument()) as { paths: Record<string, Record<string, unknown>> }).paths,
   ).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`));
   const specified = new Set(ROUTES.map((r) => `${r.method} ${r.path}`));
   t.strictSame(
