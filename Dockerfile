@@ -43,6 +43,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY ui ./ui
+# The bundle step parses and checks the default fixtures once, so a server started with them skips YAML.
+COPY fixtures ./fixtures
 COPY scripts/bundle.mjs scripts/bundle-ui.mjs ./scripts/
 RUN npm run build
 
