@@ -4,7 +4,7 @@
 import type { Statement } from 'better-sqlite3';
 import { statementCache, type Db } from './database.js';
 import type { BillingKeyRow } from './billing-keys.js';
-import type { PaymentRow, PaymentStatus } from './payments.js';
+import { TIME_COLUMN, type PaymentRow, type PaymentStatus } from './payments.js';
 import type { Scope } from './scope.js';
 
 export interface TenantCounts {
@@ -32,15 +32,6 @@ export interface PaymentSearch {
   from?: number | undefined;
   to?: number | undefined;
 }
-
-/** The time a status filter looks at, as GET /payments/status/{status} does: paid by paid_at, and so on. */
-const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
-  all: 'started_at',
-  ready: 'started_at',
-  paid: 'paid_at',
-  failed: 'failed_at',
-  cancelled: 'cancelled_at',
-};
 
 /** `column = ?`, or a GLOB when the value holds `*` (GLOB's own `?` and `[` are escaped, so only `*` is special). */
 function match(column: string, value: string): { sql: string; arg: string } {

@@ -88,7 +88,7 @@ export const PAYMENT_SORTS = {
 export type PaymentSort = keyof typeof PAYMENT_SORTS;
 
 /** The time a status filter looks at: paid payments by paid_at, failed by failed_at, and so on. */
-const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
+export const TIME_COLUMN: Record<PaymentStatus | 'all', string> = {
   all: 'started_at',
   ready: 'started_at',
   paid: 'paid_at',
