@@ -239,3 +239,42 @@ export const customers = {
     return call(server, 'GET', `/subscribe/customers?${query}`, undefined, { token, ...opts });
   },
 };
+
+/** Generated per call: ids, PG numbers, URLs and times differ between two otherwise identical requests. */
+const VOLATILE = new Set([
+  'imp_uid',
+  'pg_tid',
+  'apply_num',
+  'receipt_url',
+  'cancel_receipt_urls',
+  'cancellation_id',
+  'started_at',
+  'paid_at',
+  'failed_at',
+  'cancelled_at',
+  'inserted',
+  'updated',
+  'executed_at',
+  'revoked_at',
+  'access_token',
+  'now',
+  'expired_at',
+]);
+
+/** Volatile values become a marker that keeps only whether they are 0 or null, else their type (or array length). */
+export function normalizeVolatile(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeVolatile);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      VOLATILE.has(k)
+        ? v === 0 || v === null
+          ? v
+          : Array.isArray(v)
+            ? `<${v.length} items>`
+            : `<${typeof v}>`
+        : normalizeVolatile(v),
+    ]),
+  );
+}

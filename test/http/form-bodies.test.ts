@@ -2,50 +2,21 @@
 // same answer as the JSON body — same HTTP status, code, message and response fields (ids and times aside).
 
 import t, { type Test } from 'tap';
-import { DEMO, GOOD_CARD, call, newMerchant, startServer, tokenFor, type Answer, type Creds } from '../helpers.js';
+import {
+  DEMO,
+  GOOD_CARD,
+  call,
+  newMerchant,
+  normalizeVolatile,
+  startServer,
+  tokenFor,
+  type Answer,
+  type Creds,
+} from '../helpers.js';
 import type { RunningServer as MockServer } from '../../src/server.js';
 import { TEST_CARDS } from '../../src/domain/test-cards.js';
 
 const DAY = 86400;
-/** Generated per call: ids, PG numbers, URLs and times differ between two otherwise identical requests. */
-const VOLATILE = new Set([
-  'imp_uid',
-  'pg_tid',
-  'apply_num',
-  'receipt_url',
-  'cancel_receipt_urls',
-  'cancellation_id',
-  'started_at',
-  'paid_at',
-  'failed_at',
-  'cancelled_at',
-  'inserted',
-  'updated',
-  'executed_at',
-  'revoked_at',
-  'access_token',
-  'now',
-  'expired_at',
-]);
-
-/** Volatile values become a marker that keeps only whether they are 0, null or set. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k,
-      VOLATILE.has(k)
-        ? v === 0 || v === null
-          ? v
-          : Array.isArray(v)
-            ? `<${v.length} items>`
-            : `<${typeof v}>`
-        : normalize(v),
-    ]),
-  );
-}
-
 /** Percent-encodes the values of a hand-written form body, keeping its keys (brackets included) readable. */
 function form(fields: Record<string, string | number | boolean>): string {
   return Object.entries(fields)
@@ -78,8 +49,8 @@ function same(t: Test, what: string, json: Answer, viaForm: Answer, expect: { st
   t.equal(viaForm.body.code, json.body.code, `${what}: form answers the same code`);
   t.equal(viaForm.body.message, json.body.message, `${what}: form answers the same message`);
   t.strictSame(
-    normalize(viaForm.body.response),
-    normalize(json.body.response),
+    normalizeVolatile(viaForm.body.response),
+    normalizeVolatile(json.body.response),
     `${what}: form answers the same response fields`,
   );
 }

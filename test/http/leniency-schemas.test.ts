@@ -5,7 +5,7 @@
 
 import t, { type Test } from 'tap';
 import qs from 'qs';
-import { GOOD_CARD, call, issueKey, startServer, tokenFor, type Answer } from '../helpers.js';
+import { GOOD_CARD, call, issueKey, normalizeVolatile, startServer, tokenFor, type Answer } from '../helpers.js';
 import type { RunningServer as MockServer } from '../../src/server.js';
 import { lenient } from '../../src/http/leniency.js';
 
@@ -100,38 +100,11 @@ function withField(value: Record<string, unknown>, path: Path, field: unknown): 
   return copy;
 }
 
-/** Values generated per request (ids, PG numbers, URLs, times) become markers of whether they are set. */
-const VOLATILE = new Set([
-  'imp_uid',
-  'pg_tid',
-  'apply_num',
-  'receipt_url',
-  'cancel_receipt_urls',
-  'cancellation_id',
-  'started_at',
-  'paid_at',
-  'failed_at',
-  'cancelled_at',
-  'inserted',
-  'updated',
-  'executed_at',
-  'revoked_at',
-  'access_token',
-  'now',
-  'expired_at',
-]);
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, VOLATILE.has(k) ? (v === 0 || v === null ? v : '<set>') : normalize(v)]),
-  );
-}
 const summary = (a: Answer) => ({
   status: a.status,
   code: a.body.code,
   message: a.body.message,
-  response: normalize(a.body.response),
+  response: normalizeVolatile(a.body.response),
 });
 
 async function send(server: MockServer, method: string, req: Request, token: string, form = false): Promise<Answer> {
