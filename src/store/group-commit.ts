@@ -27,6 +27,9 @@ export class GroupCommit {
   private readonly begin: Statement;
   private readonly commitStmt: Statement;
   private readonly rollback: Statement;
+  private readonly totalChanges: Statement;
+  /** total_changes() when the open group began: while it is the same, the group holds nothing to wait for. */
+  private changesAtBegin = 0;
 
   constructor(
     private readonly db: Db,
@@ -37,6 +40,7 @@ export class GroupCommit {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commitStmt = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
   }
 
   get active(): boolean {
@@ -67,6 +71,7 @@ export class GroupCommit {
       return; // someone else's explicit transaction: nest in it as before
     }
     this.begin.run();
+    this.changesAtBegin = this.totalChanges.get() as number;
     const group: Group = { id: this.nextId++, waiters: [] };
     this.open = group;
     this.defer(() => this.commit(group));
@@ -84,10 +89,12 @@ export class GroupCommit {
 
   /**
    * Calls `done` once every group opened since `since` is committed: at once when none is open, after the open
-   * group's commit otherwise. An error when one of those groups failed to commit (its work is not on disk).
+   * group's commit otherwise. An error when one of those groups failed to commit (its work is not on disk). An
+   * open group that has changed no row yet holds neither work of the caller nor anything uncommitted it could
+   * have read (a getToken reusing its live token, a look-up): no need to wait for it.
    */
   afterCommit(since: number, done: Settled): void {
-    if (this.open && this.open.id >= since) {
+    if (this.open && this.open.id >= since && this.totalChanges.get() !== this.changesAtBegin) {
       this.open.waiters.push(done);
       return;
     }

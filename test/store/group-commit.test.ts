@@ -97,6 +97,25 @@ t.test('a caller is told only once the group it wrote in is committed', async (t
   t.strictSame(idle, [null], 'with no group open, a caller is told at once');
 });
 
+t.test('a group that changed no row holds no answer; its first write makes callers wait', async (t) => {
+  let commit: (() => void) | undefined;
+  const { store } = open(t, (fn) => {
+    commit = fn;
+  });
+  merchant(store, 'known');
+  store.commits.enable();
+  const since = store.commits.generation;
+  store.transaction(() => store.merchants.findByKey('known')); // a read, like a getToken reusing its token
+  const told: (Error | null)[] = [];
+  store.commits.afterCommit(since, (error) => told.push(error));
+  t.strictSame(told, [null], 'a reader in an unchanged group is told at once');
+  store.transaction(() => merchant(store, 'written'));
+  store.commits.afterCommit(since, (error) => told.push(error));
+  t.strictSame(told, [null], 'once the group holds a write, a caller that arrived before it waits');
+  commit!();
+  t.strictSame(told, [null, null], 'and is told after the commit');
+});
+
 t.test('a group that SQLite rolled back fails its callers, not later ones', async (t) => {
   let commit: (() => void) | undefined;
   const { store, committed } = open(t, (fn) => {
