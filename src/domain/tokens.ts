@@ -42,6 +42,11 @@ export class TokenService {
   /** The merchant's live token (extended when about to expire), or a new one. */
   issue(merchant: MerchantRow): AccessToken {
     const now = this.now(merchant);
+    // Most calls reuse a token far from expiry: a read, with no transaction to open (re-checked inside below).
+    const reused = this.store.tokens.findLive(merchant.id, now);
+    if (reused && reused.expired_at - now >= EXTEND_WHEN_LEFT) {
+      return { access_token: this.secrets.accessToken(reused.nonce), now, expired_at: reused.expired_at };
+    }
     return this.store.transaction(() => {
       const live = this.store.tokens.findLive(merchant.id, now);
       if (live) {
