@@ -30,7 +30,7 @@ export const subscribePaymentRoutes: FastifyPluginAsyncTypebox<{ services: Servi
   );
 
   app.post('/subscribe/payments/schedule', { schema: scheduleSchema }, async (request) =>
-    ok(schedules.register(request.tenant, request.body)),
+    ok(await schedules.register(request.tenant, request.body)),
   );
 
   app.post('/subscribe/payments/unschedule', { schema: unscheduleSchema }, async ({ tenant, body }) =>

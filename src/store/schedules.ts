@@ -71,8 +71,9 @@ export class SchedulesRepository {
   private readonly dueStmt;
   private readonly nextDueStmt;
   private readonly takenStmt;
+  private staged: { stage: Statement; commit: Statement; drop: Statement } | null = null;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.stmt = statementCache(db);
     this.insertStmt = db.prepare<NewSchedule>(insertSql('schedules', SCHEDULE.columns as readonly string[]));
     this.byMerchantUidStmt = db.prepare<[number, string, string], ScheduleWithPayment>(
@@ -108,6 +109,46 @@ export class SchedulesRepository {
     const row = SCHEDULE.build(draft);
     this.insertStmt.run(row);
     return row;
+  }
+
+  /**
+   * Stages a schedule of a large registration: written to a TEMP table (this connection's own, never in the
+   * database file, gone with the process) until commitStaged moves the whole batch into schedules at once.
+   */
+  stage(batch: number, draft: ScheduleDraft): NewSchedule {
+    const row = SCHEDULE.build(draft);
+    this.staging().stage.run(batch, row);
+    return row;
+  }
+
+  /** Moves a staged batch into schedules (in the caller's transaction), registered at `now`. */
+  commitStaged(batch: number, now: number): void {
+    this.staging().commit.run({ batch, now });
+    this.dropStaged(batch);
+  }
+
+  dropStaged(batch: number): void {
+    this.staging().drop.run(batch);
+  }
+
+  /** The staging table and its statements, made on first use (a store that registers nothing large needs none). */
+  private staging() {
+    if (this.staged) return this.staged;
+    const columns = SCHEDULE.columns as readonly string[];
+    this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS schedule_staging (batch INTEGER NOT NULL, ${columns.join(', ')});
+      CREATE INDEX IF NOT EXISTS temp.schedule_staging_batch ON schedule_staging (batch)`);
+    const selected = columns.map((c) => (c === 'scheduled_at' ? '@now' : c));
+    this.staged = {
+      stage: this.db.prepare(
+        `INSERT INTO temp.schedule_staging (batch, ${columns.join(', ')}) VALUES (?, ${columns.map((c) => `@${c}`).join(', ')})`,
+      ),
+      commit: this.db.prepare(
+        `INSERT INTO main.schedules (${columns.join(', ')}) SELECT ${selected.join(', ')}
+         FROM temp.schedule_staging WHERE batch = @batch ORDER BY rowid`,
+      ),
+      drop: this.db.prepare('DELETE FROM temp.schedule_staging WHERE batch = ?'),
+    };
+    return this.staged;
   }
 
   /** Which of these merchant_uids the scope's schedules already use: one query for a whole registration. */
