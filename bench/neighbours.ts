@@ -1,7 +1,7 @@
 // Scenario "neighbours" of bench/run.ts (issue 14): the latency of another tenant's look-ups while one merchant runs
 // 40,000 due schedules in one clock move, beside the same look-ups with nothing else running, in the same server.
-// Also measured: during the four 10,000-schedule registrations that set the run up (each one all-or-nothing
-// transaction), and after the run while its 40,000 webhooks are delivered to a receiver on the client's core.
+// Also measured: during the four 10,000-schedule registrations that set the run up (each all or nothing, written in
+// slices), and after the run while its 40,000 webhooks are delivered to a receiver on the client's core.
 
 import http from 'node:http';
 import { call, getToken, request } from './http.js';

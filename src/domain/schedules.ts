@@ -212,7 +212,8 @@ export class ScheduleService {
         const current = this.billingKeys.find(tenant, input.customer_uid);
         // The key was changed or deleted while the slices were written: the rows may hold its old defaults.
         if (JSON.stringify(current) !== JSON.stringify(key)) return false;
-        this.checkBatch(tenant, input);
+        const { scheduled, paid } = this.taken(tenant, input);
+        if (scheduled.size > 0 || paid.size > 0) throw new IamportError(1, SCHEDULE.duplicate);
         this.checkKey(tenant, input, current);
         this.store.schedules.commitStaged(batch, this.clock.tenantNow(tenant));
         return true;
@@ -226,10 +227,7 @@ export class ScheduleService {
   /** Refuses a batch with a merchant_uid used twice, already scheduled or paid, or an amount out of range. */
   private checkBatch(tenant: Tenant, input: ScheduleInput): void {
     const seen = new Set<string>();
-    // Set-wise look-ups: a registration of 20,000 schedules holds the (single) writer for as short as it can.
-    const uids = input.schedules.map((item) => item.merchant_uid);
-    const scheduled = this.store.schedules.takenAmong(tenant, uids);
-    const paid = this.store.payments.succeededAmong(tenant, uids);
+    const { scheduled, paid } = this.taken(tenant, input);
     for (const item of input.schedules) {
       if (seen.has(item.merchant_uid) || scheduled.has(item.merchant_uid) || paid.has(item.merchant_uid)) {
         throw new IamportError(1, SCHEDULE.duplicate);
@@ -239,6 +237,15 @@ export class ScheduleService {
         checkAmount(`schedules.${field}`, item[field], item.currency);
       checkCustomData('schedules.custom_data', item.custom_data);
     }
+  }
+
+  /** The batch's merchant_uids already scheduled or paid: set-wise, one query each for 20,000. */
+  private taken(tenant: Tenant, input: ScheduleInput): { scheduled: Set<string>; paid: Set<string> } {
+    const uids = input.schedules.map((item) => item.merchant_uid);
+    return {
+      scheduled: this.store.schedules.takenAmong(tenant, uids),
+      paid: this.store.payments.succeededAmong(tenant, uids),
+    };
   }
 
   /** A registration needs a key; with checking_amount, a card that can be charged. */
