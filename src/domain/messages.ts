@@ -112,6 +112,8 @@ export const SCHEDULE = {
   inThePast: (at: number, now: number) => `schedule_at(${at})이 현재시각(${now})보다 이전입니다.`,
   notRunYet: '아직 실행되지 않은 결제예약건입니다.',
   alreadyPaid: (status: string | null) => `이미 결제된 결제예약건입니다. (payment_status: ${status})`,
+  /** The mock's own (a large registration cut by the server's shutdown); nothing of it is kept. */
+  shutDown: '서버가 종료되어 결제예약이 등록되지 않았습니다.',
 } as const;
 
 /** Standard code tables (/cards, /banks). */

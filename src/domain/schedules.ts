@@ -198,7 +198,7 @@ export class ScheduleService {
     const staged: ScheduleResult[] = [];
     try {
       for (let from = 0; from < input.schedules.length; from += REGISTRATION_SLICE) {
-        if (from > 0) await nextTurn();
+        if (from > 0) await this.nextSlice();
         const now = this.clock.tenantNow(tenant);
         this.store.transaction(() => {
           for (const item of input.schedules.slice(from, from + REGISTRATION_SLICE))
@@ -207,7 +207,7 @@ export class ScheduleService {
             );
         });
       }
-      await nextTurn();
+      await this.nextSlice();
       const moved = tenantTransaction(this.store, tenant, (tenant) => {
         const current = this.billingKeys.find(tenant, input.customer_uid);
         // The key was changed or deleted while the slices were written: the rows may hold its old defaults.
@@ -220,8 +220,14 @@ export class ScheduleService {
       });
       return moved ? staged : this.registerAtOnce(tenant, input);
     } finally {
-      this.store.schedules.dropStaged(batch);
+      if (this.store.open) this.store.schedules.dropStaged(batch);
     }
+  }
+
+  /** The next event-loop turn; a 503 when the server closed its store meanwhile (nothing staged is kept). */
+  private async nextSlice(): Promise<void> {
+    await nextTurn();
+    if (!this.store.open) throw new IamportError(-1, SCHEDULE.shutDown, 503);
   }
 
   /** Refuses a batch with a merchant_uid used twice, already scheduled or paid, or an amount out of range. */

@@ -85,7 +85,8 @@ export function toEnvelope(
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, code, message } = toEnvelope(error, request);
-  if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+  // An IamportError is an answer the code chose (a 503 at shutdown…); anything else at 5xx is a fault of ours.
+  if (status >= 500 && !(error instanceof IamportError)) request.log.error({ err: error }, 'unhandled error');
   return reply.status(status).send(failure(code, message));
 }
 

@@ -96,6 +96,11 @@ export class Store {
     this.checkpointer = new Checkpointer(this.db, this.db.name, options);
   }
 
+  /** False once close() has run. */
+  get open(): boolean {
+    return this.db.open;
+  }
+
   /** True when the database answers a query. */
   ping(): boolean {
     try {

@@ -3,7 +3,7 @@
 
 import t from 'tap';
 import { cancellableAmount } from '../../src/domain/cancels.js';
-import { checkAmount, fromMinor, toMinor } from '../../src/domain/money.js';
+import { checkAmount, fromMinor, minorDigits, toMinor } from '../../src/domain/money.js';
 import { assertPageExists, paged, pageWindow } from '../../src/domain/paging.js';
 import { fixtureTime } from '../../src/control/fixtures/times.js';
 import { paymentRow } from '../../src/store/payments.js';
@@ -24,6 +24,15 @@ t.test('money: minor units never drift, and amounts have at most their currency�
   t.throws(() => checkAmount('tax_free', 0.5, 'KRW'), refused(-1, /^tax_free /), 'names the field');
   t.throws(() => checkAmount('amount', 10.005, 'USD'), refused(-1, /USD .*2자리/), 'USD has two decimals');
   t.doesNotThrow(() => checkAmount('amount', 1.005, 'BHD'), 'BHD has three');
+});
+
+t.test("money: a currency's decimals are ISO 4217's, whether known in advance or asked of Intl", async (t) => {
+  for (const code of ['KRW', 'USD', 'JPY', 'EUR', 'CNY', 'BHD', 'GBP', 'VND']) {
+    const iso = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions();
+    t.equal(minorDigits(code), iso.maximumFractionDigits, code);
+  }
+  t.equal(minorDigits(undefined), 0, 'no currency is KRW');
+  t.equal(minorDigits('XQZ'), 2, 'an unknown code has 2');
 });
 
 t.test('cancels: the amount a cancel takes, and the cancels refused', async (t) => {

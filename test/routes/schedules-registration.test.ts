@@ -176,3 +176,36 @@ t.test('a key changed while the slices are written: the schedules carry its new 
   t.equal(await scheduleTotal(server, token), count);
   t.equal(staged(server), 0);
 });
+
+t.test('a shutdown while the slices are written keeps nothing and logs no error', async (t) => {
+  const file = path.join(t.testdir(), 'shutdown.db');
+  const logs: string[] = [];
+  const server = await startServer(t, {
+    fixtures: 'none',
+    db: file,
+    logLevel: 'warn',
+    logStream: { write: (line: string) => void logs.push(line) },
+  });
+  const token = await tokenFor(server, newMerchant('stop'));
+  await issueKey(server, token, 'stop_key');
+  const count = 20 * REGISTRATION_SLICE;
+  const registration = schedulePayments(server, token, {
+    customer_uid: 'stop_key',
+    schedules: items('stop', count, now()),
+  }).then(
+    (res) => res.status,
+    () => 'connection closed',
+  );
+  await partWay(server, count);
+  await server.close();
+  const answer = await registration;
+  t.ok(answer === 503 || answer === 'connection closed', `the registration is not answered as done (${answer})`);
+  const after = new Database(file, { readonly: true });
+  t.teardown(() => after.close());
+  t.equal(after.prepare('SELECT COUNT(*) FROM schedules').pluck().get(), 0, 'none of its schedules is in the file');
+  t.strictSame(
+    logs.filter((line) => JSON.parse(line).level >= 50),
+    [],
+    'no error is logged',
+  );
+});
