@@ -1,6 +1,7 @@
 // Scheduled payments: register, revoke, read, move, reschedule and retry (reference §6); execution is in
 // schedule-runner.ts.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Static } from '@sinclair/typebox';
 import type { ScheduleResultAnnotation } from '../schemas/schedules.js';
 import type { BillingKeyRow } from '../store/billing-keys.js';
@@ -8,7 +9,6 @@ import type { Store } from '../store/index.js';
 import type { NewSchedule, ScheduleDraft, ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
 import { buyerOf, type BillingKeyService, type IssueInput } from './billing-keys.js';
 import type { Clock } from './clock.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { IamportError, badRequest } from './errors.js';
 import { tenantTransaction, type Tenant } from './merchants.js';
 import { SCHEDULE } from './messages.js';
