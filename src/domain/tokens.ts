@@ -78,11 +78,11 @@ export class TokenService {
    * otherwise lie as far ahead as the clock had been moved.
    */
   verify(token: string): MerchantRow {
-    const found = this.store.tokens.merchantByHash(tokenHash(token));
-    if (!found) throw unauthorized();
-    const now = this.now(found);
-    if (found.token_expired_at <= now || found.token_issued_at > now) throw unauthorized();
-    const { token_expired_at: _e, token_issued_at: _i, ...merchant } = found;
+    const life = this.store.tokens.lifeByHash(tokenHash(token));
+    const merchant = life && this.store.merchants.findById(life.merchant_id);
+    if (!life || !merchant) throw unauthorized();
+    const now = this.now(merchant);
+    if (life.expired_at <= now || life.issued_at > now) throw unauthorized();
     return merchant;
   }
 

@@ -15,7 +15,7 @@ export interface TokenRow {
 
 /** A token's merchant row, with the token's life span. */
 export type TokenOwner = MerchantRow & { token_expired_at: number; token_issued_at: number };
-type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
+export type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
 
 export class TokensRepository {
   private readonly liveStmt;
@@ -59,15 +59,25 @@ export class TokensRepository {
     return this.liveStmt.get({ merchant_id: merchantId, now });
   }
 
-  /** A token's merchant and the token's life span (every authenticated request asks): from the copies. */
-  merchantByHash(tokenHash: string): TokenOwner | undefined {
+  /**
+   * A token's merchant and life span (every authenticated request asks), from the copies, as they are: on Node 20 a
+   * spread of the merchant row with the life span added is allocated in V8's old generation, ~0.7 KB of old-space
+   * garbage per request (issue 18).
+   */
+  lifeByHash(tokenHash: string): TokenLife | undefined {
     let token = this.byHash.get(tokenHash);
     if (!token) {
       token = this.tokenByHashStmt.get(tokenHash);
       if (!token) return undefined;
       this.byHash.set(tokenHash, token);
     }
-    const merchant = this.merchants.findById(token.merchant_id);
+    return token;
+  }
+
+  /** A token's merchant row with the token's life span. */
+  merchantByHash(tokenHash: string): TokenOwner | undefined {
+    const token = this.lifeByHash(tokenHash);
+    const merchant = token && this.merchants.findById(token.merchant_id);
     return merchant && { ...merchant, token_expired_at: token.expired_at, token_issued_at: token.issued_at };
   }
 
