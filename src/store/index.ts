@@ -58,7 +58,7 @@ export class Store {
     this.merchants = new MerchantsRepository(db);
     this.subMerchants = new SubMerchantsRepository(db);
     this.pgSettings = new PgSettingsRepository(db);
-    this.tokens = new TokensRepository(db, this.merchants);
+    this.tokens = new TokensRepository(db);
     this.billingKeys = new BillingKeysRepository(db);
     this.payments = new PaymentsRepository(db);
     this.cancellations = new CancellationsRepository(db);

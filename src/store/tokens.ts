@@ -1,7 +1,6 @@
 // Repository of the tokens table: access tokens by hash, with their life span.
 
 import type { Db } from './database.js';
-import type { MerchantRow, MerchantsRepository } from './merchants.js';
 import { RowCache, onRowChange } from './row-cache.js';
 
 export interface TokenRow {
@@ -13,8 +12,6 @@ export interface TokenRow {
   expired_at: number;
 }
 
-/** A token's merchant row, with the token's life span. */
-export type TokenOwner = MerchantRow & { token_expired_at: number; token_issued_at: number };
 export type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
 
 export class TokensRepository {
@@ -28,10 +25,7 @@ export class TokensRepository {
   /** Every authenticated request looks its token up: the owner and life span of tokens by hash. */
   private readonly byHash = new RowCache<string, TokenLife>();
 
-  constructor(
-    db: Db,
-    private readonly merchants: MerchantsRepository,
-  ) {
+  constructor(db: Db) {
     onRowChange(db, 'tokens', ['token_hash'], (hash: string) => this.byHash.delete(hash));
     this.liveStmt = db.prepare<[{ merchant_id: number; now: number }], TokenRow>(
       `SELECT * FROM tokens WHERE merchant_id = @merchant_id AND expired_at > @now AND issued_at <= @now
@@ -72,13 +66,6 @@ export class TokensRepository {
       this.byHash.set(tokenHash, token);
     }
     return token;
-  }
-
-  /** A token's merchant row with the token's life span. */
-  merchantByHash(tokenHash: string): TokenOwner | undefined {
-    const token = this.lifeByHash(tokenHash);
-    const merchant = token && this.merchants.findById(token.merchant_id);
-    return merchant && { ...merchant, token_expired_at: token.expired_at, token_issued_at: token.issued_at };
   }
 
   /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
