@@ -4,7 +4,13 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import t from 'tap';
-import { DEFAULT_JOURNAL_BUDGET, Journal, MAX_PATTERN, wildcardMatcher } from '../../src/control/domain/journal.js';
+import {
+  DEFAULT_JOURNAL_BUDGET,
+  ENTRY_OVERHEAD,
+  Journal,
+  MAX_PATTERN,
+  wildcardMatcher,
+} from '../../src/control/domain/journal.js';
 
 const entry = (path: string, responseText: string | null = '{"code":0}') => ({
   at_ms: 0,
@@ -124,4 +130,54 @@ t.test('the total budget bounds all tenants together, dropping the oldest entrie
   t.ok(journal.heldBytes < 256 * 1024, 'clearing gives its bytes back');
   journal.clearAll();
   t.equal(journal.heldBytes, 0, 'clearing everything gives everything back');
+});
+
+t.test('whatever the sizes, tenants and clears, the journal keeps exactly what a plain list model keeps', async (t) => {
+  // The journal keeps its texts in a ring buffer per tenant that wraps, grows and shrinks: checked against a plain
+  // model of the same rules (newest `limit` per tenant, the tenant's and the total budget, oldest first).
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const limit = 1000;
+  const budget = { bytes: 64 * 1024, totalBytes: 160 * 1024 };
+  const journal = new Journal(limit, budget);
+  type Kept = { tenant: string; path: string; request: unknown; response: string | null; bytes: number };
+  let model: Kept[] = [];
+  const tenants = ['1:', '2:', '3:'];
+  const sizes = [0, 1, 10, 300, 3000, 20_000, 70_000];
+  for (let i = 0; i < 4000; i++) {
+    const tenant = tenants[Math.floor(random() * tenants.length)]!;
+    if (random() < 0.01) {
+      journal.clear(tenant);
+      model = model.filter((k) => k.tenant !== tenant);
+      continue;
+    }
+    const size = sizes[Math.floor(random() * sizes.length)]!;
+    const request = random() < 0.5 ? null : { note: '가'.repeat(Math.floor(size / 2)), n: i };
+    const response = random() < 0.2 ? null : `{"code":0,"response":"${'x'.repeat(size)}"}`;
+    const path = `/p/${i}`;
+    journal.record(tenant, { ...entry(path, response), request });
+    const requestText = JSON.stringify(request);
+    const bytes = ENTRY_OVERHEAD + 2 * (4 + requestText.length + (response?.length ?? 0) + path.length);
+    model.push({ tenant, path, request, response, bytes });
+    const mine = () => model.filter((k) => k.tenant === tenant);
+    while (mine().length > limit) model.splice(model.indexOf(mine()[0]!), 1);
+    const held = () => mine().reduce((n, k) => n + k.bytes, 0);
+    while (held() > budget.bytes && mine().length > 1) model.splice(model.indexOf(mine()[0]!), 1);
+    while (model.reduce((n, k) => n + k.bytes, 0) > budget.totalBytes && model.length > 0) model.shift();
+    // After every record, the tenant just written to (a corrupted text shows before it is evicted).
+    const { list } = journal.query(tenant, {});
+    const seen = list.map((e) => ({ path: e.path, request: e.request, response: e.response }));
+    const want = mine().map((k) => ({
+      path: k.path,
+      request: k.request,
+      response: k.response === null ? null : JSON.parse(k.response),
+    }));
+    const total = model.reduce((n, k) => n + k.bytes, 0);
+    if (JSON.stringify(seen) !== JSON.stringify(want) || journal.heldBytes !== total) {
+      t.strictSame(seen, want, `tenant ${tenant} after ${i + 1} records`);
+      t.equal(journal.heldBytes, total, `held bytes after ${i + 1} records`);
+      return;
+    }
+  }
+  t.pass('4,000 records (with clears) kept as the model keeps them');
 });

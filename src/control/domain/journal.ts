@@ -91,7 +91,7 @@ type StoredEntry = Omit<JournalEntry, 'response' | 'request' | 'query'> & {
 };
 
 /** Per-entry bookkeeping beyond the texts (ids, numbers, method, path, object headers). */
-const ENTRY_OVERHEAD = 256;
+export const ENTRY_OVERHEAD = 256;
 
 function responseOf(text: string | null): unknown {
   if (!text) return null;
