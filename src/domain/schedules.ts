@@ -161,10 +161,8 @@ export class ScheduleService {
    * written in slices (see registerInSlices); the answer is the same.
    */
   async register(tenant: Tenant, input: ScheduleInput): Promise<ScheduleResult[]> {
-    if (input.schedules.length > REGISTRATION_SLICE && this.billingKeys.find(tenant, input.customer_uid)) {
-      return this.registerInSlices(tenant, input);
-    }
-    return this.registerAtOnce(tenant, input);
+    const key = input.schedules.length > REGISTRATION_SLICE && this.billingKeys.find(tenant, input.customer_uid);
+    return key ? this.registerInSlices(tenant, input, key) : this.registerAtOnce(tenant, input);
   }
 
   /** The whole registration in one transaction (a small batch, or one that issues its billing key). */
@@ -191,9 +189,8 @@ export class ScheduleService {
    * checks the batch again against the current rows and moves it into schedules whole. Nothing of it is visible
    * or durable before that transaction; a failure, a crash or a key changed meanwhile leaves nothing behind.
    */
-  private async registerInSlices(tenant: Tenant, input: ScheduleInput): Promise<ScheduleResult[]> {
+  private async registerInSlices(tenant: Tenant, input: ScheduleInput, key: BillingKeyRow): Promise<ScheduleResult[]> {
     this.checkBatch(tenant, input);
-    const key = this.billingKeys.find(tenant, input.customer_uid)!;
     const batch = this.nextBatch++;
     const staged: ScheduleResult[] = [];
     try {

@@ -138,9 +138,11 @@ export class SchedulesRepository {
     this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS schedule_staging (batch INTEGER NOT NULL, ${columns.join(', ')});
       CREATE INDEX IF NOT EXISTS temp.schedule_staging_batch ON schedule_staging (batch)`);
     const selected = columns.map((c) => (c === 'scheduled_at' ? '@now' : c));
+    const values = columns.map((c) => `@${c}`);
     this.staged = {
+      // The batch is bound by position, the row's columns by name: no per-row copy to add the batch to the row.
       stage: this.db.prepare(
-        `INSERT INTO temp.schedule_staging (batch, ${columns.join(', ')}) VALUES (?, ${columns.map((c) => `@${c}`).join(', ')})`,
+        `INSERT INTO temp.schedule_staging (batch, ${columns.join(', ')}) VALUES (?, ${values.join(', ')})`,
       ),
       commit: this.db.prepare(
         `INSERT INTO main.schedules (${columns.join(', ')}) SELECT ${selected.join(', ')}
