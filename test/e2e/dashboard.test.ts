@@ -55,6 +55,21 @@ async function notice(page: Page, expected: string | RegExp): Promise<string> {
   return n.innerText();
 }
 
+/**
+ * How many elements match `selector` once there are `expected` of them, or after `timeout` ms however many there
+ * are: a list re-rendered after a filter still shows the old rows for a moment. (A polled count, not
+ * waitForFunction: the dashboard's Content-Security-Policy refuses the eval that a string predicate needs.)
+ */
+async function settledCount(page: Page, selector: string, expected: number, timeout = 10_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  let count = await page.locator(selector).count();
+  while (count !== expected && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    count = await page.locator(selector).count();
+  }
+  return count;
+}
+
 /** Every input, select and button on the page has an accessible name (a label, aria-label or text). */
 async function unlabelled(page: Page): Promise<string[]> {
   // A string: this file is type-checked without the DOM library.
@@ -129,9 +144,9 @@ if (!existsSync(CHROMIUM)) {
     // Find the customer whose renewal will fail.
     await page.getByRole('link', { name: '고객', exact: true }).click();
     await page.locator('table.customers').waitFor();
-    t.equal(await page.locator('table.customers tbody tr').count(), 8);
-    t.equal(await page.locator('table.customers .will-fail').count(), 6, 'six renewals will fail (test cards)');
-    t.equal(await page.locator('table.customers .will-pay').count(), 2);
+    t.equal(await settledCount(page, 'table.customers tbody tr', 8), 8);
+    t.equal(await settledCount(page, 'table.customers .will-fail', 6), 6, 'six renewals will fail (test cards)');
+    t.equal(await settledCount(page, 'table.customers .will-pay', 2), 2);
     const balanceRow = page.locator('tr[data-customer="qa_balance"]');
     t.match(
       await balanceRow.innerText(),
@@ -178,7 +193,7 @@ if (!existsSync(CHROMIUM)) {
     await page.getByRole('button', { name: '적용' }).click();
     const row = page.locator(`tr[data-imp-uid="${schedule.imp_uid}"]`);
     await row.waitFor();
-    t.equal(await page.locator('table.payments tbody tr').count(), 2, 'the fixture failure and the new one');
+    t.equal(await settledCount(page, 'table.payments tbody tr', 2), 2, 'the fixture failure and the new one');
     t.match(await row.innerText(), /qa_renewal_qa_balance[\s\S]*실패[\s\S]*카드사 시스템 오류/);
     await row.getByRole('link', { name: schedule.imp_uid }).click();
     await page.locator('#payment-webhooks').waitFor();
@@ -212,7 +227,7 @@ if (!existsSync(CHROMIUM)) {
 
     await page.getByRole('link', { name: '웹훅', exact: true }).click();
     await page.locator(`li.delivery[data-webhook-id="${hooks[0].id}"]`, { hasText: '전달됨' }).waitFor();
-    t.equal(await page.locator('li.delivery').count(), 8, 'one delivery per renewal that ran');
+    t.equal(await settledCount(page, 'li.delivery', 8), 8, 'one delivery per renewal that ran');
     await screenshot(page, 'webhooks');
     // The delivery log's state filter: only the one resent and delivered (the rest failed on the 500 receiver).
     const delivered = (await api(server, 'GET', '/__mock/webhooks?state=delivered')).body.response;
@@ -222,7 +237,7 @@ if (!existsSync(CHROMIUM)) {
       'read back: one delivered',
     );
     await page.getByRole('combobox', { name: /^상태/ }).selectOption('delivered');
-    await page.waitForFunction('document.querySelectorAll("li.delivery").length === 1');
+    t.equal(await settledCount(page, 'li.delivery', 1), 1, 'one delivery shown');
     t.equal(
       await page.locator('li.delivery').getAttribute('data-webhook-id'),
       String(hooks[0].id),
@@ -231,7 +246,7 @@ if (!existsSync(CHROMIUM)) {
     await page.getByRole('link', { name: '예약결제', exact: true }).click();
     await page.getByRole('combobox', { name: /^보기/ }).selectOption('failed');
     await page.locator('tr[data-merchant-uid="qa_renewal_qa_balance"]').waitFor();
-    t.equal(await page.locator('table.schedules tbody tr').count(), 7, 'six renewals and the fixture one failed');
+    t.equal(await settledCount(page, 'table.schedules tbody tr', 7), 7, 'six renewals and the fixture one failed');
     await screenshot(page, 'schedules');
 
     // Make the next charge succeed, then retry the failed renewal.
@@ -334,7 +349,7 @@ if (!existsSync(CHROMIUM)) {
     await page.getByRole('button', { name: '적용' }).click();
     const entry = page.locator('ul.journal li', { hasText: '/subscribe/customers/journal_key' });
     await entry.waitFor();
-    t.equal(await page.locator('ul.journal li').count(), 1, 'filtered by path');
+    t.equal(await settledCount(page, 'ul.journal li', 1), 1, 'filtered by path');
     await entry.locator('summary').click();
     const shown = await entry.innerText();
     t.match(shown, /POST[\s\S]*200 · code 0/);
@@ -349,14 +364,14 @@ if (!existsSync(CHROMIUM)) {
     await page.getByLabel('HTTP 상태').fill('503');
     await page.getByRole('button', { name: '적용' }).click();
     await page.locator('ul.journal li', { hasText: '/payments/imps_200000000002' }).waitFor();
-    t.equal(await page.locator('ul.journal li').count(), 1, 'filtered by status');
+    t.equal(await settledCount(page, 'ul.journal li', 1), 1, 'filtered by status');
     t.match(await page.locator('ul.journal li').innerText(), /GET[\s\S]*503 · code -1/);
     await page.getByLabel('HTTP 상태').fill('');
     await page.getByLabel('요청에 담긴 id').selectOption('customer_uid');
     await page.getByLabel('id (정확히 일치)').fill('journal_key');
     await page.getByRole('button', { name: '적용' }).click();
     await page.locator('ul.journal li', { hasText: '/subscribe/customers/journal_key' }).waitFor();
-    t.equal(await page.locator('ul.journal li').count(), 1, 'filtered by the customer_uid it names');
+    t.equal(await settledCount(page, 'ul.journal li', 1), 1, 'filtered by the customer_uid it names');
 
     // Import a fixtures file (the QA merchant as it was seeded), then reset.
     const one = path.join(ARTIFACTS, 'dashboard-import.yaml');
@@ -426,7 +441,7 @@ if (!existsSync(CHROMIUM)) {
     await page.locator('dl.facts', { hasText: 'Acting as tier' }).waitFor();
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.locator('tr[data-customer="tier_customer"]').waitFor();
-    t.equal(await page.locator('table.customers tbody tr').count(), 1, "the tier's customer only");
+    t.equal(await settledCount(page, 'table.customers tbody tr', 1), 1, "the tier's customer only");
     await screenshot(page, 'admin-tier-en');
 
     // Another merchant from the picker.
