@@ -45,7 +45,9 @@ COPY src ./src
 COPY ui ./ui
 # The bundle step parses and checks the default fixtures once, so a server started with them skips YAML.
 COPY fixtures ./fixtures
-COPY scripts/bundle.mjs scripts/bundle-ui.mjs ./scripts/
+COPY scripts/compile-schemas.mjs scripts/bundle.mjs scripts/bundle-ui.mjs ./scripts/
+# The schema compiler starts the built server once (in memory): it needs SQLite's addon, built in the deps stage.
+COPY --from=deps /app/node_modules/better-sqlite3/build ./node_modules/better-sqlite3/build
 RUN npm run build
 
 # ---------------------------------------------------------------- runtime

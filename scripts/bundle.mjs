@@ -8,6 +8,7 @@
 //
 // Left external (loaded from node_modules as usual):
 // - better-sqlite3: a native addon (.node) found by `bindings` from its own path, cannot be bundled.
+// - fastify's schema compilers: see `external` below.
 // - yaml and TypeBox's value checker as src/control/fixtures/parse.ts requires them: only when a fixtures file is parsed.
 // @fastify/swagger-ui is bundled (otherwise it alone loads ~270 CommonJS files: yaml, @fastify/static, send…), but it
 // serves Swagger UI's files from paths relative to its own __dirname: its modules get their real folder back at run
@@ -67,7 +68,10 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['better-sqlite3'],
+  // fastify's schema compilers (and with them Ajv and fast-json-stringify, ~350 KiB) stay out of the bundles: a
+  // server uses the code scripts/compile-schemas.mjs compiled ahead, and loads them from node_modules only for a
+  // schema it has no code for (src/http/lazy-compilers.ts).
+  external: ['better-sqlite3', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'],
   plugins: [realDirname(['@fastify/swagger-ui'])],
   // CommonJS dependencies inside an ESM bundle still call require() and read __filename/__dirname.
   banner: {

@@ -19,13 +19,21 @@ const INPUTS = [
   'ui',
   'tsconfig.json',
   'tsconfig.build.json',
+  'scripts/compile-schemas.mjs',
   'scripts/bundle.mjs',
   'scripts/bundle-ui.mjs',
   'package.json',
   'package-lock.json',
 ];
-/** What a usable build holds (the package's main, types and bin, and the dashboard's page). */
-const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/cli.bundle.js', 'dist/ui/index.html'];
+/** What a usable build holds (the package's main, types and bin, its schemas' code, the dashboard's page). */
+const OUTPUTS = [
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/cli.js',
+  'dist/cli.bundle.js',
+  'dist/schema-code',
+  'dist/ui/index.html',
+];
 
 function files(rel) {
   const abs = path.join(root, rel);

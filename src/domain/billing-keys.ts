@@ -38,15 +38,16 @@ export interface BuyerFields {
   buyer_postcode?: string | null | undefined;
 }
 
-/** An order's buyer fields, each empty one taken from the billing key's customer field (again, schedules). */
-export function buyerOf(order: BuyerFields, key: CustomerFields | null | undefined): Required<BuyerFields> {
-  return {
-    buyer_name: order.buyer_name ?? key?.customer_name ?? null,
-    buyer_email: order.buyer_email ?? key?.customer_email ?? null,
-    buyer_tel: order.buyer_tel ?? key?.customer_tel ?? null,
-    buyer_addr: order.buyer_addr ?? key?.customer_addr ?? null,
-    buyer_postcode: order.buyer_postcode ?? key?.customer_postcode ?? null,
-  };
+/**
+ * Fills an order's empty buyer fields from the billing key's customer fields (again, schedules), in place: the
+ * order is the caller's fresh draft, and a copy by spread per request is what fills V8's old generation under load.
+ */
+export function fillBuyer(order: BuyerFields, key: CustomerFields | null | undefined): void {
+  order.buyer_name = order.buyer_name ?? key?.customer_name ?? null;
+  order.buyer_email = order.buyer_email ?? key?.customer_email ?? null;
+  order.buyer_tel = order.buyer_tel ?? key?.customer_tel ?? null;
+  order.buyer_addr = order.buyer_addr ?? key?.customer_addr ?? null;
+  order.buyer_postcode = order.buyer_postcode ?? key?.customer_postcode ?? null;
 }
 
 /** A stored key as the API shows it (never the card's fingerprint, expiry or scripted decline). */
@@ -121,7 +122,13 @@ export class BillingKeyService {
       pg_id: pg.pg_id,
       sandbox: pg.sandbox,
       customer_id: fields.customer_id ?? null,
-      ...card,
+      card_code: card.card_code,
+      card_name: card.card_name,
+      card_type: card.card_type,
+      card_number: card.card_number,
+      card_fingerprint: card.card_fingerprint,
+      card_expiry: card.card_expiry,
+      decline_reason: card.decline_reason,
       customer_name: fields.customer_name ?? null,
       customer_tel: fields.customer_tel ?? null,
       customer_email: fields.customer_email ?? null,

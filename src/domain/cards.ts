@@ -36,7 +36,9 @@ export function authorizeCard(input: CardInput, now: number, mask: MaskPattern, 
   return {
     ok: true,
     card: {
-      ...identity,
+      card_code: identity.card_code,
+      card_name: identity.card_name,
+      card_type: identity.card_type,
       card_number: maskCardNumber(digits, mask),
       card_fingerprint: secrets.fingerprint('card_number', digits),
       card_expiry: expiry,

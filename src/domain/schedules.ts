@@ -7,7 +7,7 @@ import type { ScheduleResultAnnotation } from '../schemas/schedules.js';
 import type { BillingKeyRow } from '../store/billing-keys.js';
 import type { Store } from '../store/index.js';
 import type { NewSchedule, ScheduleDraft, ScheduleStatus, ScheduleWithPayment } from '../store/schedules.js';
-import { buyerOf, type BillingKeyService, type IssueInput } from './billing-keys.js';
+import { fillBuyer, type BillingKeyService, type IssueInput } from './billing-keys.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
 import { tenantTransaction, type Tenant } from './merchants.js';
@@ -110,14 +110,9 @@ export type ScheduleInputRow = Omit<ScheduleDraft, 'name' | 'custom_data'> & {
  * schedule than its INSERT.
  */
 export function scheduleRow(draft: ScheduleInputRow, key: BillingKeyRow | undefined): ScheduleDraft {
-  const buyer = buyerOf(draft, key);
+  fillBuyer(draft, key);
   draft.pg_provider ??= key?.pg_provider;
   draft.pg_id ??= key?.pg_id;
-  draft.buyer_name = buyer.buyer_name;
-  draft.buyer_email = buyer.buyer_email;
-  draft.buyer_tel = buyer.buyer_tel;
-  draft.buyer_addr = buyer.buyer_addr;
-  draft.buyer_postcode = buyer.buyer_postcode;
   draft.name ??= defaultScheduleName(draft.customer_uid, draft.schedule_at);
   draft.custom_data = customData(draft.custom_data);
   return draft as ScheduleDraft;

@@ -171,7 +171,9 @@ export class PaymentsRepository {
     // The row as SELECT * would read it back, without reading 43 columns back: a STRICT table stores the values
     // as given (or refuses them). Read back when the table has a column this code does not write (a later schema).
     if (!this.writesEveryColumn) return this.findById(id)!;
-    return { id, ...row };
+    const written = row as PaymentRow;
+    written.id = id;
+    return written;
   }
 
   findByImpUid(scope: Scope, impUid: string): PaymentRow | undefined {
