@@ -30,8 +30,11 @@ export function assertPageExists(total: number, { page, limit }: PageRequest): v
   }
 }
 
-/** The same shape as JSON text around items that are JSON text already (stored payment views). */
-export function pagedJson(total: number, request: PageRequest, items: readonly string[]): string {
+const LIST_TAIL = Buffer.from(']}');
+
+/** The same shape as UTF-8 JSON around a list's items that are UTF-8 JSON already, joined by commas. */
+export function pagedJson(total: number, request: PageRequest, joinedItems: Buffer): Buffer {
   const { previous, next } = paged(total, request, []);
-  return `{"total":${total},"previous":${previous},"next":${next},"list":[${items.join(',')}]}`;
+  const head = Buffer.from(`{"total":${total},"previous":${previous},"next":${next},"list":[`);
+  return Buffer.concat([head, joinedItems, LIST_TAIL], head.length + joinedItems.length + LIST_TAIL.length);
 }

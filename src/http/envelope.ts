@@ -14,9 +14,12 @@ export function ok<T>(response: T): Envelope<T> {
 /** The content type of every answer (fastify's own for serialized JSON). */
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A success whose response is JSON text already (a stored view): the same envelope, as the answer's text. */
-export function okJson(responseJson: string): string {
-  return `{"code":0,"message":null,"response":${responseJson}}`;
+const OK_HEAD = Buffer.from('{"code":0,"message":null,"response":');
+const OK_TAIL = Buffer.from('}');
+
+/** A success whose response is UTF-8 JSON already (a stored view): the same envelope, as the answer's bytes. */
+export function okJson(responseJson: Buffer): Buffer {
+  return Buffer.concat([OK_HEAD, responseJson, OK_TAIL], OK_HEAD.length + responseJson.length + 1);
 }
 
 /** A failure: a non-zero code, a message and no response. */

@@ -12,7 +12,7 @@ import {
   wildcardMatcher,
 } from '../../src/control/domain/journal.js';
 
-const entry = (path: string, responseText: string | null = '{"code":0}') => ({
+const entry = (path: string, responseText: string | Buffer | null = '{"code":0}') => ({
   at_ms: 0,
   tier_code: '',
   method: 'GET',
@@ -140,7 +140,7 @@ t.test('whatever the sizes, tenants and clears, the journal keeps exactly what a
   const limit = 1000;
   const budget = { bytes: 64 * 1024, totalBytes: 160 * 1024 };
   const journal = new Journal(limit, budget);
-  type Kept = { tenant: string; path: string; request: unknown; response: string | null; bytes: number };
+  type Kept = { tenant: string; path: string; request: unknown; response: string | Buffer | null; bytes: number };
   let model: Kept[] = [];
   const tenants = ['1:', '2:', '3:'];
   const sizes = [0, 1, 10, 300, 3000, 20_000, 70_000];
@@ -153,11 +153,19 @@ t.test('whatever the sizes, tenants and clears, the journal keeps exactly what a
     }
     const size = sizes[Math.floor(random() * sizes.length)]!;
     const request = random() < 0.5 ? null : { note: '가'.repeat(Math.floor(size / 2)), n: i };
-    const response = random() < 0.2 ? null : `{"code":0,"response":"${'x'.repeat(size)}"}`;
+    // Answers as text, or as the UTF-8 bytes of a stored view (Korean: bytes ≠ code units, odd lengths).
+    const kind = random();
+    const response =
+      kind < 0.2
+        ? null
+        : kind < 0.6
+          ? `{"code":0,"response":"${'x'.repeat(size)}"}`
+          : Buffer.from(`{"code":0,"response":"${'결제x'.repeat(Math.ceil(size / 3))}"}`);
     const path = `/p/${i}`;
     journal.record(tenant, { ...entry(path, response), request });
     const requestText = JSON.stringify(request);
-    const bytes = ENTRY_OVERHEAD + 2 * (4 + requestText.length + (response?.length ?? 0) + path.length);
+    const answerBytes = response === null ? 0 : typeof response === 'string' ? 2 * response.length : response.length;
+    const bytes = ENTRY_OVERHEAD + 2 * (4 + requestText.length + path.length) + answerBytes;
     model.push({ tenant, path, request, response, bytes });
     const mine = () => model.filter((k) => k.tenant === tenant);
     while (mine().length > limit) model.splice(model.indexOf(mine()[0]!), 1);
@@ -170,7 +178,7 @@ t.test('whatever the sizes, tenants and clears, the journal keeps exactly what a
     const want = mine().map((k) => ({
       path: k.path,
       request: k.request,
-      response: k.response === null ? null : JSON.parse(k.response),
+      response: k.response === null ? null : JSON.parse(k.response.toString()),
     }));
     const total = model.reduce((n, k) => n + k.bytes, 0);
     if (JSON.stringify(seen) !== JSON.stringify(want) || journal.heldBytes !== total) {

@@ -44,6 +44,29 @@ t.test('the stored view is the serializer text, before and after a cancel', asyn
   t.equal(first, await serialized(server, token, 'view_1'), 'first read: rendered, same text as the serializer');
   const again = await responseText(server, token, `/payments/${impUid}`);
   t.equal(again, first, 'second read (stored view): the same text');
+  const kept = server.services.store.db
+    .prepare(
+      'SELECT typeof(v.json) AS type, v.json FROM payment_views v JOIN payments p ON p.id = v.payment_id WHERE imp_uid = ?',
+    )
+    .get(impUid) as { type: string; json: Buffer };
+  t.equal(kept.type, 'blob', 'the view is kept as bytes');
+  t.equal(kept.json.toString('utf8'), first, 'the UTF-8 bytes of the text sent');
+  const journal = await fetch(`${server.url}/__mock/journal?path=/payments/${impUid}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  type Entry = { code: number; response: unknown };
+  const entries = ((await journal.json()) as { response: { list: Entry[] } }).response.list;
+  t.equal(entries.length, 2, 'both reads journaled');
+  // The journal shows answers with card numbers redacted, even masked ones.
+  const shown = { code: 0, message: null, response: { ...JSON.parse(first), card_number: '[redacted]' } };
+  t.strictSame(
+    entries.map((e) => [e.code, e.response]),
+    [
+      [0, shown],
+      [0, shown],
+    ],
+    'with the answer sent (Korean text intact)',
+  );
 
   const cancelled = await cancelPayment(server, token, { imp_uid: impUid, amount: 4000, reason: '부분 환불' });
   t.equal(cancelled.body.code, 0);
@@ -91,6 +114,15 @@ t.test("a billing key's payment list is the serializer text and follows changes"
   );
   t.equal(page1, `{"total":23,"previous":0,"next":2,"list":[${texts.slice(0, 20).join(',')}]}`);
   t.equal(page2, `{"total":23,"previous":1,"next":0,"list":[${texts.slice(20).join(',')}]}`);
+  // Read again, every view of the page is stored: SQLite joins them, to the same bytes.
+  t.equal(await responseText(server, token, '/subscribe/customers/list_key/payments'), page1, 'page 1, all stored');
+  t.equal(await responseText(server, token, '/subscribe/customers/list_key/payments?page=2'), page2, 'page 2');
+  await issueKey(server, token, 'list_empty');
+  t.equal(
+    await responseText(server, token, '/subscribe/customers/list_empty/payments'),
+    '{"total":0,"previous":0,"next":0,"list":[]}',
+    'a key without payments: an empty list',
+  );
 
   const newest = one.list[0] as { imp_uid: string; amount: number };
   await cancelPayment(server, token, { imp_uid: newest.imp_uid, reason: '전액' });

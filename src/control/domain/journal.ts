@@ -124,7 +124,7 @@ interface Slot {
   status: number;
   code: number | null;
   duration_ms: number;
-  /** The estimate the budgets count (ENTRY_OVERHEAD + UTF-16 bytes of the path, query, request and answer). */
+  /** What the budgets count: ENTRY_OVERHEAD, UTF-16 bytes of path, query and request, the answer as kept. */
   bytes: number;
   /** Byte offset of its texts in the tenant's buffer. */
   off: number;
@@ -132,8 +132,10 @@ interface Slot {
   pathLen: number;
   queryLen: number;
   requestLen: number;
-  responseLen: number;
   paramsLen: number;
+  /** The answer's bytes in the buffer (-1: none), UTF-8 as sent when it was sent as bytes, else UTF-16. */
+  responseBytes: number;
+  responseUtf8: boolean;
 }
 
 const newSlot = (): Slot => ({
@@ -149,13 +151,14 @@ const newSlot = (): Slot => ({
   pathLen: 0,
   queryLen: 0,
   requestLen: 0,
-  responseLen: 0,
   paramsLen: 0,
+  responseBytes: 0,
+  responseUtf8: false,
 });
 
 /** Bytes of a slot's texts in the buffer. */
 const textBytes = (s: Slot): number =>
-  2 * (s.pathLen + s.queryLen + s.requestLen + Math.max(0, s.responseLen) + Math.max(0, s.paramsLen));
+  2 * (s.pathLen + s.queryLen + s.requestLen + Math.max(0, s.paramsLen)) + Math.max(0, s.responseBytes);
 
 /** Smallest text buffer of a tenant; one below a quarter full and larger than SHRINK_ABOVE is halved or more. */
 const MIN_BUFFER = 16 * 1024;
@@ -217,7 +220,8 @@ export class Journal {
     tenant: string,
     entry: Omit<JournalEntry, 'id' | 'request' | 'response'> & {
       request: unknown;
-      responseText: string | null;
+      /** The answer as sent: text, or the UTF-8 bytes of a stored view (kept as bytes, decoded when read). */
+      responseText: string | Buffer | null;
       params?: unknown;
     },
   ): void {
@@ -243,16 +247,20 @@ export class Journal {
     s.pathLen = path.length;
     s.queryLen = queryText.length;
     s.requestLen = requestText.length;
-    s.responseLen = responseText === null ? -1 : responseText.length;
+    const responseUtf8 = typeof responseText !== 'string' && responseText !== null;
+    const responseBytes = responseText === null ? 0 : responseUtf8 ? responseText.length : 2 * responseText.length;
+    s.responseBytes = responseText === null ? -1 : responseBytes;
+    s.responseUtf8 = responseUtf8;
     s.paramsLen = paramsText === undefined ? -1 : paramsText.length;
-    s.bytes = ENTRY_OVERHEAD + 2 * (queryText.length + requestText.length + (responseText?.length ?? 0) + path.length);
+    s.bytes = ENTRY_OVERHEAD + 2 * (queryText.length + requestText.length + path.length) + responseBytes;
     const size = textBytes(s);
     let at = this.place(log, size);
     s.off = at;
     if (path) at += log.buf.write(path, at, 'utf16le');
     at += log.buf.write(queryText, at, 'utf16le');
     at += log.buf.write(requestText, at, 'utf16le');
-    if (responseText) at += log.buf.write(responseText, at, 'utf16le');
+    if (responseUtf8) at += responseText.copy(log.buf, at);
+    else if (responseText) at += log.buf.write(responseText, at, 'utf16le');
     if (paramsText) at += log.buf.write(paramsText, at, 'utf16le');
     if (log.count === 0) log.start = s.off;
     log.end = at;
@@ -398,7 +406,11 @@ export class Journal {
     const path = text(s.pathLen);
     const queryText = text(s.queryLen);
     const requestText = text(s.requestLen);
-    const responseText = s.responseLen < 0 ? null : text(s.responseLen);
+    let responseText: string | null = null;
+    if (s.responseBytes >= 0) {
+      responseText = log.buf.toString(s.responseUtf8 ? 'utf8' : 'utf16le', at, at + s.responseBytes);
+      at += s.responseBytes;
+    }
     const params = s.paramsLen < 0 ? undefined : JSON.parse(text(s.paramsLen));
     return {
       id: s.id,

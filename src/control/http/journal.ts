@@ -23,8 +23,10 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
   app.addHook('onSend', async (request, reply, payload) => {
     const tenant = request.tenant;
     if (!tenant || request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return payload;
-    const text = typeof payload === 'string' ? payload : null;
-    const code = text ? /^\{"code":(-?\d+)/.exec(text)?.[1] : undefined;
+    // Answers are JSON text, or the UTF-8 bytes of stored views (whose envelope starts with ASCII).
+    const text = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : null;
+    const start = typeof text === 'string' ? text : text?.toString('latin1', 0, 24);
+    const code = start ? /^\{"code":(-?\d+)/.exec(start)?.[1] : undefined;
     journal.record(tenantKey(tenant), {
       at_ms: Date.now(),
       tier_code: tenant.tier_code,
