@@ -23,7 +23,8 @@ export function request(
   timeoutMs = 10_000,
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // A Buffer is sent as it is (a body serialized ahead of a timed phase).
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const req = http.request(
       url,
       {

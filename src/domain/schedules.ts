@@ -185,12 +185,16 @@ export class ScheduleService {
    * or durable before that transaction; a failure, a crash or a key changed meanwhile leaves nothing behind.
    */
   private async registerInSlices(tenant: Tenant, input: ScheduleInput, key: BillingKeyRow): Promise<ScheduleResult[]> {
+    // Each step gets a turn of its own: the body's parse and validation had this one. A handler runs in the poll
+    // phase, where a setImmediate comes back before any other socket is read: the first wait takes two turns.
+    await nextTurn();
+    await this.nextSlice();
     this.checkBatch(tenant, input);
     const batch = this.nextBatch++;
     const staged: ScheduleResult[] = [];
     try {
       for (let from = 0; from < input.schedules.length; from += REGISTRATION_SLICE) {
-        if (from > 0) await this.nextSlice();
+        await this.nextSlice();
         const now = this.clock.tenantNow(tenant);
         this.store.transaction(() => {
           for (const item of input.schedules.slice(from, from + REGISTRATION_SLICE))
@@ -210,6 +214,8 @@ export class ScheduleService {
         this.store.schedules.commitStaged(batch, this.clock.tenantNow(tenant));
         return true;
       });
+      // The group's commit, then the staging rows' removal with the answer's serialization, in turns of their own.
+      await nextTurn();
       return moved ? staged : this.registerAtOnce(tenant, input);
     } finally {
       if (this.store.open) this.store.schedules.dropStaged(batch);

@@ -26,21 +26,28 @@ const problem = (keyword: string, instancePath: string, message: string): Proble
  * than MAX_DEPTH (it would overflow the stack further on), and every string and key must be well-formed UTF-16: a
  * lone surrogate cannot be stored or answered as UTF-8 and would come back as U+FFFD, a different value.
  */
-export function saneValue(value: unknown, path = '', depth = 0): Problem | null {
+export function saneValue(value: unknown, depth = 0): Problem | null {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? null : problem('finite', path, 'must be a finite number');
+    return Number.isFinite(value) ? null : problem('finite', '', 'must be a finite number');
   }
   if (typeof value === 'string') {
-    return !LONE_SURROGATE.test(value) ? null : problem('unicode', path, 'must not contain an unpaired surrogate');
+    return !LONE_SURROGATE.test(value) ? null : problem('unicode', '', 'must not contain an unpaired surrogate');
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth >= MAX_DEPTH) return problem('depth', path, `must not nest deeper than ${MAX_DEPTH} levels`);
-  for (const [k, v] of Object.entries(value)) {
-    if (LONE_SURROGATE.test(k)) return problem('unicode', path, 'must not have a key with an unpaired surrogate');
-    const found = saneValue(v, `${path}/${k}`, depth + 1);
-    if (found) return found;
+  if (depth >= MAX_DEPTH) return problem('depth', '', `must not nest deeper than ${MAX_DEPTH} levels`);
+  const object = value as Record<string, unknown>;
+  for (const k in object) {
+    if (LONE_SURROGATE.test(k)) return problem('unicode', '', 'must not have a key with an unpaired surrogate');
+    const found = saneValue(object[k], depth + 1);
+    if (found) return under(k, found);
   }
   return null;
+}
+
+/** A problem found inside `key`: its path gains the key (paths are built only for what fails). */
+function under(key: string | number, found: Problem): Problem {
+  found.instancePath = `/${key}${found.instancePath}`;
+  return found;
 }
 
 type Schema = Record<string, unknown>;
@@ -48,8 +55,16 @@ type Schema = Record<string, unknown>;
 /** A plain decimal, as a form field or a JSON string may carry a number: `1000`, `-2.5`, `1e3`. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-/** The JSON types a schema position accepts, or null when it says nothing (anything goes). */
+const typesOf = new WeakMap<Schema, Set<string> | null>();
+
+/** The JSON types a schema position accepts, or null when it says nothing (anything goes); once per schema. */
 function acceptedTypes(schema: Schema): Set<string> | null {
+  let types = typesOf.get(schema);
+  if (types === undefined) typesOf.set(schema, (types = typesIn(schema)));
+  return types;
+}
+
+function typesIn(schema: Schema): Set<string> | null {
   const type = schema.type;
   if (typeof type === 'string') return new Set([type]);
   if (Array.isArray(type)) return new Set(type as string[]);
@@ -85,29 +100,30 @@ export const NOT_DECIMAL = 'must be a number written in decimal digits';
  * fields and query strings are always strings, so coercion stays on; this refuses, before ajv runs, the strings
  * that are not plain decimals and the booleans.
  */
-export function numbersAsSent(schema: unknown, value: unknown, path = ''): Problem | null {
+export function numbersAsSent(schema: unknown, value: unknown): Problem | null {
   if (schema === null || typeof schema !== 'object' || value === undefined || value === null) return null;
   const s = schema as Schema;
   if (typeof value === 'string' || typeof value === 'boolean') {
     const types = acceptedTypes(s);
     if (!types || types.has(typeof value) || !(types.has('number') || types.has('integer'))) {
       // ajv's 'array' coercion wraps a lone value in an array: check it as an item.
-      return types?.has('array') && !types.has(typeof value) ? numbersAsSent(s.items, value, path) : null;
+      return types?.has('array') && !types.has(typeof value) ? numbersAsSent(s.items, value) : null;
     }
     if (typeof value === 'string' && DECIMAL.test(value)) return null;
-    return problem('type', path, NOT_DECIMAL);
+    return problem('type', '', NOT_DECIMAL);
   }
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = numbersAsSent(s.items, v, `${path}/${i}`);
-      if (found) return found;
+    for (let i = 0; i < value.length; i++) {
+      const found = numbersAsSent(s.items, value[i]);
+      if (found) return under(i, found);
     }
     return null;
   }
   if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const found = numbersAsSent(propertySchema(s, k), v, `${path}/${k}`);
-      if (found) return found;
+    const object = value as Record<string, unknown>;
+    for (const k in object) {
+      const found = numbersAsSent(propertySchema(s, k), object[k]);
+      if (found) return under(k, found);
     }
   }
   return null;

@@ -121,10 +121,9 @@ export class SchedulesRepository {
     return row;
   }
 
-  /** Moves a staged batch into schedules (in the caller's transaction), registered at `now`. */
+  /** Copies a staged batch into schedules (in the caller's transaction), registered at `now`; dropStaged clears it. */
   commitStaged(batch: number, now: number): void {
     this.staging().commit.run({ batch, now });
-    this.dropStaged(batch);
   }
 
   dropStaged(batch: number): void {

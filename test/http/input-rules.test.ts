@@ -100,3 +100,30 @@ t.test('unpaired surrogates are refused, in values and keys; paired ones are kep
     'nothing was stored mangled',
   );
 });
+
+t.test('a refusal deep in a batch names the field by its whole path', async (t) => {
+  const server = await startServer(t);
+  const token = await tokenFor(server);
+  await issueKey(server, token, 'deep');
+  const schedules = (bad: Record<string, unknown>) => ({
+    customer_uid: 'deep',
+    schedules: [
+      { merchant_uid: 'deep_0', schedule_at: 4102444800, amount: 1000 },
+      { merchant_uid: 'deep_1', schedule_at: 4102444800, amount: 1000, ...bad },
+    ],
+  });
+  const hex = await call(server, 'POST', '/subscribe/payments/schedule', schedules({ amount: '0x10' }), { token });
+  t.equal(hex.status, 400);
+  t.match(hex.body, { code: -1, response: null }, 'the iamport envelope');
+  t.match(hex.body.message, /^schedules\[1\]\.amount /, `the second item's amount: ${hex.body.message}`);
+  t.ok(hex.body.message?.endsWith(NOT_DECIMAL), 'with the decimal-digits reason');
+  const lone = await call(server, 'POST', '/subscribe/payments/schedule', schedules({ name: 'a\ud800b' }), { token });
+  t.equal(lone.status, 400);
+  t.match(
+    lone.body.message,
+    /^schedules\[1\]\.name .*unpaired surrogate/,
+    `the second item's name: ${lone.body.message}`,
+  );
+  const listed = await call(server, 'GET', '/subscribe/payments/schedule/deep_0', undefined, { token });
+  t.not(listed.body.code, 0, 'nothing of either batch is stored');
+});
