@@ -2,7 +2,8 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ok } from '../http/envelope.js';
+import { JSON_TYPE, ok, okListInSlices } from '../http/envelope.js';
+import { REGISTRATION_SLICE } from '../domain/schedules.js';
 import type { Services } from '../services.js';
 import { againSchema, onetimeSchema } from '../schemas/payments.js';
 import {
@@ -29,9 +30,13 @@ export const subscribePaymentRoutes: FastifyPluginAsyncTypebox<{ services: Servi
     ok(payments.again(request.tenant, request.body, userAgent(request))),
   );
 
-  app.post('/subscribe/payments/schedule', { schema: scheduleSchema }, async (request) =>
-    ok(await schedules.register(request.tenant, request.body)),
-  );
+  app.post('/subscribe/payments/schedule', { schema: scheduleSchema }, async (request, reply) => {
+    const registered = await schedules.register(request.tenant, request.body);
+    if (registered.length <= REGISTRATION_SLICE) return ok(registered);
+    // A long answer is serialized a slice per turn, by the route's own 200 serializer.
+    const serialize = reply.getSerializationFunction('200')!;
+    return reply.type(JSON_TYPE).send(await okListInSlices(registered, REGISTRATION_SLICE, serialize));
+  });
 
   app.post('/subscribe/payments/unschedule', { schema: unscheduleSchema }, async ({ tenant, body }) =>
     ok(schedules.unschedule(tenant, body.customer_uid, body.merchant_uid)),

@@ -57,6 +57,40 @@ async function scheduleTotal(server: MockServer, token: string): Promise<number>
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** POST /subscribe/payments/schedule, answered as the raw text the server sent. */
+async function scheduleText(server: MockServer, token: string, body: unknown): Promise<string> {
+  const res = await fetch(`${server.url}/subscribe/payments/schedule`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  return res.text();
+}
+
+t.test('a large answer, serialized a slice per turn, is byte for byte what one serialization sends', async (t) => {
+  const server = await startServer(t, { fixtures: 'none' });
+  const token = await tokenFor(server, newMerchant('bytes'));
+  await issueKey(server, token, 'bytes_key', { customer_name: '김철수' });
+  const at = now();
+  const count = 2 * REGISTRATION_SLICE + 3;
+  const big = await scheduleText(server, token, { customer_uid: 'bytes_key', schedules: items('big', count, at) });
+  const small = items('small', count, at);
+  const inner: string[] = [];
+  for (let i = 0; i < count; i += REGISTRATION_SLICE) {
+    const text = await scheduleText(server, token, {
+      customer_uid: 'bytes_key',
+      schedules: small.slice(i, i + REGISTRATION_SLICE),
+    });
+    const head = '{"code":0,"message":null,"response":[';
+    t.ok(text.startsWith(head) && text.endsWith(']}'), 'a small answer is one envelope');
+    inner.push(text.slice(head.length, -2));
+  }
+  const joined = `{"code":0,"message":null,"response":[${inner.join(',')}]}`;
+  t.equal(big.replaceAll('"big_', '"x_'), joined.replaceAll('"small_', '"x_'), 'the same bytes');
+  t.equal(JSON.parse(big).response.length, count);
+});
+
 t.test('a registration written in slices answers and stores exactly what one written at once does', async (t) => {
   const server = await startServer(t, { fixtures: 'none' });
   const token = await tokenFor(server, newMerchant('same'));
