@@ -55,7 +55,7 @@ const USAGE = `Usage: npm run bench [-- options]
   --db memory|file      database of the route scenarios (default file, in a temporary folder)
   --cli FILE            the server under test (default: the package's bin, dist/cli.bundle.js; "npm run build" first)
   --profile             run each server with --cpu-prof and print a summary of its profile
-  --server-flags="…"    extra node flags for the servers under test only (e.g. --server-flags="--max-old-space-size=200";
+  --server-flags="…"    extra node flags for the servers under test (e.g. --server-flags="--max-old-space-size=200";
                         with a space instead of =, a value starting with -- is refused as ambiguous)
   --out FILE            results file (default bench/results/latest.json; "-" for none)
   --check               exit 1 when a target is missed
