@@ -198,6 +198,18 @@ class Merchant implements T.MerchantControl {
   testCards(): Promise<T.TestCard[]> {
     return send(this.transport, { method: 'GET', path: `${PREFIX}/test-cards` });
   }
+
+  overview(): Promise<T.Overview> {
+    return this.call({ method: 'GET', path: `${PREFIX}/overview` });
+  }
+
+  customers(filter?: T.CustomersFilter): Promise<T.Page<T.CustomerSummary>> {
+    return this.call({ method: 'GET', path: `${PREFIX}/customers`, query: snakeKeys(filter) });
+  }
+
+  payments(search?: T.PaymentSearch): Promise<T.Page<T.Payment>> {
+    return this.call({ method: 'GET', path: `${PREFIX}/payments`, query: snakeKeys(search) });
+  }
 }
 
 /** MockControl over a transport. `adminToken` is sent as X-Admin-Token by resetAll() and merchants(). */

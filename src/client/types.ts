@@ -2,7 +2,9 @@
 
 import type { Static } from '@sinclair/typebox';
 import type * as S from '../control/schemas/control.js';
+import type * as D from '../control/schemas/dashboard.js';
 import type { Fixtures } from '../control/schemas/fixtures.js';
+import type { PaymentAnnotation } from '../schemas/payments.js';
 import type { AuthAnnotation } from '../schemas/users.js';
 import type { Duration } from './duration.js';
 
@@ -29,6 +31,20 @@ export type JournalFilter = CamelKeys<Static<typeof S.JournalQuery>>;
 export type JournalEntry = Static<typeof S.JournalEntry>;
 export type JournalPage = Static<typeof S.JournalPage>;
 export type ImportResult = Static<typeof S.ImportResult>;
+export type Overview = Static<typeof D.Overview>;
+export type CustomersFilter = CamelKeys<Static<typeof D.CustomersQuery>>;
+export type CustomerSummary = Static<typeof D.CustomerSummary>;
+export type PaymentSearch = CamelKeys<Static<typeof D.PaymentSearchQuery>>;
+export type Payment = Static<typeof PaymentAnnotation>;
+/** A page of a list, as the iamport API pages them. */
+export interface Page<T> {
+  total: number;
+  /** 0 when none. */
+  previous: number;
+  /** 0 when none. */
+  next: number;
+  list: T[];
+}
 export type { Duration, Fixtures };
 
 /** One merchant (or one tier of an agency merchant) of the mock, driven through the control API. */
@@ -90,6 +106,12 @@ export interface MerchantControl extends AsyncDisposable {
     import(document: string | Fixtures): Promise<ImportResult>;
   };
   testCards(): Promise<TestCard[]>;
+  /** The dashboard's reads: what the merchant (or tier) holds, at a glance. */
+  overview(): Promise<Overview>;
+  /** Billing keys by customer_uid, with their scripted outcomes, next charge and schedules. */
+  customers(filter?: CustomersFilter): Promise<Page<CustomerSummary>>;
+  /** Payments by status, merchant_uid, customer_uid (exact, or a pattern with *) and time, newest first. */
+  payments(search?: PaymentSearch): Promise<Page<Payment>>;
 }
 
 export interface MerchantOptions {

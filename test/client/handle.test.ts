@@ -405,3 +405,60 @@ t.test('a tier handle acts on that tier only', async (t) => {
   t.same(await tier.reset(), { imp_key: agency.imp_key, tier_code: tiers[0] }, 'reset() wipes that tier only');
   t.same(await whole.reset(), { imp_key: agency.imp_key, tier_code: '' }, 'the whole merchant’s reset');
 });
+
+t.test("the dashboard's reads: overview, customers and payment search, in both implementations", async (t) => {
+  const mock = await start(t);
+  const transcripts: unknown[] = [];
+  for (const [name, control] of [
+    ['in process', mock.control],
+    ['over HTTP', connectMock(mock.url, { adminToken: ADMIN })],
+  ] as const) {
+    await t.test(name, async (t) => {
+      const m = await control.merchant(uniqueKey('dash'));
+      const empty = await m.overview();
+      t.equal(empty.imp_key, m.impKey, 'the overview is of the handle’s merchant');
+      t.same(empty.counts.payments, { ready: 0, paid: 0, cancelled: 0, failed: 0 }, 'nothing yet');
+
+      for (const uid of ['qa_1', 'qa_2', 'other'])
+        t.equal((await api(control, m, 'POST', `/subscribe/customers/${uid}`, GOOD_CARD)).body.code, 0);
+      await m.outcomes.set('qa_2', [{ status: 'failed', fail_reason: NO_MONEY }]);
+      const pay = (customer_uid: string, merchant_uid: string) =>
+        api(control, m, 'POST', '/subscribe/payments/again', { customer_uid, merchant_uid, amount: 1000 });
+      t.equal((await pay('qa_1', 'order_1')).body.response.status, 'paid');
+      t.equal((await pay('qa_2', 'order_2')).body.response.status, 'failed');
+      t.equal((await pay('other', 'misc_1')).body.response.status, 'paid');
+
+      const overview = await m.overview();
+      t.same(overview.counts.payments, { ready: 0, paid: 2, cancelled: 0, failed: 1 }, 'the counts follow');
+      t.equal(overview.counts.billing_keys, 3);
+
+      const qa = await m.customers({ search: 'qa_*' });
+      t.same(
+        qa.list.map((c) => c.customer_uid),
+        ['qa_1', 'qa_2'],
+        'customers by a customer_uid pattern',
+      );
+      t.equal(qa.total, 2);
+      const paged = await m.customers({ limit: 1, page: 2 });
+      t.same([paged.total, paged.previous, paged.list.length], [3, 1, 1], 'paged with limit and page');
+
+      const failed = await m.payments({ status: 'failed' });
+      t.same(
+        failed.list.map((p) => [p.merchant_uid, p.fail_reason]),
+        [['order_2', NO_MONEY]],
+        'the failed payment, with its reason',
+      );
+      const orders = await m.payments({ merchantUid: 'order_*', status: 'paid' });
+      t.same(
+        orders.list.map((p) => p.merchant_uid),
+        ['order_1'],
+        'filters combine (camelCase options)',
+      );
+
+      const bad = await failure(t, m.payments({ from: -1 }), 'payments({ from: -1 })');
+      t.equal(bad.status, 400, 'a bad filter is a 400 MockControlError');
+      transcripts.push([overview.counts, qa.list.map((c) => c.customer_uid), failed.total, orders.total]);
+    });
+  }
+  t.same(transcripts[1], transcripts[0], 'both implementations read the same');
+});

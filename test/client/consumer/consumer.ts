@@ -11,6 +11,9 @@ import {
   type JournalPage,
   type MerchantControl,
   type MockControl,
+  type Overview,
+  type Page,
+  type Payment,
   type WaitResult,
   type WebhookDelivery,
 } from 'iamport-mock/client';
@@ -45,6 +48,14 @@ for (const control of [mock.control, remote]) {
   await m.state.import(yaml);
   const cards = await m.testCards();
   console.log(token, ran, frozen, deleted, hooks.length, waited.timed_out, page.total, count, cards.length);
+  const overview: Overview = await m.overview();
+  const keys: number = (await m.customers({ search: 'qa_*', limit: 5 })).total;
+  const failed: Page<Payment> = await m.payments({ status: 'failed', merchantUid: 'order_*', from: 0 });
+  console.log(
+    overview.counts.payments.paid,
+    keys,
+    failed.list.map((p) => p.fail_reason),
+  );
 
   // @ts-expect-error a duration needs one of the units s, m, h, d, w
   await m.clock.advance('30 days');
@@ -60,6 +71,8 @@ for (const control of [mock.control, remote]) {
   await m.outcomes.set('cu', [{ status: 'cancelled' }]);
   // @ts-expect-error the webhook state filter is pending, delivered or failed
   await m.webhooks.list({ state: 'lost' });
+  // @ts-expect-error the payment search's status is one of ready, paid, cancelled, failed
+  await m.payments({ status: 'all' });
 }
 
 const handle: MerchantControl = await mock.control.merchant(uniqueKey(), 'secret', { tier: 'A01' });
