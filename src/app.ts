@@ -25,6 +25,7 @@ import { dashboardUi } from './control/http/dashboard.js';
 import journal from './control/http/journal.js';
 import faults from './control/http/faults.js';
 import commits from './http/commits.js';
+import closingConnections from './http/shutdown.js';
 import { BODY_LIMIT } from './constants.js';
 import type { Tenant } from './domain/merchants.js';
 
@@ -59,7 +60,10 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
       connectionsCheckingInterval: checkingInterval(config),
     },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 500 },
-    forceCloseConnections: true,
+    // Stopping (server.ts): idle connections closed at once, requests in flight answered within a grace period;
+    // a request that arrives meanwhile on an open connection is served too, with `Connection: close`.
+    forceCloseConnections: false,
+    return503OnClosing: false,
     frameworkErrors,
     clientErrorHandler: clientErrors,
     schemaController: lazySchemaController,
@@ -67,6 +71,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   });
 
   await app.register(errors);
+  await app.register(closingConnections);
   // Group commit: answers wait for the commit of their event-loop turn's transaction.
   await app.register(commits, { store: services.store });
   await app.register(bodies);

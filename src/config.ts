@@ -35,6 +35,7 @@ export interface Config {
   connectionTimeout: number;
   keepAliveTimeout: number;
   maxHeaderSize: number;
+  shutdownTimeout: number;
   secretKey: string | null;
   httpsPort: number | null;
   tlsDir: string | null;
@@ -293,6 +294,14 @@ export const OPTIONS: readonly OptionSpec<keyof Config>[] = [
     kind: 'positive',
     default: 16_384,
     description: 'bytes of request line and headers accepted (431 beyond)',
+  },
+  {
+    key: 'shutdownTimeout',
+    flag: 'shutdown-timeout',
+    env: 'IAMPORT_MOCK_SHUTDOWN_TIMEOUT',
+    kind: 'count',
+    default: 5_000,
+    description: 'milliseconds requests in flight get to finish when the server stops (then cut; 0: cut at once)',
   },
   {
     key: 'secretKey',

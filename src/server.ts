@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import { resolveConfig, type Config, type ConfigInput } from './config.js';
 import { readFixtures } from './control/fixtures/parse.js';
+import { withGrace } from './http/shutdown.js';
 import { createServices, type Services } from './services.js';
 import { Store } from './store/index.js';
 import type { Fixtures } from './control/schemas/fixtures.js';
@@ -81,10 +82,12 @@ export async function startMockServer(
     const httpsPort = config.httpsPort === null ? null : await tls.listen(config.httpsPort, config.host);
     let closed: Promise<void> | undefined;
     const close = () => {
+      const grace = config.shutdownTimeout;
+      // Passthrough tunnels end at once; requests in flight on either port, proxied ones included, finish (within
+      // the grace period) before the database closes.
       proxy.close();
-      return (closed ??= tls
-        .close()
-        .then(() => app!.close())
+      return (closed ??= Promise.all([tls.close(grace), withGrace(app!.server, grace, app!.close())])
+        .then(() => undefined)
         .finally(() => store.close()));
     };
     const httpsUrl = httpsPort === null ? null : urlOf('https', httpsPort, config);

@@ -4,12 +4,18 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { clientErrors } from '../http/errors.js';
+import { withGrace } from '../http/shutdown.js';
 import type { TlsMaterial } from './material.js';
 
 export class TlsFront {
   #server: Promise<https.Server> | undefined;
   #listening = false;
   #material: TlsMaterial | null = null;
+  /** Requests being answered, and what close() waits on until they are none. */
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
+  /** Sockets handed over by CONNECTs: a listening server's close() knows nothing of them. */
+  readonly #adopted = new Set<Duplex>();
 
   constructor(
     private readonly app: FastifyInstance,
@@ -28,7 +34,13 @@ export class TlsFront {
       // The same fastify app answers: its HTTP server's request handler is what every request is handed to.
       const server = https.createServer(
         { cert: material.cert, key: material.key, ALPNProtocols: ['http/1.1'] },
-        (req, res) => this.app.server.emit('request', req, res),
+        (req, res) => {
+          this.#inFlight++;
+          res.once('close', () => {
+            if (--this.#inFlight === 0) this.#drained?.();
+          });
+          this.app.server.emit('request', req, res);
+        },
       );
       const http = this.app.server;
       server.keepAliveTimeout = http.keepAliveTimeout;
@@ -59,16 +71,27 @@ export class TlsFront {
 
   /** Terminates TLS on a socket a proxy CONNECT handed over (the server must be ready). */
   async accept(socket: Duplex): Promise<void> {
-    (await this.ready()).emit('connection', socket);
+    const server = await this.ready();
+    this.#adopted.add(socket);
+    socket.once('close', () => this.#adopted.delete(socket));
+    server.emit('connection', socket);
   }
 
-  /** Stops listening and closes every connection, including those adopted from CONNECTs. */
-  async close(): Promise<void> {
+  /**
+   * Stops listening and closes every connection, including those adopted from CONNECTs: idle ones at once, those
+   * with a request in flight when it is answered or after `graceMs`.
+   */
+  async close(graceMs = 0): Promise<void> {
     if (!this.#server) return;
     const server = await this.#server.catch(() => null);
     if (!server) return;
-    const closed = this.#listening ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined;
+    // Node's close() would not wait for connections adopted from CONNECTs (they were never accepted by a listening
+    // socket), so the front counts its requests itself: idle connections go now, the rest after their answers.
+    if (this.#listening) server.close();
+    server.closeIdleConnections();
+    const drained = this.#inFlight === 0 ? undefined : new Promise<void>((resolve) => (this.#drained = resolve));
+    await withGrace(server, graceMs, drained ?? Promise.resolve());
     server.closeAllConnections();
-    await closed;
+    for (const socket of this.#adopted) socket.destroy();
   }
 }

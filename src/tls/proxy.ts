@@ -40,7 +40,10 @@ function refuse(socket: Duplex, status: number, message: string): void {
 
 const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
-/** Adds the CONNECT handling to the mock's HTTP server; close() ends the tunnels still open. */
+/**
+ * Adds the CONNECT handling to the mock's HTTP server; close() ends the passthrough tunnels still open (connections
+ * to api.iamport.kr:443 belong to the TLS front, which closes them).
+ */
 export function attachConnectProxy(server: http.Server, { front, passthrough, log }: ConnectProxyOptions) {
   const open = new Set<Duplex>();
   const track = (s: Duplex) => {
@@ -61,7 +64,6 @@ export function attachConnectProxy(server: http.Server, { front, passthrough, lo
       front.ready().then(
         () => {
           log.debug({ target: where }, 'CONNECT served by the mock');
-          track(socket);
           socket.write(ESTABLISHED);
           if (head.length > 0) socket.unshift(head);
           void front.accept(socket);
