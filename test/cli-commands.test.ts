@@ -8,6 +8,10 @@ import { parse } from 'yaml';
 import { DEMO, call, startServer, tokenFor } from './helpers.js';
 import { BUNDLE, CLI, ROOT, cleanEnv, listeningUrl, spawnCli, within } from './cli-process.js';
 
+// Each test spawns the CLI several times: 25-50 s alone, and it has crossed tap's 120 s per-file limit on a machine
+// saturated by the parallel suite.
+t.setTimeout(5 * 60_000);
+
 const QA = path.join(ROOT, 'fixtures', 'qa.yaml');
 const QA_CREDS = { imp_key: 'qa_apikey', imp_secret: 'qa-secret-for-local-tests-only' };
 const needsBuild = fs.existsSync(CLI) ? {} : { skip: 'dist/cli.js is missing: run npm run build (npm test does)' };
