@@ -6,7 +6,7 @@
 
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { REGISTRATION_SLICE } from '../../src/domain/schedules.js';
 import {
   call,
@@ -211,7 +211,8 @@ t.test('a key changed while the slices are written: the schedules carry its new 
   t.equal(staged(server), 0);
 });
 
-t.test('a shutdown while the slices are written keeps nothing and logs no error', async (t) => {
+/** A registration of 20 slices, and a server stopped while its slices are written; what it answered and wrote. */
+async function registrationCutByStop(t: Test, shutdownTimeout: number) {
   const file = path.join(t.testdir(), 'shutdown.db');
   const logs: string[] = [];
   const server = await startServer(t, {
@@ -219,6 +220,7 @@ t.test('a shutdown while the slices are written keeps nothing and logs no error'
     db: file,
     logLevel: 'warn',
     logStream: { write: (line: string) => void logs.push(line) },
+    shutdownTimeout,
   });
   const token = await tokenFor(server, newMerchant('stop'));
   await issueKey(server, token, 'stop_key');
@@ -233,13 +235,25 @@ t.test('a shutdown while the slices are written keeps nothing and logs no error'
   await partWay(server, count);
   await server.close();
   const answer = await registration;
-  t.ok(answer === 503 || answer === 'connection closed', `the registration is not answered as done (${answer})`);
   const after = new Database(file, { readonly: true });
   t.teardown(() => after.close());
-  t.equal(after.prepare('SELECT COUNT(*) FROM schedules').pluck().get(), 0, 'none of its schedules is in the file');
+  const stored = after.prepare('SELECT COUNT(*) FROM schedules').pluck().get();
   t.strictSame(
     logs.filter((line) => JSON.parse(line).level >= 50),
     [],
     'no error is logged',
   );
+  return { answer, stored, count };
+}
+
+t.test('a stop cutting the slices at once (shutdownTimeout 0) keeps nothing and logs no error', async (t) => {
+  const { answer, stored } = await registrationCutByStop(t, 0);
+  t.ok(answer === 503 || answer === 'connection closed', `the registration is not answered as done (${answer})`);
+  t.equal(stored, 0, 'none of its schedules is in the file');
+});
+
+t.test('a stop within the grace period lets the registration finish: answered, all of it in the file', async (t) => {
+  const { answer, stored, count } = await registrationCutByStop(t, 30_000);
+  t.equal(answer, 200, 'answered');
+  t.equal(stored, count, 'every schedule is in the file');
 });
