@@ -199,7 +199,9 @@ async function stopAndProfile(server: ServerProcess, profileName: string): Promi
   const files = fs.existsSync(dir)
     ? fs
         .readdirSync(dir)
-        .filter((f) => f.endsWith('.cpuprofile'))
+        // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (the mock's checkpointer
+        // worker writes its own profile, which would otherwise sort last).
+        .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
         .sort()
     : [];
   const newest = files.at(-1);
