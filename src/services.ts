@@ -10,6 +10,7 @@ import { TokenService } from './domain/tokens.js';
 import { BillingKeyService } from './domain/billing-keys.js';
 import { PaymentService } from './domain/payments.js';
 import { PaymentLookupService } from './domain/payment-lookups.js';
+import { forgetStaleViews } from './domain/payment-view.js';
 import { CancelService } from './domain/cancels.js';
 import { PrepareService } from './domain/prepares.js';
 import { ScheduleService } from './domain/schedules.js';
@@ -65,6 +66,7 @@ export function createServices(
   { clock = new Clock(), startupFixtures = null }: ServiceOptions = {},
 ): Services {
   const secrets = new Secrets(loadServerKey(store, config));
+  forgetStaleViews(store);
   // One mutable object: the services read a generator at each call, so a swap takes effect at once.
   const ids: IdGenerators = { ...RANDOM_IDS };
   const merchants = new MerchantService(store, secrets, clock, config.merchantMode);

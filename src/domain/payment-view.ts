@@ -1,7 +1,8 @@
 // The Payment object of the API (PaymentAnnotation) built from a stored payment and its cancels.
 
+import { createHash } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
-import type { PaymentAnnotation } from '../schemas/payments.js';
+import { PaymentAnnotation } from '../schemas/payments.js';
 import type { CancellationRow } from '../store/cancellations.js';
 import type { Store } from '../store/index.js';
 import type { PaymentRow } from '../store/payments.js';
@@ -83,4 +84,27 @@ export function toPayment(row: PaymentRow, cancels: readonly CancellationRow[]):
 /** The API view of a stored payment, reading its cancels only when it has any. */
 export function paymentOf(store: Store, row: PaymentRow): Payment {
   return toPayment(row, row.cancel_amount > 0 ? store.cancellations.list(row.id) : []);
+}
+
+/**
+ * Bump when toPayment shows an existing field differently. A change of the Payment schema (a field added, renamed or
+ * retyped) is noticed without it.
+ */
+const PAYMENT_VIEW_VERSION = 1;
+const VIEW_SHAPE_KEY = 'payment_view_shape';
+
+/**
+ * Drops the stored payment views (store/payments.ts) when they were rendered by another version of the Payment —
+ * a database kept across an upgrade of the mock — so that no read serves an old shape; each is rendered again on
+ * its next read. Called once at start-up.
+ */
+export function forgetStaleViews(store: Store): void {
+  const shape = createHash('sha256')
+    .update(`${PAYMENT_VIEW_VERSION}\n${JSON.stringify(PaymentAnnotation)}`)
+    .digest('base64url');
+  if (store.meta.get(VIEW_SHAPE_KEY) === shape) return;
+  store.transaction(() => {
+    store.payments.clearViews();
+    store.meta.set(VIEW_SHAPE_KEY, shape);
+  });
 }

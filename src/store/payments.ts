@@ -153,6 +153,11 @@ export class PaymentsRepository {
     );
   }
 
+  /** Drops every stored view (they are rendered again on their next read). */
+  clearViews(): void {
+    this.stmt('DELETE FROM payment_views').run();
+  }
+
   findById(id: number): PaymentRow | undefined {
     return this.stmt('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
   }

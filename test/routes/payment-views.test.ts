@@ -268,3 +268,37 @@ for (const from of [PER_MERCHANT - 2, PER_MERCHANT]) {
     t.strictSame(triggers, ['cancellations', 'cancellations', 'cancellations', 'payments'], 'its four triggers');
   });
 }
+
+t.test('views rendered by another version of the Payment are dropped at start-up, and only those', async (t) => {
+  const file = path.join(t.testdir(), 'views.db');
+  const first = await startServer(t, { db: file });
+  let token = await tokenFor(first, DEMO);
+  await issueKey(first, token, 'shape_key');
+  const paid = await payAgain(first, token, {
+    customer_uid: 'shape_key',
+    merchant_uid: 'shape_1',
+    amount: 3000,
+    name: 'a',
+  });
+  const impUid = paid.body.response.imp_uid as string;
+  const rendered = await responseText(first, token, `/payments/${impUid}`);
+  const shape = first.services.store.meta.get('payment_view_shape');
+  t.ok(shape, 'the shape of the views is recorded');
+  await first.close();
+
+  const count = (db: Database.Database) => db.prepare('SELECT COUNT(*) FROM payment_views').pluck().get();
+  const second = await startServer(t, { db: file });
+  t.equal(count(second.services.store.db), 1, 'same version: the stored view is kept across a restart');
+  await second.close();
+
+  // A database kept across an upgrade: its views were rendered by another Payment (here: a stale text).
+  const old = new Database(file);
+  old.prepare('UPDATE payment_views SET json = ?').run(Buffer.from('{"stale":true}'));
+  old.prepare("UPDATE meta SET value = 'an older shape' WHERE key = 'payment_view_shape'").run();
+  old.close();
+  const upgraded = await startServer(t, { db: file });
+  t.equal(count(upgraded.services.store.db), 0, 'another version: the stored views are dropped');
+  t.equal(upgraded.services.store.meta.get('payment_view_shape'), shape, 'and the current shape recorded');
+  token = await tokenFor(upgraded, DEMO);
+  t.equal(await responseText(upgraded, token, `/payments/${impUid}`), rendered, 'the read renders it again');
+});
