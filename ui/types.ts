@@ -47,6 +47,13 @@ export interface Outcome {
   fail_reason?: string | null;
 }
 
+/** What a charge to come will get, and what decides it. */
+export interface PredictedCharge {
+  status: 'paid' | 'failed';
+  fail_reason: string | null;
+  decided_by: 'order_paid' | 'order_script' | 'script' | 'card' | null;
+}
+
 export interface CustomerSummary {
   customer_uid: string;
   customer_name: string | null;
@@ -59,11 +66,11 @@ export interface CustomerSummary {
   pg_id: string;
   card_decline_reason: string | null;
   outcomes: Outcome[];
-  next_charge: { status: 'paid' | 'failed'; fail_reason: string | null; decided_by: 'script' | 'card' | null };
+  next_charge: PredictedCharge;
   payments: number;
   scheduled: number;
   failed_schedules: number;
-  next_schedule: { merchant_uid: string; schedule_at: number } | null;
+  next_schedule: { merchant_uid: string; schedule_at: number; outcome: PredictedCharge } | null;
   inserted: number;
   updated: number;
 }

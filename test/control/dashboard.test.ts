@@ -225,6 +225,32 @@ t.test('customers: search, paging, next charge from a script, a test card, card 
     next_charge: { status: 'failed', fail_reason: '[8325] 유효기간 경과', decided_by: 'card' },
   });
   t.notOk(JSON.stringify(all.body).includes('4330120012345678'), 'no raw card number');
+  t.strictSame(
+    byUid.qa_expiring.next_schedule.outcome,
+    byUid.qa_expiring.next_charge,
+    "the next schedule gets what the key's next charge gets when its order has no rule of its own",
+  );
+
+  // The next schedule's order scripted to succeed: it decides that schedule, not the key's other charges.
+  const scripted = await call(
+    server,
+    'PUT',
+    '/__mock/orders/soon/outcomes',
+    { outcomes: [{ status: 'paid' }] },
+    { token },
+  );
+  t.equal(scripted.body.code, 0);
+  const expiring = async () => (await get(server, token, '/__mock/customers?search=qa_expiring')).body.response.list[0];
+  t.match(await expiring(), {
+    next_charge: { status: 'failed', decided_by: 'card' },
+    next_schedule: { merchant_uid: 'soon', outcome: { status: 'paid', fail_reason: null, decided_by: 'order_script' } },
+  });
+  // The order paid meanwhile with another key (which takes its script): the schedule will fail as a duplicate.
+  const paidElsewhere = await payAgain(server, token, { customer_uid: 'qa_good', merchant_uid: 'soon', amount: 500 });
+  t.equal(paidElsewhere.body.response.status, 'paid');
+  const { outcome } = (await expiring()).next_schedule;
+  t.match(outcome, { status: 'failed', decided_by: 'order_paid' });
+  t.match(outcome.fail_reason, /이미 주문이 이루어진 건입니다/);
 
   const search = async (q: string) =>
     (await get(server, token, `/__mock/customers?search=${encodeURIComponent(q)}`)).body.response.list.map(

@@ -155,6 +155,21 @@ if (!existsSync(CHROMIUM)) {
     );
     t.notOk((await page.content()).includes('4000000000000101'), 'no raw card number in the page');
     await screenshot(page, 'customers');
+
+    // An order's own script shows beside the renewal it decides (the key's next charge column is unchanged).
+    const orderScript = await api(server, 'PUT', '/__mock/orders/qa_renewal_qa_good_amex/outcomes', {
+      outcomes: [{ status: 'failed', fail_reason: SCRIPTED_REASON }],
+    });
+    t.equal(orderScript.body.code, 0);
+    await page.reload();
+    const amexRow = page.locator('tr[data-customer="qa_good_amex"]');
+    await amexRow.locator('td', { hasText: '주문 스크립트' }).waitFor();
+    t.match(
+      await amexRow.innerText(),
+      /성공 예정[\s\S]*실패 예정: .*\(주문 스크립트\)/,
+      'key: will pay; renewal: will fail',
+    );
+    await api(server, 'DELETE', '/__mock/orders/qa_renewal_qa_good_amex/outcomes');
     await balanceRow.getByRole('link', { name: 'qa_balance' }).click();
     await page.locator('#customer-key').waitFor();
 

@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { CustomerSummary, Outcome, Paged, Payment, Schedule, TestCard } from '../types.ts';
+import type { CustomerSummary, Outcome, Paged, Payment, PredictedCharge, Schedule, TestCard } from '../types.ts';
 import {
   Badge,
   ErrorBox,
@@ -28,16 +28,39 @@ export function CustomersView({ route }: { route: Route }) {
   return route.id ? <Customer uid={route.id} /> : <CustomerList route={route} />;
 }
 
-export function NextCharge({ c }: { c: CustomerSummary }) {
+const DECIDED_BY = {
+  order_paid: 'customers.byOrderPaid',
+  order_script: 'customers.byOrderScript',
+  script: 'customers.byScript',
+  card: 'customers.byCard',
+} as const;
+
+/** What a charge to come will get (a key's next charge, or its next schedule's execution), and what decides it. */
+export function NextCharge({ charge: n }: { charge: PredictedCharge }) {
   const { t } = useUi();
-  const n = c.next_charge;
-  const by = n.decided_by === 'script' ? t('customers.byScript') : n.decided_by === 'card' ? t('customers.byCard') : '';
+  const by = n.decided_by ? t(DECIDED_BY[n.decided_by]) : '';
   return (
     <span class={n.status === 'failed' ? 'will-fail' : 'will-pay'}>
       <Badge status={n.status} />{' '}
       {n.status === 'failed' ? t('customers.willFail', { reason: n.fail_reason ?? '' }) : t('customers.willSucceed')}
       {by ? <span class="muted"> ({by})</span> : null}
     </span>
+  );
+}
+
+/** A key's next renewal: its time, and what it will get when an order's own rule (not the key's) decides it. */
+function NextSchedule({ s }: { s: NonNullable<CustomerSummary['next_schedule']> }) {
+  const ownRule = s.outcome.decided_by === 'order_paid' || s.outcome.decided_by === 'order_script';
+  return (
+    <>
+      <Time unix={s.schedule_at} />
+      {ownRule ? (
+        <>
+          {' '}
+          <NextCharge charge={s.outcome} />
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -98,10 +121,10 @@ function CustomerList({ route }: { route: Route }) {
                         <code>{c.card_number}</code> <span class="muted">{c.card_name}</span>
                       </td>
                       <td data-label={t('customers.nextCharge')}>
-                        <NextCharge c={c} />
+                        <NextCharge charge={c.next_charge} />
                       </td>
                       <td data-label={t('customers.nextRenewal')}>
-                        {c.next_schedule ? <Time unix={c.next_schedule.schedule_at} /> : '—'}
+                        {c.next_schedule ? <NextSchedule s={c.next_schedule} /> : '—'}
                       </td>
                       <td data-label={t('customers.payments')} class="num">
                         {c.payments}
@@ -177,7 +200,7 @@ function Customer({ uid }: { uid: string }) {
               <dd>{c.card_decline_reason ?? t('customers.goodCard')}</dd>
               <dt>{t('customers.nextCharge')}</dt>
               <dd>
-                <NextCharge c={c} />
+                <NextCharge charge={c.next_charge} />
               </dd>
             </dl>
           </Section>

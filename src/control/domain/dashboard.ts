@@ -7,6 +7,7 @@ import { IamportError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/merchants.js';
 import { paged, pageWindow, type PageRequest, type Paged } from '../../domain/paging.js';
 import { paymentOf, type Payment } from '../../domain/payment-view.js';
+import { PAYMENT } from '../../domain/messages.js';
 import { cardDeclineReason } from '../../domain/payments.js';
 import type { AccessToken, TokenService } from '../../domain/tokens.js';
 import type { PaymentSearch } from '../../store/dashboard.js';
@@ -20,7 +21,7 @@ import { tenantKey, type Journal } from './journal.js';
 
 export type Overview = Static<typeof OverviewSchema>;
 export type CustomerSummary = Static<typeof CustomerSummarySchema>;
-type NextCharge = CustomerSummary['next_charge'];
+type PredictedCharge = CustomerSummary['next_charge'];
 
 export class DashboardService {
   constructor(
@@ -67,11 +68,12 @@ export class DashboardService {
       // The card is judged at the time the next renewal runs: a card valid today may have expired by then.
       const at = Math.max(now, k.next_schedule_at ?? now);
       const cardSays = cardDeclineReason(k, at);
-      const next: NextCharge = outcomes[0]
+      const next: PredictedCharge = outcomes[0]
         ? { status: outcomes[0].status, fail_reason: outcomes[0].fail_reason ?? null, decided_by: 'script' }
         : cardSays
           ? { status: 'failed', fail_reason: cardSays, decided_by: 'card' }
           : { status: 'paid', fail_reason: null, decided_by: null };
+      const nextUid = k.next_schedule_merchant_uid;
       return {
         customer_uid: k.customer_uid,
         customer_name: k.customer_name,
@@ -89,14 +91,31 @@ export class DashboardService {
         scheduled: k.scheduled,
         failed_schedules: k.failed_schedules,
         next_schedule:
-          k.next_schedule_at === null || k.next_schedule_merchant_uid === null
+          k.next_schedule_at === null || nextUid === null
             ? null
-            : { merchant_uid: k.next_schedule_merchant_uid, schedule_at: k.next_schedule_at },
+            : {
+                merchant_uid: nextUid,
+                schedule_at: k.next_schedule_at,
+                outcome: this.scheduleOutcome(tenant, nextUid, next),
+              },
         inserted: k.inserted,
         updated: k.updated,
       };
     });
     return paged(total, page, list);
+  }
+
+  /**
+   * What executing a key's next schedule (`merchantUid`) will get, in charge()'s order (domain/payments.ts): a
+   * merchant_uid paid meanwhile fails it, then the order's script decides, then what the key's next charge gets.
+   */
+  private scheduleOutcome(tenant: Tenant, merchantUid: string, keyCharge: PredictedCharge): PredictedCharge {
+    if (this.store.payments.findSucceeded(tenant, merchantUid)) {
+      return { status: 'failed', fail_reason: PAYMENT.duplicateMerchantUid, decided_by: 'order_paid' };
+    }
+    const script = this.control.outcomes(tenant, merchantUid, 'merchant_uid')[0];
+    if (script) return { status: script.status, fail_reason: script.fail_reason ?? null, decided_by: 'order_script' };
+    return keyCharge;
   }
 
   payments(tenant: Tenant, search: PaymentSearch, page: PageRequest): Paged<Payment> {

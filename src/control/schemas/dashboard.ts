@@ -67,6 +67,26 @@ export const CustomersQuery = Type.Object({
   ...Page,
 });
 
+/** What a charge to come will get, and what decides it (null: nothing, it is paid). */
+const predictedCharge = (description: string) =>
+  Type.Object(
+    {
+      status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
+      fail_reason: Nullable(Type.String()),
+      decided_by: Nullable(
+        Type.Union(
+          [Type.Literal('order_paid'), Type.Literal('order_script'), Type.Literal('script'), Type.Literal('card')],
+          {
+            description:
+              "order_paid: its merchant_uid is paid already; order_script: the order's scripted outcome; script: " +
+              "the key's scripted outcome; card: a test card, or a card expired by then",
+          },
+        ),
+      ),
+    },
+    { description },
+  );
+
 export const CustomerSummary = Type.Object({
   customer_uid: Type.String(),
   customer_name: Nullable(Type.String()),
@@ -81,27 +101,23 @@ export const CustomerSummary = Type.Object({
     Type.String({ description: "the test-card catalogue's fail_reason every charge of this card gets" }),
   ),
   outcomes: Type.Array(Outcome, { description: 'the scripted outcomes still to come, next first' }),
-  next_charge: Type.Object(
-    {
-      status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
-      fail_reason: Nullable(Type.String()),
-      decided_by: Nullable(
-        Type.Union([Type.Literal('script'), Type.Literal('card')], {
-          description: 'script: a scripted outcome; card: a test card, or a card expired by the next renewal',
-        }),
-      ),
-    },
-    {
-      description:
-        "what the key's next again or schedule execution gets from its script or its card (judged at the next " +
-        "renewal's time); an order's script (PUT /__mock/orders/{merchant_uid}/outcomes), prepared amounts and " +
-        'instalment rules aside',
-    },
+  next_charge: predictedCharge(
+    "what the key's next again or schedule execution gets from its script or its card (judged at the next " +
+      "renewal's time); an order's script, prepared amounts and instalment rules aside (see next_schedule)",
   ),
   payments: Type.Integer({ description: 'payments made with this key' }),
   scheduled: Type.Integer({ description: 'schedules still pending' }),
   failed_schedules: Type.Integer({ description: 'schedules executed and failed' }),
-  next_schedule: Nullable(Type.Object({ merchant_uid: Type.String(), schedule_at: Type.Integer() })),
+  next_schedule: Nullable(
+    Type.Object({
+      merchant_uid: Type.String(),
+      schedule_at: Type.Integer(),
+      outcome: predictedCharge(
+        'what executing this schedule will get: a failure if its merchant_uid is paid already, else its ' +
+          "order's script, the key's script, or the card at schedule_at (prepared amounts aside)",
+      ),
+    }),
+  ),
   inserted: Type.Integer(),
   updated: Type.Integer(),
 });
