@@ -6,12 +6,18 @@ import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** Resolves with `closing` (the close of `server` already begun); connections still open after `graceMs` are cut. */
+/**
+ * Resolves with `closing` (the close of `server` already begun). Meanwhile connections that went idle are closed
+ * every 100 ms — an answer that decided on keep-alive just before the stop leaves its connection open — and those
+ * still open after `graceMs` are cut.
+ */
 export async function withGrace<T>(server: Server, graceMs: number, closing: Promise<T>): Promise<T> {
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   try {
     return await closing;
   } finally {
+    clearInterval(sweep);
     clearTimeout(timer);
   }
 }
