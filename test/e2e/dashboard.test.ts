@@ -323,7 +323,10 @@ if (!existsSync(CHROMIUM)) {
     await notice(page, '8,900 취소했습니다.');
     payment = (await api(server, 'GET', '/payments/imps_200000000001')).body.response;
     t.equal(payment.cancel_amount, 9900, 'then the rest');
-    t.equal(await page.getByRole('button', { name: '결제 취소' }).count(), 0, 'nothing left to cancel');
+    // The notice shows before the page has read the payment back: give the form up to 10 s to go.
+    const cancelButton = page.getByRole('button', { name: '결제 취소' });
+    await cancelButton.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+    t.equal(await cancelButton.count(), 0, 'nothing left to cancel');
 
     // Faults: add one, see it hit the application (not the dashboard), clear them.
     await page.getByRole('link', { name: '장애 주입' }).click();
