@@ -8,10 +8,13 @@ import path from 'node:path';
 import t from 'tap';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { BUNDLE, listeningUrl, spawnCli, within } from '../cli-process.js';
+import { sleep } from '../reliability/support.js';
 import { rawConnect } from '../tls/support.js';
 import { DEMO, type MockServer, call, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const needsBundle = fs.existsSync(BUNDLE)
+  ? {}
+  : { skip: 'dist/cli.bundle.js is missing: run npm run build (npm test does)' };
 
 /** Every request to `route` waits `ms` before it is handled. */
 async function delayRoute(server: Pick<MockServer, 'url'>, token: string, route: string, ms: number) {
@@ -78,7 +81,7 @@ t.test('a request still running after shutdownTimeout is cut, and the stop compl
 
 t.test(
   'SIGTERM to the bin: the request in flight is answered, exit 0, the payment is there after a restart',
-  fs.existsSync(BUNDLE) ? {} : { skip: 'dist/cli.bundle.js is missing: run npm run build (npm test does)' },
+  needsBundle,
   async (t) => {
     const db = path.join(t.testdir(), 'cli.db');
     const args = ['start', '--port', '0', '--db', db, '--log-level', 'silent'];
@@ -137,7 +140,7 @@ t.test('an open passthrough tunnel does not hold the stop', async (t) => {
 
 t.test(
   'SIGTERM to the bin under keep-alive load: the stop waits for the answers, not for the grace period',
-  fs.existsSync(BUNDLE) ? {} : { skip: 'dist/cli.bundle.js is missing: run npm run build (npm test does)' },
+  needsBundle,
   async (t) => {
     const db = path.join(t.testdir(), 'load.db');
     // No fixtures: the demo merchant's webhooks would go to a host that does not resolve here, and a DNS look-up in
