@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { WebhookRow } from '../store/webhooks.js';
 import type { Tenant } from './merchants.js';
+import { createAgents, postJson, type Post } from './webhook-post.js';
 
 /** The body of §9: what changed, never more. */
 export interface WebhookBody {
@@ -15,7 +16,7 @@ export interface WebhookBody {
 }
 
 export class WebhookService {
-  private readonly inFlight = new Map<number, AbortController>();
+  private readonly inFlight = new Map<number, Post>();
   /** In-flight deliveries per merchant. */
   private readonly busy = new Map<number, number>();
   /** When each merchant last had a delivery started (a counter): the longest-waiting merchant goes first. */
@@ -23,6 +24,7 @@ export class WebhookService {
   private served = 0;
   private timer: NodeJS.Timeout | undefined;
   private isStopped = false;
+  private readonly agents = createAgents();
 
   constructor(
     private readonly store: Store,
@@ -110,52 +112,32 @@ export class WebhookService {
   }
 
   private async send(row: WebhookRow): Promise<void> {
-    const controller = new AbortController();
-    this.inFlight.set(row.id, controller);
-    this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 0) + 1);
     const started = this.wallMs();
-    let status: number | null = null;
-    let error: string | null = null;
-    const timeout = setTimeout(
-      () => controller.abort(new Error(`no answer within ${this.config.webhookTimeout} ms`)),
-      this.config.webhookTimeout,
-    );
-    try {
-      const res = await fetch(row.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'iamport-mock-webhook' },
-        body: row.body,
-        signal: controller.signal,
-        redirect: 'manual',
-      });
-      status = res.status;
-      await res.body?.cancel().catch(() => {});
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      error = controller.signal.aborted
-        ? String((controller.signal.reason as Error)?.message ?? 'aborted')
-        : (err.cause?.code ?? err.cause?.message ?? err.message);
-    } finally {
-      clearTimeout(timeout);
-      this.inFlight.delete(row.id);
-      const left = (this.busy.get(row.merchant_id) ?? 1) - 1;
-      if (left > 0) this.busy.set(row.merchant_id, left);
-      else this.busy.delete(row.merchant_id);
-    }
+    const post = postJson(row.url, row.body, this.agents, this.config.webhookTimeout);
+    this.inFlight.set(row.id, post);
+    this.busy.set(row.merchant_id, (this.busy.get(row.merchant_id) ?? 0) + 1);
+    const { status, error } = await post.result;
+    this.inFlight.delete(row.id);
+    const left = (this.busy.get(row.merchant_id) ?? 1) - 1;
+    if (left > 0) this.busy.set(row.merchant_id, left);
+    else this.busy.delete(row.merchant_id);
     if (this.isStopped) return;
     const ok = status !== null && status >= 200 && status < 300;
     const attempts = row.attempts + 1;
     const failedFor = attempts > this.config.webhookRetries;
     const backoff = this.config.webhookRetryInterval * 2 ** (attempts - 1);
     try {
-      this.store.webhooks.recordAttempt(
-        { webhook_id: row.id, at: started, url: row.url, status, error, duration_ms: this.wallMs() - started },
-        {
-          id: row.id,
-          attempts,
-          state: ok ? 'delivered' : failedFor ? 'failed' : 'pending',
-          next_attempt_at: ok || failedFor ? row.next_attempt_at : this.wallMs() + backoff,
-        },
+      // One transaction for the attempt and the delivery's new state (two commits otherwise).
+      this.store.transaction(() =>
+        this.store.webhooks.recordAttempt(
+          { webhook_id: row.id, at: started, url: row.url, status, error, duration_ms: this.wallMs() - started },
+          {
+            id: row.id,
+            attempts,
+            state: ok ? 'delivered' : failedFor ? 'failed' : 'pending',
+            next_attempt_at: ok || failedFor ? row.next_attempt_at : this.wallMs() + backoff,
+          },
+        ),
       );
     } catch {
       // The merchant was reset (or the database closed) while the request was out: nothing left to record.
@@ -171,6 +153,8 @@ export class WebhookService {
   stop(): void {
     this.isStopped = true;
     clearTimeout(this.timer);
-    for (const c of this.inFlight.values()) c.abort(new Error('server closing'));
+    for (const post of this.inFlight.values()) post.cancel('server closing');
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 }
