@@ -188,16 +188,18 @@ export class ScheduleService {
     // Each step gets a turn of its own: the body's parse and validation had this one. A handler runs in the poll
     // phase, where a setImmediate comes back before any other socket is read: the first wait takes two turns.
     await nextTurn();
-    await this.nextSlice();
-    this.checkBatch(tenant, input);
     const batch = this.nextBatch++;
     const staged: ScheduleResult[] = [];
+    const seen = new Set<string>();
     try {
+      // A slice is checked (in order: the first bad item decides the error, as in checkBatch), then staged.
       for (let from = 0; from < input.schedules.length; from += REGISTRATION_SLICE) {
         await this.nextSlice();
+        const items = input.schedules.slice(from, from + REGISTRATION_SLICE);
+        this.checkItems(tenant, items, seen);
         const now = this.clock.tenantNow(tenant);
         this.store.transaction(() => {
-          for (const item of input.schedules.slice(from, from + REGISTRATION_SLICE))
+          for (const item of items)
             staged.push(
               toScheduleResult(this.store.schedules.stage(batch, scheduleDraft(tenant, input, item, key, now))),
             );
@@ -208,10 +210,12 @@ export class ScheduleService {
         const current = this.billingKeys.find(tenant, input.customer_uid);
         // The key was changed or deleted while the slices were written: the rows may hold its old defaults.
         if (JSON.stringify(current) !== JSON.stringify(key)) return false;
-        const { scheduled, paid } = this.taken(tenant, input);
-        if (scheduled.size > 0 || paid.size > 0) throw new IamportError(1, SCHEDULE.duplicate);
+        const uids = input.schedules.map((item) => item.merchant_uid);
+        if (this.store.payments.succeededAmong(tenant, uids).size > 0) throw new IamportError(1, SCHEDULE.duplicate);
         this.checkKey(tenant, input, current);
-        this.store.schedules.commitStaged(batch, this.clock.tenantNow(tenant));
+        // A merchant_uid scheduled meanwhile is caught by the table's unique key: nothing is moved.
+        if (!this.store.schedules.commitStaged(batch, this.clock.tenantNow(tenant)))
+          throw new IamportError(1, SCHEDULE.duplicate);
         return true;
       });
       // The group's commit, then the staging rows' removal with the answer's serialization, in turns of their own.
@@ -230,9 +234,16 @@ export class ScheduleService {
 
   /** Refuses a batch with a merchant_uid used twice, already scheduled or paid, or an amount out of range. */
   private checkBatch(tenant: Tenant, input: ScheduleInput): void {
-    const seen = new Set<string>();
-    const { scheduled, paid } = this.taken(tenant, input);
-    for (const item of input.schedules) {
+    this.checkItems(tenant, input.schedules, new Set());
+  }
+
+  /** checkBatch for some items of a batch, in order; `seen` holds the merchant_uids of the items before them. */
+  private checkItems(tenant: Tenant, items: readonly ScheduleItem[], seen: Set<string>): void {
+    // The items' merchant_uids already scheduled or paid: set-wise, one query each.
+    const uids = items.map((item) => item.merchant_uid);
+    const scheduled = this.store.schedules.takenAmong(tenant, uids);
+    const paid = this.store.payments.succeededAmong(tenant, uids);
+    for (const item of items) {
       if (seen.has(item.merchant_uid) || scheduled.has(item.merchant_uid) || paid.has(item.merchant_uid)) {
         throw new IamportError(1, SCHEDULE.duplicate);
       }
@@ -241,15 +252,6 @@ export class ScheduleService {
         checkAmount(`schedules.${field}`, item[field], item.currency);
       checkCustomData('schedules.custom_data', item.custom_data);
     }
-  }
-
-  /** The batch's merchant_uids already scheduled or paid: set-wise, one query each for 20,000. */
-  private taken(tenant: Tenant, input: ScheduleInput): { scheduled: Set<string>; paid: Set<string> } {
-    const uids = input.schedules.map((item) => item.merchant_uid);
-    return {
-      scheduled: this.store.schedules.takenAmong(tenant, uids),
-      paid: this.store.payments.succeededAmong(tenant, uids),
-    };
   }
 
   /** A registration needs a key; with checking_amount, a card that can be charged. */

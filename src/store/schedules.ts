@@ -121,9 +121,18 @@ export class SchedulesRepository {
     return row;
   }
 
-  /** Copies a staged batch into schedules (in the caller's transaction), registered at `now`; dropStaged clears it. */
-  commitStaged(batch: number, now: number): void {
-    this.staging().commit.run({ batch, now });
+  /**
+   * Copies a staged batch into schedules (in the caller's transaction), registered at `now`; dropStaged clears it.
+   * False, with nothing copied, when one of its merchant_uids is in schedules already (the unique key).
+   */
+  commitStaged(batch: number, now: number): boolean {
+    try {
+      this.staging().commit.run({ batch, now });
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw e;
+    }
   }
 
   dropStaged(batch: number): void {
