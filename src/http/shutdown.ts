@@ -1,9 +1,9 @@
 // Stopping a server without cutting what is in flight: `server.close()` stops listening and closes the connections
-// idle at that moment (Node's own), answers finished from then on end their connection once written, requests
-// already running are given a grace period, then every connection still open is cut so that a hanging client cannot
-// hold the shutdown.
+// idle at that moment, answers from then on end their connection once written out, requests already running are
+// given a grace period, then every connection still open is cut so that a hanging client cannot hold the shutdown.
 
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -17,24 +17,66 @@ export async function withGrace<T>(server: Server, graceMs: number, closing: Pro
   }
 }
 
+/** Node's own fields of a server's connection (those its closeIdleConnections() reads). */
+type Connection = Socket & {
+  /** The answer being written, until it is. */
+  _httpMessage?: ServerResponse | null;
+  /** Its HTTP parser: none once the connection left HTTP (a CONNECT tunnel, an upgrade) or closed. */
+  parser?: unknown;
+};
+
+/** The answer a connection is writing, if any. */
+function answerOf(socket: Connection): ServerResponse | null {
+  const res = socket._httpMessage;
+  return res && !res.writableFinished ? res : null;
+}
+
 /**
- * Once the app is closing, every answer says `Connection: close`, and every answer that ends — one that decided on
- * keep-alive just before the stop too — ends its connection after the last byte is written. (Node's
- * closeIdleConnections() would not do here: it destroys a connection whose answer is ended but not yet written out,
- * which cut the tail of large answers.)
+ * Keeps the connections of an HTTP(S) server (`event`: 'connection', or 'secureConnection' for HTTPS) so that a stop
+ * cuts no answer. Node's closeIdleConnections() — which its close() calls — destroys a connection whose answer is
+ * ended but not yet written out (the tail of a large answer to a client still reading was lost): here it closes only
+ * connections with no answer being written, each after what it has to write.
+ */
+export function keepAnswers(server: Server, event: 'connection' | 'secureConnection' = 'connection') {
+  const sockets = new Set<Connection>();
+  server.on(event, (socket: Connection) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.closeIdleConnections = () => {
+    for (const socket of sockets) if (socket.parser && !answerOf(socket)) socket.destroySoon();
+  };
+  return {
+    /** Ends the connections that are writing an answer once it is written (their answer said keep-alive). */
+    endAfterAnswers(): void {
+      for (const socket of sockets) {
+        const res = answerOf(socket);
+        if (res) endAfter(res, socket);
+      }
+    },
+  };
+}
+
+const endAfter = (res: ServerResponse, socket: Socket | null) => res.once('finish', () => socket?.destroySoon());
+
+/**
+ * Once the app is closing, every answer says `Connection: close`, and every answer being written — those that said
+ * keep-alive before the stop too — ends its connection once written out.
  */
 async function closingConnections(app: FastifyInstance): Promise<void> {
   let closing = false;
+  const connections = keepAnswers(app.server);
   app.addHook('preClose', async () => {
     closing = true;
+    connections.endAfterAnswers();
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+  app.addHook('onSend', (request, reply, payload, done) => {
+    // Only while closing: an onResponse hook would cost every request of the server's life a 'finish' listener.
+    if (closing) {
+      reply.header('connection', 'close');
+      endAfter(reply.raw, request.raw.socket);
+    }
     done(null, payload);
-  });
-  app.addHook('onResponse', (request, _reply, done) => {
-    if (closing) request.raw.socket?.end();
-    done();
   });
 }
 

@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { clientErrors } from '../http/errors.js';
-import { withGrace } from '../http/shutdown.js';
+import { keepAnswers, withGrace } from '../http/shutdown.js';
 import type { TlsMaterial } from './material.js';
 
 export class TlsFront {
@@ -47,6 +47,7 @@ export class TlsFront {
       server.headersTimeout = http.headersTimeout;
       server.requestTimeout = http.requestTimeout;
       server.on('clientError', clientErrors);
+      keepAnswers(server, 'secureConnection');
       // A client that does not trust the CA hangs up during the handshake: worth a line when debugging.
       server.on('tlsClientError', (err) => this.app.log.debug({ err }, 'TLS handshake failed'));
       return server;

@@ -67,6 +67,54 @@ t.test('idle kept-alive connections do not hold the stop', async (t) => {
   t.ok(Date.now() - started < 10_000, `closed without waiting for the 60 s grace (${Date.now() - started} ms)`);
 });
 
+t.test(
+  'an answer being written when the stop begins arrives whole, and its keep-alive connection ends after it',
+  async (t) => {
+    const server = await startServer(t, { fixtures: 'none', shutdownTimeout: 30_000 });
+    const token = await tokenFor(server, DEMO);
+    await issueKey(server, token, 'cust_big');
+    const at = Math.floor(Date.now() / 1000) + 3600;
+    const schedules = Array.from({ length: 10_000 }, (_, i) => ({
+      merchant_uid: `big_${i}`,
+      schedule_at: at + i,
+      amount: 1000,
+    }));
+    const body = JSON.stringify({ customer_uid: 'cust_big', schedules });
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    t.teardown(() => socket.destroy());
+    socket.write(
+      `POST /subscribe/payments/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    // The first bytes of the answer (its headers: onSend has run, keep-alive was decided), then no more reading.
+    const chunks: Buffer[] = [await new Promise<Buffer>((resolve) => socket.once('data', resolve))];
+    socket.pause();
+    t.match(chunks[0]!.toString('latin1'), /^HTTP\/1\.1 200[^]*connection: keep-alive/i, 'answered with keep-alive');
+
+    const started = performance.now();
+    let closed = false;
+    const closing = server.close().then(() => (closed = true));
+    await sleep(400); // what was left to write waits for this client meanwhile
+    t.notOk(closed, 'the stop waits for the answer');
+    const ended = new Promise<void>((resolve) => socket.once('end', resolve));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.resume();
+    await ended;
+    await closing;
+    t.ok(performance.now() - started < 10_000, 'the server ended the connection after the answer, not at the grace');
+
+    const text = Buffer.concat(chunks).toString('utf8');
+    const split = text.indexOf('\r\n\r\n');
+    const length = Number(/content-length: (\d+)/i.exec(text.slice(0, split))?.[1]);
+    const answer = Buffer.from(text.slice(split + 4), 'utf8');
+    t.equal(answer.length, length, 'every byte of the answer arrived');
+    const parsed = JSON.parse(answer.toString('utf8'));
+    t.equal(parsed.code, 0);
+    t.equal(parsed.response.length, 10_000, 'the whole registration is in it');
+  },
+);
+
 t.test('a request still running after shutdownTimeout is cut, and the stop completes', async (t) => {
   const server = await startServer(t, { shutdownTimeout: 200 });
   const token = await tokenFor(server);
