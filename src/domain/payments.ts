@@ -110,6 +110,39 @@ export function cardDeclineReason(
   return expiryEnd(year, month) <= now ? PAYMENT.expiredCard : null;
 }
 
+/** What decided a charge's outcome (see decideCharge); null when nothing stood in the way of a good card. */
+export type ChargeDecider = 'order_paid' | 'order_script' | 'script' | 'card';
+
+export interface ChargeDecision {
+  /** Why the charge fails; null when it is paid. */
+  decline: string | null;
+  decided_by: ChargeDecider | null;
+}
+
+/**
+ * What a charge gets, first match wins: a scheduled charge of a merchant_uid paid meanwhile fails; the order's script
+ * (any charge of that merchant_uid, key-in onetime included); the billing key's script (`keyUid`, for charges of a
+ * key); then `byCard` (the card and the order). `shift` uses the deciding script up (a charge); `peek` only reads
+ * the scripts (a prediction, the dashboard's; `order` null: the key's next charge, whatever the order).
+ */
+export function decideCharge(
+  store: Store,
+  tenant: Tenant,
+  order: { merchant_uid: string; scheduled: boolean } | null,
+  keyUid: string | null,
+  scripts: 'shift' | 'peek',
+  byCard: () => string | null,
+): ChargeDecision {
+  if (order?.scheduled && store.payments.findSucceeded(tenant, order.merchant_uid))
+    return { decline: PAYMENT.duplicateMerchantUid, decided_by: 'order_paid' };
+  const byOrder = order && store.outcomes[scripts](tenant, order.merchant_uid, 'merchant_uid');
+  if (byOrder) return { decline: byOrder.fail_reason, decided_by: 'order_script' };
+  const byKey = keyUid !== null && store.outcomes[scripts](tenant, keyUid);
+  if (byKey) return { decline: byKey.fail_reason, decided_by: 'script' };
+  const decline = byCard();
+  return { decline, decided_by: decline === null ? null : 'card' };
+}
+
 export class PaymentService {
   constructor(
     private readonly store: Store,
@@ -229,19 +262,14 @@ export class PaymentService {
     source: ChargeSource,
     now = this.clock.tenantNow(tenant),
   ): PaymentRow {
-    const used = source.usage === 'payment.scheduled' && this.store.payments.findSucceeded(tenant, input.merchant_uid);
-    // An order's script (any charge of that merchant_uid, key-in onetime included) comes before the key's.
-    const scripted = used
-      ? undefined
-      : (this.store.outcomes.shift(tenant, input.merchant_uid, 'merchant_uid') ??
-        (source.card && source.customer_uid && source.usage !== 'issue'
-          ? this.store.outcomes.shift(tenant, source.customer_uid)
-          : undefined));
-    const decline = used
-      ? PAYMENT.duplicateMerchantUid
-      : scripted
-        ? scripted.fail_reason
-        : this.declineReason(tenant, input, source.card, now);
+    const { decline } = decideCharge(
+      this.store,
+      tenant,
+      { merchant_uid: input.merchant_uid, scheduled: source.usage === 'payment.scheduled' },
+      source.card && source.customer_uid && source.usage !== 'issue' ? source.customer_uid : null,
+      'shift',
+      () => this.declineReason(tenant, input, source.card, now),
+    );
     const paid = decline === null;
     const pgTid = newPgTid(source.pg.pg_provider, source.pg.pg_id, now);
     // The order's fresh columns are the draft, filled in place (a spread per charge fills V8's old generation).

@@ -53,9 +53,14 @@ export class OutcomeScriptsRepository {
     for (const r of failReasons) s.insert.run(scope.merchant_id, scope.tier_code, uid, r);
   }
 
+  /** The next scripted outcome, left in place. */
+  peek(scope: Scope, uid: string, subject: OutcomeSubject = 'customer_uid'): OutcomeRow | undefined {
+    return this.stmts[subject].list.get(scope.merchant_id, scope.tier_code, uid);
+  }
+
   /** Takes the next scripted outcome off the front of the sequence. */
   shift(scope: Scope, uid: string, subject: OutcomeSubject = 'customer_uid'): OutcomeRow | undefined {
-    const next = this.stmts[subject].list.get(scope.merchant_id, scope.tier_code, uid);
+    const next = this.peek(scope, uid, subject);
     if (next) this.deleteStmt.run(next.id);
     return next;
   }

@@ -7,8 +7,7 @@ import { IamportError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/merchants.js';
 import { paged, pageWindow, type PageRequest, type Paged } from '../../domain/paging.js';
 import { paymentOf, type Payment } from '../../domain/payment-view.js';
-import { PAYMENT } from '../../domain/messages.js';
-import { cardDeclineReason } from '../../domain/payments.js';
+import { cardDeclineReason, decideCharge } from '../../domain/payments.js';
 import type { AccessToken, TokenService } from '../../domain/tokens.js';
 import type { PaymentSearch } from '../../store/dashboard.js';
 import type { Store } from '../../store/index.js';
@@ -67,12 +66,12 @@ export class DashboardService {
       const outcomes = this.control.outcomes(tenant, k.customer_uid);
       // The card is judged at the time the next renewal runs: a card valid today may have expired by then.
       const at = Math.max(now, k.next_schedule_at ?? now);
-      const cardSays = cardDeclineReason(k, at);
-      const next: PredictedCharge = outcomes[0]
-        ? { status: outcomes[0].status, fail_reason: outcomes[0].fail_reason ?? null, decided_by: 'script' }
-        : cardSays
-          ? { status: 'failed', fail_reason: cardSays, decided_by: 'card' }
-          : { status: 'paid', fail_reason: null, decided_by: null };
+      const predict = (order: { merchant_uid: string; scheduled: boolean } | null): PredictedCharge => {
+        const { decline, decided_by } = decideCharge(this.store, tenant, order, k.customer_uid, 'peek', () =>
+          cardDeclineReason(k, at),
+        );
+        return { status: decline === null ? 'paid' : 'failed', fail_reason: decline, decided_by };
+      };
       const nextUid = k.next_schedule_merchant_uid;
       return {
         customer_uid: k.customer_uid,
@@ -86,7 +85,7 @@ export class DashboardService {
         pg_id: k.pg_id,
         card_decline_reason: k.decline_reason,
         outcomes,
-        next_charge: next,
+        next_charge: predict(null),
         payments: k.payments,
         scheduled: k.scheduled,
         failed_schedules: k.failed_schedules,
@@ -96,26 +95,13 @@ export class DashboardService {
             : {
                 merchant_uid: nextUid,
                 schedule_at: k.next_schedule_at,
-                outcome: this.scheduleOutcome(tenant, nextUid, next),
+                outcome: predict({ merchant_uid: nextUid, scheduled: true }),
               },
         inserted: k.inserted,
         updated: k.updated,
       };
     });
     return paged(total, page, list);
-  }
-
-  /**
-   * What executing a key's next schedule (`merchantUid`) will get, in charge()'s order (domain/payments.ts): a
-   * merchant_uid paid meanwhile fails it, then the order's script decides, then what the key's next charge gets.
-   */
-  private scheduleOutcome(tenant: Tenant, merchantUid: string, keyCharge: PredictedCharge): PredictedCharge {
-    if (this.store.payments.findSucceeded(tenant, merchantUid)) {
-      return { status: 'failed', fail_reason: PAYMENT.duplicateMerchantUid, decided_by: 'order_paid' };
-    }
-    const script = this.control.outcomes(tenant, merchantUid, 'merchant_uid')[0];
-    if (script) return { status: script.status, fail_reason: script.fail_reason ?? null, decided_by: 'order_script' };
-    return keyCharge;
   }
 
   payments(tenant: Tenant, search: PaymentSearch, page: PageRequest): Paged<Payment> {
