@@ -17,7 +17,7 @@ export async function withGrace<T>(server: Server, graceMs: number, closing: Pro
   }
 }
 
-/** Node's own fields of a server's connection (those its closeIdleConnections() reads). */
+/** Undocumented fields Node keeps on a server's connection (its own closeIdleConnections() reads the first). */
 type Connection = Socket & {
   /** The answer being written, until it is. */
   _httpMessage?: ServerResponse | null;
