@@ -7,22 +7,12 @@ import { tenantOf } from '../../src/domain/merchants.js';
 import { PAYMENT } from '../../src/domain/messages.js';
 import { decideCharge } from '../../src/domain/payments.js';
 import { Store } from '../../src/store/index.js';
-
-const T0 = 1_735_689_600;
+import { T0, addMerchant } from './support.js';
 
 function setup(t: Test) {
   const store = Store.open(':memory:');
   t.teardown(() => store.close());
-  const merchant = store.merchants.insert({
-    imp_key: 'decider',
-    secret_hash: 'x',
-    name: null,
-    is_agency: 0,
-    origin: 'open',
-    webhook_url: null,
-    created_at: T0,
-  });
-  const tenant = tenantOf(merchant);
+  const tenant = tenantOf(addMerchant(store, 'decider'));
   let cardCalls = 0;
   const card = (reason: string | null) => () => {
     cardCalls++;

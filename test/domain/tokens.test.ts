@@ -9,8 +9,7 @@ import { TokenService, type TokenClock } from '../../src/domain/tokens.js';
 import { Store } from '../../src/store/index.js';
 import { loadServerKey } from '../../src/store/server-key.js';
 import type { MerchantRow } from '../../src/store/merchants.js';
-
-const T0 = 1_735_689_600; // 2025-01-01T00:00:00Z
+import { T0, addMerchant } from './support.js';
 
 function setup(t: Test, lifetime = 1800, follows: TokenClock = 'real') {
   let ms = T0 * 1000;
@@ -19,21 +18,11 @@ function setup(t: Test, lifetime = 1800, follows: TokenClock = 'real') {
   t.teardown(() => store.close());
   const secrets = new Secrets(loadServerKey(store, { secretKey: null }));
   const tokens = new TokenService(store, secrets, clock, lifetime, follows);
-  const addMerchant = (imp_key: string): MerchantRow =>
-    store.merchants.insert({
-      imp_key,
-      secret_hash: 'x',
-      name: null,
-      is_agency: 0,
-      origin: 'open',
-      webhook_url: null,
-      created_at: T0,
-    });
   return {
     store,
     tokens,
-    merchant: addMerchant('m1'),
-    addMerchant,
+    merchant: addMerchant(store, 'm1'),
+    addMerchant: (imp_key: string): MerchantRow => addMerchant(store, imp_key),
     /** Sets the wall clock to T0 + seconds (plus a fraction, to prove seconds are floored). */
     at(seconds: number, fractionMs = 0) {
       ms = (T0 + seconds) * 1000 + fractionMs;
