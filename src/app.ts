@@ -8,7 +8,7 @@ import errors, { clientErrors, frameworkErrors } from './http/errors.js';
 import docs from './http/docs.js';
 import { lazySchemaController } from './http/lazy-compilers.js';
 import auth from './http/auth.js';
-import { RequestLog, lazyChildLogger, loggerOptions } from './http/logging.js';
+import { createLogger, fastifyLogging, requestLines } from './http/logging.js';
 import type { Services } from './services.js';
 import type { Config } from './config.js';
 import { tokenRoutes, userRoutes } from './routes/users.js';
@@ -45,10 +45,9 @@ export interface BuildOptions {
 
 export async function buildApp(services: Services, { logStream }: BuildOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
+  const log = createLogger(config.logLevel, logStream);
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, logStream),
-    logController: new RequestLog(),
-    childLoggerFactory: lazyChildLogger,
+    ...fastifyLogging(log),
     bodyLimit: BODY_LIMIT,
     // Slow or silent clients are let go: a trickled body or header block is answered 408 (http/errors.ts).
     requestTimeout: config.requestTimeout,
@@ -70,10 +69,14 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
     ajv: { customOptions: { validateSchema: false } },
   });
 
+  // The app's logger, for fastify's own lines too (its listening line): fastify itself is given none.
+  if (log) app.log = log;
   await app.register(errors);
   await app.register(closingConnections);
   // Group commit: answers wait for the commit of their event-loop turn's transaction.
   await app.register(commits, { store: services.store });
+  // After commits: a request's line has its answer's final status.
+  if (log) await app.register(requestLines, { log });
   await app.register(bodies);
   await app.register(leniency);
   // Before the routes, so the OpenAPI document sees every one of them.

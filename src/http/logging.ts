@@ -1,13 +1,15 @@
-// Logger options: pino with every secret redacted, buffered output, one line per request without secret query values.
+// The app's logger: pino with every secret redacted, buffered output, one line per request without secret query
+// values.
 
 import {
   LogController,
   type FastifyBaseLogger,
-  type FastifyReply,
+  type FastifyInstance,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream } from 'pino';
+import fp from 'fastify-plugin';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 import { parseQueryString } from './bodies.js';
 
@@ -74,62 +76,82 @@ function stdoutDestination(): DestinationStream {
   return stdout;
 }
 
-export function loggerOptions(level: LogLevel, stream?: DestinationStream): FastifyServerOptions['logger'] {
-  if (level === 'silent' && !stream) return false;
-  return {
-    level,
-    stream: stream ?? stdoutDestination(),
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: {
-      req: (req: { method: string; url: string; ip?: string }) => ({
-        method: req.method,
-        url: redactUrl(req.url),
-        remoteAddress: req.ip,
-      }),
+/**
+ * The app's logger: pino with every secret redacted, or null when nothing is logged (silent, no stream given).
+ * It is not handed to fastify: with a logger of its own fastify puts two listeners on every response to time it.
+ */
+export function createLogger(level: LogLevel, stream?: DestinationStream): Logger | null {
+  if (level === 'silent' && !stream) return null;
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
     },
-  };
+    stream ?? stdoutDestination(),
+  );
 }
 
-/** The logger of request lines: no redaction to run (the line holds no secret: its URL has secret query values cut). */
-const lineLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
-function requestLines(root: FastifyBaseLogger): FastifyBaseLogger {
-  let lines = lineLoggers.get(root);
-  if (!lines) {
-    lines = root.child({}, { redact: [] } as ChildLoggerOptions);
-    lineLoggers.set(root, lines);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the request arrived (performance.now()), for its request line. */
+    arrivedAt: number;
   }
-  return lines;
+}
+
+/** fastify's own request lines are not used (see createLogger); at debug and trace, the incoming request. */
+class RequestLog extends LogController {
+  constructor(private readonly debug: boolean) {
+    super();
+  }
+
+  override incomingRequest(request: FastifyRequest): void {
+    if (this.debug) request.log.debug({ req: request }, 'incoming request');
+  }
 }
 
 /**
- * One line per answered request at info, instead of fastify's two (an incoming line and a completed line with
- * serialized req and res objects): request id, method, URL without secret query values, status and milliseconds.
+ * One line per answered request at info, written as the answer is handed to Node (after the commit hook, so with
+ * its final status): request id, method, URL without secret query values, status and milliseconds. Nothing is
+ * added to a request's path when info is off.
  */
-export class RequestLog extends LogController {
-  /** At debug and trace, the request itself too (its serializer keeps method, URL without the token, address). */
-  override incomingRequest(request: FastifyRequest): void {
-    const level = pino.levels.values[request.server.log.level] ?? Infinity;
-    if (level <= pino.levels.values.debug!) request.log.debug({ req: request }, 'incoming request');
-  }
-
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = {
-      reqId: request.id,
-      method: request.method,
-      url: redactUrl(request.url),
-      statusCode: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else requestLines(request.server.log).info(line, 'request');
-  }
+async function requestLinesPlugin(app: FastifyInstance, { log }: { log: Logger }): Promise<void> {
+  if (!log.isLevelEnabled('info')) return;
+  // No redaction to run: the line holds no secret (its URL has secret query values cut).
+  const lines = log.child({}, { redact: [] } as ChildLoggerOptions);
+  app.decorateRequest('arrivedAt', 0);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.arrivedAt = performance.now();
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    lines.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        responseTime: Math.round((performance.now() - request.arrivedAt) * 100) / 100,
+      },
+      'request',
+    );
+    done(null, payload);
+  });
 }
+
+export const requestLines = fp(requestLinesPlugin, { name: 'iamport-request-lines' });
 
 type Log = (obj: unknown, msg?: string, ...args: unknown[]) => void;
 
 /**
- * A request's own logger (fastify makes one per request, a pino child with the request id), made only when
- * something logs through it: most requests log nothing but their request line.
+ * A request's own logger (a pino child with the request id), made only when something logs through it: most
+ * requests log nothing but their request line.
  */
 class LazyChild {
   private made: FastifyBaseLogger | undefined;
@@ -153,24 +175,43 @@ class LazyChild {
     this.logger.level = level;
   }
 
-  fatal: Log = (...a) => (this.logger.fatal as Log)(...a);
-  error: Log = (...a) => (this.logger.error as Log)(...a);
-  warn: Log = (...a) => (this.logger.warn as Log)(...a);
-  info: Log = (...a) => (this.logger.info as Log)(...a);
-  debug: Log = (...a) => (this.logger.debug as Log)(...a);
-  trace: Log = (...a) => (this.logger.trace as Log)(...a);
-  silent: Log = () => {};
+  fatal(...a: Parameters<Log>): void {
+    (this.logger.fatal as Log)(...a);
+  }
+  error(...a: Parameters<Log>): void {
+    (this.logger.error as Log)(...a);
+  }
+  warn(...a: Parameters<Log>): void {
+    (this.logger.warn as Log)(...a);
+  }
+  info(...a: Parameters<Log>): void {
+    (this.logger.info as Log)(...a);
+  }
+  debug(...a: Parameters<Log>): void {
+    (this.logger.debug as Log)(...a);
+  }
+  trace(...a: Parameters<Log>): void {
+    (this.logger.trace as Log)(...a);
+  }
+  silent(): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.logger.child(bindings, options);
   }
 }
 
-/** fastify's childLoggerFactory: a lazily made child per request. */
-export function lazyChildLogger(
-  logger: FastifyBaseLogger,
-  bindings: Bindings,
-  options: ChildLoggerOptions,
-): FastifyBaseLogger {
-  return new LazyChild(logger, bindings, options) as unknown as FastifyBaseLogger;
+/**
+ * fastify's logging options for the app's logger: none when there is none; otherwise each request's `request.log`
+ * is a lazily made child of it, and fastify's request lines are replaced by requestLines.
+ */
+export function fastifyLogging(
+  log: Logger | null,
+): Pick<FastifyServerOptions, 'logger' | 'logController' | 'childLoggerFactory'> {
+  if (!log) return { logger: false };
+  return {
+    logger: false,
+    logController: new RequestLog(log.isLevelEnabled('debug')),
+    childLoggerFactory: (_none, bindings, options) =>
+      new LazyChild(log, bindings, options) as unknown as FastifyBaseLogger,
+  };
 }
