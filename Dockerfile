@@ -74,5 +74,7 @@ EXPOSE 8080 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IAMPORT_MOCK_PORT||8080)+'/__mock/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM itself (the CLI closes the server and the database, then exits 0).
-ENTRYPOINT ["node", "dist/cli.bundle.js"]
+# A 4 MB young generation (V8's default grows to 16 MB): peak RSS ~20 MB lower, same throughput (README,
+# Performance); npm start runs the server the same way.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/cli.bundle.js"]
 CMD ["start"]

@@ -55,8 +55,9 @@ const USAGE = `Usage: npm run bench [-- options]
   --db memory|file      database of the route scenarios (default file, in a temporary folder)
   --cli FILE            the server under test (default: the package's bin, dist/cli.bundle.js; "npm run build" first)
   --profile             run each server with --cpu-prof and print a summary of its profile
-  --server-flags="…"    extra node flags for the servers under test (e.g. --server-flags="--max-old-space-size=200";
-                        with a space instead of =, a value starting with -- is refused as ambiguous)
+  --server-flags="…"    node flags for the servers under test (default "--max-semi-space-size=4", as npm start and the
+                        Docker image run the bin; e.g. --server-flags="--max-old-space-size=200"; with a space instead
+                        of =, a value starting with -- is refused as ambiguous)
   --out FILE            results file (default bench/results/latest.json; "-" for none)
   --check               exit 1 when a target is missed
 `;
@@ -75,7 +76,7 @@ const { values: flags } = parseArgs({
     db: { type: 'string', default: 'file' },
     cli: { type: 'string', default: BIN },
     profile: { type: 'boolean', default: false },
-    'server-flags': { type: 'string', default: '' },
+    'server-flags': { type: 'string', default: '--max-semi-space-size=4' },
     out: { type: 'string', default: path.join(BENCH, 'results', 'latest.json') },
     check: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
