@@ -844,7 +844,7 @@ async function runTestFileStartup(): Promise<Startup[]> {
   };
   const results: Startup[] = [];
   for (const e of entries) {
-    once(e.file); // warms the OS file cache
+    once(e.file); // warms the OS file cache and writes the code cache, as a suite's first test file does
     const runs: number[] = [];
     for (let i = 0; i < settings.startup_runs; i++) runs.push(once(e.file));
     const med = median(runs);

@@ -1,10 +1,10 @@
 // Part of `npm run build`: checks that the control client (dist/client, the `iamport-mock/client` subpath) stays
-// free of server code and dependencies, then bundles the built CLI and the library entry with their pure-JS
-// dependencies into dist/cli.bundle.js (the package's bin and the Docker image's entry point) and
+// free of server code and dependencies, then bundles the built CLI and the library with their pure-JS
+// dependencies into dist/cli.bundle.js (the package's bin and the Docker image's entry point; code it loads on
+// demand, Swagger UI, YAML export, the openapi command, sits in dist/chunk-*.js) and dist/library.cjs, run by
 // dist/index.bundle.js (the package's main: what each test file of a user's suite imports), so start-up reads and
-// links a few modules instead of ~800. The code both share, and code loaded on demand (Swagger UI, YAML export,
-// the openapi command), sit in dist/chunk-*.js. dist/cli.js and dist/index.js stay the same code unbundled (the
-// tests run both CLIs).
+// links a few modules instead of ~800. dist/cli.js and dist/index.js stay the same code unbundled (the tests run
+// both CLIs).
 //
 // Left external (loaded from node_modules as usual):
 // - better-sqlite3: a native addon (.node) found by `bindings` from its own path, cannot be bundled.
@@ -17,7 +17,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'cli.bundle.js');
@@ -102,19 +102,55 @@ fs.writeFileSync(
   JSON.stringify(parseFixtures(fs.readFileSync(defaultYaml, 'utf8'), defaultYaml)),
 );
 
-// Code splitting: what only some runs need (the documentation app, the YAML export, the openapi command) sits in
-// chunks loaded by their dynamic import(); the code the CLI and the library share sits in one chunk too. Chunks are
-// written beside the entries, in dist/, so modules that find the package from their own path still do.
+// Code splitting: what only some runs of the CLI need (the documentation app, the YAML export, the openapi command)
+// sits in chunks loaded by their dynamic import(). Chunks are written beside the entry, in dist/, so modules that
+// find the package from their own path still do.
+// Code caches of earlier builds' library go too (they would never match it again).
 for (const f of fs.readdirSync(path.join(root, 'dist'))) {
-  if (/^chunk-.*\.js$/.test(f)) fs.rmSync(path.join(root, 'dist', f));
+  if (/^chunk-.*\.js$|^\.library\.cjs\..*\.v8cache$/.test(f)) fs.rmSync(path.join(root, 'dist', f));
 }
 const result = await build({
   ...common,
-  entryPoints: { 'cli.bundle': path.join(root, 'dist', 'cli.js'), 'index.bundle': path.join(root, 'dist', 'index.js') },
+  entryPoints: { 'cli.bundle': path.join(root, 'dist', 'cli.js'), library: path.join(root, 'dist', 'index.js') },
   outdir: path.join(root, 'dist'),
   splitting: true,
   chunkNames: 'chunk-[hash]',
 });
+
+// The library (what each test file of a user's suite imports) also as one CommonJS script, dist/library.cjs: the
+// package's main, dist/index.bundle.js, runs it with V8's code cache (src/code-cache.ts), which Node 20 offers for
+// scripts only, not for ES modules. In a realm of a test runner's own (jest's vm modules) the main imports the ES
+// module dist/library.js instead: a script runs in Node's main realm, where the test's realm would get objects of
+// another realm's classes.
+const libraryFile = path.join(root, 'dist', 'library.cjs');
+const library = await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: [path.join(root, 'dist', 'index.js')],
+  outfile: libraryFile,
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+// A script has no import(): every module the library loads must be bundled or require()d.
+const dynamicImport = /\bimport\(\s*["'`]/.exec(fs.readFileSync(libraryFile, 'utf8'));
+if (dynamicImport) throw new Error(`dist/library.cjs must not use import(): found "${dynamicImport[0]}"`);
+const names = Object.keys(await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href));
+fs.writeFileSync(
+  path.join(root, 'dist', 'index.bundle.js'),
+  [
+    "// The package's main, written by scripts/bundle.mjs: the library, run with V8's code cache in Node's main realm.",
+    "import { fileURLToPath } from 'node:url';",
+    "import { inMainRealm, requireWithCodeCache } from './code-cache.js';",
+    'const library = inMainRealm()',
+    "  ? requireWithCodeCache(fileURLToPath(new URL('./library.cjs', import.meta.url))).exports",
+    "  : await import('./library.js');",
+    `export const { ${names.join(', ')} } = library;`,
+    '',
+  ].join('\n'),
+);
+for (const [file, output] of Object.entries(library.metafile.outputs)) {
+  result.metafile.outputs[file] = output;
+}
 const inputs = Object.keys(result.metafile.inputs).length;
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const name = path.relative(process.cwd(), file);

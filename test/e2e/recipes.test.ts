@@ -148,6 +148,34 @@ t.test(
       t.match(r.stderr, /Tests:\s+1 passed, 1 total/, 'one test passed');
     });
 
+    await t.test('jest with the mock made in a test file: objects of the test file’s own realm', async (t) => {
+      // jest runs test files' modules in a vm context of their own; the package's main must then load there too
+      // (src/code-cache.ts: inMainRealm), or toStrictEqual and instanceof Error would see another realm's classes.
+      fs.writeFileSync(
+        path.join(project, 'jest', 'in-realm.test.mjs'),
+        [
+          "import { createMockServer, uniqueKey } from 'iamport-mock';",
+          'let mock;',
+          "beforeAll(async () => { mock = await createMockServer({ port: 0, db: ':memory:', fixtures: 'none' }); });",
+          'afterAll(() => mock.close());',
+          "test('answers and errors belong to the test realm', async () => {",
+          '  const m = await mock.control.merchant(uniqueKey());',
+          '  const clock = await m.clock.get();',
+          '  expect(clock).toStrictEqual({ ...clock });',
+          '  const error = await m.clock.advance(-1).catch((e) => e);',
+          '  expect(error).toBeInstanceOf(Error);',
+          '});',
+          '',
+        ].join('\n'),
+      );
+      const jest = path.join(project, 'node_modules', 'jest', 'bin', 'jest.js');
+      const r = await runIn('jest', process.execPath, [jest, 'in-realm'], {
+        NODE_OPTIONS: '--experimental-vm-modules',
+      });
+      t.equal(r.code, 0, `jest exits 0${r.code === 0 ? '' : `\n${tail(r.stdout + r.stderr, 40)}`}`);
+      t.match(r.stderr, /Tests:\s+1 passed, 1 total/, 'the test passed');
+    });
+
     await t.test('the typed consumer file compiles against the tarball’s declarations', async (t) => {
       fs.copyFileSync(path.join(ROOT, 'test', 'client', 'consumer', 'consumer.ts'), path.join(project, 'consumer.ts'));
       const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
