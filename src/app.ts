@@ -25,6 +25,7 @@ import { dashboardUi } from './control/http/dashboard.js';
 import journal from './control/http/journal.js';
 import faults from './control/http/faults.js';
 import commits from './http/commits.js';
+import arrival from './http/arrival.js';
 import closingConnections from './http/shutdown.js';
 import { BODY_LIMIT } from './constants.js';
 import type { Tenant } from './domain/merchants.js';
@@ -72,6 +73,7 @@ export async function buildApp(services: Services, { logStream }: BuildOptions =
   // The app's logger, for fastify's own lines too (its listening line): fastify itself is given none.
   if (log) app.log = log;
   await app.register(errors);
+  await app.register(arrival);
   await app.register(closingConnections);
   // Group commit: answers wait for the commit of their event-loop turn's transaction.
   await app.register(commits, { store: services.store });

@@ -98,13 +98,6 @@ export function createLogger(level: LogLevel, stream?: DestinationStream): Logge
   );
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** When the request arrived (performance.now()), for its request line. */
-    arrivedAt: number;
-  }
-}
-
 /** fastify's own request lines are not used (see createLogger); at debug and trace, the incoming request. */
 class RequestLog extends LogController {
   constructor(private readonly debug: boolean) {
@@ -125,11 +118,6 @@ async function requestLinesPlugin(app: FastifyInstance, { log }: { log: Logger }
   if (!log.isLevelEnabled('info')) return;
   // No redaction to run: the line holds no secret (its URL has secret query values cut).
   const lines = log.child({}, { redact: [] } as ChildLoggerOptions);
-  app.decorateRequest('arrivedAt', 0);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.arrivedAt = performance.now();
-    done();
-  });
   app.addHook('onSend', (request, reply, payload, done) => {
     lines.info(
       {
@@ -137,7 +125,7 @@ async function requestLinesPlugin(app: FastifyInstance, { log }: { log: Logger }
         method: request.method,
         url: redactUrl(request.url),
         statusCode: reply.statusCode,
-        responseTime: Math.round((performance.now() - request.arrivedAt) * 100) / 100,
+        responseTime: Math.round((performance.now() - request.receivedAt) * 100) / 100,
       },
       'request',
     );
@@ -145,7 +133,10 @@ async function requestLinesPlugin(app: FastifyInstance, { log }: { log: Logger }
   });
 }
 
-export const requestLines = fp(requestLinesPlugin, { name: 'iamport-request-lines' });
+export const requestLines = fp(requestLinesPlugin, {
+  name: 'iamport-request-lines',
+  dependencies: ['iamport-arrival'],
+});
 
 type Log = (obj: unknown, msg?: string, ...args: unknown[]) => void;
 

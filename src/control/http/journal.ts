@@ -8,18 +8,7 @@ import { tenantKey, type Journal } from '../domain/journal.js';
 import { CONTROL_PREFIX } from '../../constants.js';
 import { fromDashboard } from './dashboard.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** performance.now() when the request arrived, for the journal's duration. */
-    receivedAt?: number;
-  }
-}
-
 async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journal }): Promise<void> {
-  app.addHook('onRequest', async (request) => {
-    request.receivedAt = performance.now();
-  });
-
   app.addHook('onSend', async (request, reply, payload) => {
     const tenant = request.tenant;
     if (!tenant || request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return payload;
@@ -36,7 +25,7 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
       params: request.params ?? null,
       status: reply.statusCode,
       code: code === undefined ? null : Number(code),
-      duration_ms: Math.round(performance.now() - (request.receivedAt ?? performance.now())),
+      duration_ms: Math.round(performance.now() - request.receivedAt),
       request: request.body ?? null,
       responseText: text,
     });
@@ -44,4 +33,4 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
   });
 }
 
-export default fp(journalPlugin, { name: 'iamport-journal' });
+export default fp(journalPlugin, { name: 'iamport-journal', dependencies: ['iamport-arrival'] });
