@@ -39,7 +39,10 @@ function readCache(cacheFile: string): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all (a rename), so concurrent test files never read half a cache. Failures are ignored. */
+/**
+ * Written whole or not at all (a rename), so concurrent test files never read half a cache. Nothing here may throw:
+ * it runs in an exit handler of the user's process, where an error would change its exit code.
+ */
 function writeCache(cacheFile: string, script: vm.Script): void {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -47,7 +50,15 @@ function writeCache(cacheFile: string, script: vm.Script): void {
     fs.renameSync(temporary, cacheFile);
   } catch {
     // a read-only package folder (or a zip, a full disk): the library still runs, compiled as usual
-    fs.rmSync(temporary, { force: true });
+    removeQuietly(temporary);
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // left behind: nothing more can be done from an exit handler
   }
 }
 
