@@ -63,8 +63,7 @@ export class CancelService {
         receipt_url: receiptUrl(payment.pg_provider, pgTid),
         cancelled_at: now,
       });
-      this.store.payments.applyCancel({
-        id: payment.id,
+      this.store.payments.applyCancel(payment, {
         cancel_amount: fromMinor(toMinor(payment.cancel_amount, currency) + amount, currency),
         cancel_reason: reason,
         cancelled_at: now,

@@ -8,12 +8,19 @@ import type { Db } from './database.js';
 export interface CheckpointerOptions {
   /** Milliseconds between passive checkpoints. */
   everyMs?: number;
-  /** WAL bytes above which a checkpoint that waits for the writer (RESTART) is forced: the WAL's bound. */
+  /**
+   * WAL content (bytes of frames) above which the WAL is started over: passive checkpoints catch up first, then a
+   * RESTART checkpoint, which holds the writer off while it copies what is left, lets the next write reuse the file.
+   */
+  restartBytes?: number;
+  /** WAL bytes above which the RESTART runs even if passive checkpoints could not catch up: the WAL's bound. */
   hardLimitBytes?: number;
 }
 
 /** Once a checkpoint has caught up, SQLite reuses the WAL from its start and truncates the file to this size. */
 const JOURNAL_SIZE_LIMIT = 16 * 2 ** 20;
+/** RESTART attempts (0.2 ms apart) per tick before the WAL's bound decides whether to wait for the writer. */
+const RESTART_TRIES = 500;
 
 /**
  * The worker's code, evaluated as a CommonJS script so that the bundled CLI needs no second file. Flag 0 = running,
@@ -28,18 +35,35 @@ let db;
 try {
   const Database = require(workerData.driver);
   db = new Database(workerData.file, { fileMustExist: true });
-  db.pragma('busy_timeout = 1000');
+  db.pragma('busy_timeout = 0');
 } catch (e) {
   stopped();
   throw e;
 }
 const walSize = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
+const pageSize = db.pragma('page_size', { simple: true });
+const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const restart = () => {
+  // RESTART needs the writer's lock; without it (busy_timeout 0: no sleeping inside SQLite while the WAL grows) an
+  // attempt is a PASSIVE checkpoint, which keeps the backlog short. Tried again at once, it gets the lock between
+  // two of the writer's transactions with only a few frames left to copy, and holds the writer off just that long.
+  for (let i = 0; i < workerData.restartTries; i++) {
+    if (checkpoint('RESTART').busy === 0) return;
+    Atomics.wait(pause, 0, 0, 0.2);
+  }
+  // The bound: wait for the writer (it outpaced every attempt).
+  if (walSize() <= workerData.hardLimitBytes) return;
+  db.pragma('busy_timeout = 1000');
+  try { checkpoint('RESTART'); } finally { db.pragma('busy_timeout = 0'); }
+};
 const timer = setInterval(() => {
   try {
-    // PASSIVE never waits for the writer; RESTART only when the WAL outgrew its bound (the writer outpaced us).
-    db.pragma(walSize() > workerData.hardLimitBytes ? 'wal_checkpoint(RESTART)' : 'wal_checkpoint(PASSIVE)');
+    // PASSIVE never waits for the writer. But a write only starts the WAL over when it finds every frame copied,
+    // which a steady stream of writes never allows: so once the WAL holds restartBytes, RESTART.
+    if (checkpoint('PASSIVE').log * pageSize >= workerData.restartBytes) restart();
   } catch {
-    // busy: the next tick tries again
+    // an I/O error: the next tick tries again
   }
 }, workerData.everyMs);
 parentPort.once('message', () => {
@@ -54,13 +78,25 @@ export class Checkpointer {
   private stopped = false;
 
   /** Turns SQLite's auto-checkpoint off on `db` (file `file`) and starts the worker. */
-  constructor(db: Db, file: string, { everyMs = 100, hardLimitBytes = 64 * 2 ** 20 }: CheckpointerOptions = {}) {
+  constructor(
+    db: Db,
+    file: string,
+    { everyMs = 100, restartBytes = JOURNAL_SIZE_LIMIT, hardLimitBytes = 64 * 2 ** 20 }: CheckpointerOptions = {},
+  ) {
     db.pragma('wal_autocheckpoint = 0');
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { driver, file, everyMs, hardLimitBytes, flag: this.flag.buffer },
+      workerData: {
+        driver,
+        file,
+        everyMs,
+        restartBytes,
+        restartTries: RESTART_TRIES,
+        hardLimitBytes,
+        flag: this.flag.buffer,
+      },
     });
     // A failed worker only means checkpoints wait for close (SQLite checkpoints on the last close).
     this.worker.on('error', () => {});

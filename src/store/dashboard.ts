@@ -4,7 +4,7 @@
 import type { Statement } from 'better-sqlite3';
 import { statementCache, type Db } from './database.js';
 import type { BillingKeyRow } from './billing-keys.js';
-import { TIME_COLUMN, type PaymentRow, type PaymentStatus } from './payments.js';
+import { statusIs, TIME_COLUMN, type PaymentRow, type PaymentStatus } from './payments.js';
 import type { Scope } from './scope.js';
 
 export interface TenantCounts {
@@ -110,8 +110,7 @@ export class DashboardQueries {
     const where = ['merchant_id = ?', 'tier_code = ?'];
     const args: unknown[] = [scope.merchant_id, scope.tier_code];
     if (q.status) {
-      where.push('status = ?');
-      args.push(q.status);
+      where.push(statusIs(q.status));
     }
     for (const column of ['merchant_uid', 'customer_uid'] as const) {
       const value = q[column];

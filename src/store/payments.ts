@@ -76,6 +76,21 @@ export function paymentRow(draft: PaymentDraft): NewPayment {
   return row;
 }
 
+const STATUSES: ReadonlySet<string> = new Set<PaymentStatus>(['ready', 'paid', 'cancelled', 'failed']);
+
+/**
+ * The SQL condition `status = '<status>'` with the status written as a literal: a partial index (the per-status time
+ * indexes) serves a query whose WHERE implies its own, and with a bound status SQLite could only tell that from the
+ * bound value, re-preparing the statement whenever the value changes. Throws for anything but a payment status:
+ * the literal is never user text.
+ */
+export function statusIs(status: PaymentStatus): string {
+  if (!STATUSES.has(status)) throw new Error(`not a payment status: ${String(status)}`);
+  return `status = '${status}'`;
+}
+
+type CancelChange = Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>;
+
 /** Orderings the API offers (`sorting`), newest first when prefixed with '-'. */
 export const PAYMENT_SORTS = {
   '-started': 'started_at DESC, id DESC',
@@ -114,6 +129,7 @@ export class PaymentsRepository {
   private readonly succeededStmt;
   private readonly succeededAmongStmt;
   private readonly cancelStmt;
+  private readonly recancelStmt;
   private readonly viewByImpUidStmt;
   private readonly saveViewStmt;
   private readonly impUidTakenStmt;
@@ -140,10 +156,10 @@ export class PaymentsRepository {
       `SELECT merchant_uid FROM payments WHERE merchant_id = ? AND tier_code = ? AND status IN ('paid', 'cancelled')
          AND merchant_uid IN (SELECT value FROM json_each(?))`,
     );
-    this.cancelStmt = db.prepare<Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>>(
-      `UPDATE payments SET status = 'cancelled', cancel_amount = @cancel_amount, cancel_reason = @cancel_reason,
-         cancelled_at = @cancelled_at, updated_at = @cancelled_at WHERE id = @id`,
-    );
+    const cancelSet = `cancel_amount = @cancel_amount, cancel_reason = @cancel_reason, cancelled_at = @cancelled_at,
+         updated_at = @cancelled_at WHERE id = @id`;
+    this.cancelStmt = db.prepare<CancelChange>(`UPDATE payments SET status = 'cancelled', ${cancelSet}`);
+    this.recancelStmt = db.prepare<CancelChange>(`UPDATE payments SET ${cancelSet}`);
     this.viewByImpUidStmt = db.prepare<[number, string, string], ViewRef>(
       `SELECT p.id, v.json FROM payments p LEFT JOIN payment_views v ON v.payment_id = p.id
        WHERE p.merchant_id = ? AND p.tier_code = ? AND p.imp_uid = ?`,
@@ -212,8 +228,8 @@ export class PaymentsRepository {
     sort: PaymentSort,
     page: Page,
   ): Paged<PaymentRow> {
-    const where = `merchant_id = ? AND tier_code = ? AND merchant_uid = ?${status ? ' AND status = ?' : ''}`;
-    const args = [scope.merchant_id, scope.tier_code, merchantUid, ...(status ? [status] : [])];
+    const where = `merchant_id = ? AND tier_code = ? AND merchant_uid = ?${status ? ` AND ${statusIs(status)}` : ''}`;
+    const args = [scope.merchant_id, scope.tier_code, merchantUid];
     return this.page(where, args, PAYMENT_SORTS[sort], page);
   }
 
@@ -226,9 +242,9 @@ export class PaymentsRepository {
     sort: PaymentSort,
     page: Page,
   ): Paged<PaymentRow> {
-    const inStatus = status === 'all' ? '' : ' AND status = ?';
+    const inStatus = status === 'all' ? '' : ` AND ${statusIs(status)}`;
     const where = `merchant_id = ? AND tier_code = ?${inStatus} AND ${TIME_COLUMN[status]} BETWEEN ? AND ?`;
-    const args = [scope.merchant_id, scope.tier_code, ...(status === 'all' ? [] : [status]), from, to];
+    const args = [scope.merchant_id, scope.tier_code, from, to];
     return this.page(where, args, PAYMENT_SORTS[sort], page);
   }
 
@@ -296,7 +312,11 @@ export class PaymentsRepository {
   }
 
   /** Records a (partial or full) cancel: the status becomes cancelled either way, as the live API does. */
-  applyCancel(change: Pick<PaymentRow, 'id' | 'cancel_amount' | 'cancel_reason' | 'cancelled_at'>): void {
-    this.cancelStmt.run(change);
+  /**
+   * Records a cancel of `payment` (paid, or cancelled before). The status is only set when it changes: SQLite
+   * rewrites an index entry for every index that names a column an UPDATE sets, whatever the value.
+   */
+  applyCancel(payment: Pick<PaymentRow, 'id' | 'status'>, change: Omit<CancelChange, 'id'>): void {
+    (payment.status === 'cancelled' ? this.recancelStmt : this.cancelStmt).run({ id: payment.id, ...change });
   }
 }
