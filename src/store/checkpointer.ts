@@ -9,11 +9,12 @@ export interface CheckpointerOptions {
   /** Milliseconds between passive checkpoints. */
   everyMs?: number;
   /**
-   * WAL content (bytes of frames) above which the WAL is started over: passive checkpoints catch up first, then a
-   * RESTART checkpoint, which holds the writer off while it copies what is left, lets the next write reuse the file.
+   * WAL content (bytes of frames) from which the worker starts the WAL over: it tries a RESTART checkpoint without
+   * waiting for the writer until one gets the writer's lock between two transactions; the next write then reuses
+   * the file from its start.
    */
   restartBytes?: number;
-  /** WAL bytes above which the RESTART runs even if passive checkpoints could not catch up: the WAL's bound. */
+  /** WAL file bytes above which, when no attempt got the lock, the RESTART waits for the writer: the WAL's bound. */
   hardLimitBytes?: number;
 }
 

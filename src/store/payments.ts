@@ -311,10 +311,10 @@ export class PaymentsRepository {
     ) as PaymentRow[];
   }
 
-  /** Records a (partial or full) cancel: the status becomes cancelled either way, as the live API does. */
   /**
-   * Records a cancel of `payment` (paid, or cancelled before). The status is only set when it changes: SQLite
-   * rewrites an index entry for every index that names a column an UPDATE sets, whatever the value.
+   * Records a (partial or full) cancel of `payment`, paid or cancelled before: the status becomes cancelled either
+   * way, as the live API does. It is only set when it changes: SQLite rewrites an entry in every index that names a
+   * column an UPDATE sets, whatever the value.
    */
   applyCancel(payment: Pick<PaymentRow, 'id' | 'status'>, change: Omit<CancelChange, 'id'>): void {
     (payment.status === 'cancelled' ? this.recancelStmt : this.cancelStmt).run({ id: payment.id, ...change });
