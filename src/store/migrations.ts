@@ -425,4 +425,19 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'cancelled';
     `,
   },
+  {
+    version: 11,
+    name: 'payment views carry their tier',
+    sql: `
+      -- A look-up by imp_uid finds the payment's id in the (merchant_id, imp_uid) unique index; with the tier beside
+      -- the stored view it can check the caller's tier without reading the payment's row. The views are a cache:
+      -- the old ones go and are rendered again on their next read. The triggers of migration 8 stay.
+      DROP TABLE payment_views;
+      CREATE TABLE payment_views (
+        payment_id INTEGER PRIMARY KEY REFERENCES payments(id) ON DELETE CASCADE,
+        tier_code  TEXT    NOT NULL,
+        json       BLOB    NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

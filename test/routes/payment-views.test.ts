@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import type { RunningServer as MockServer } from '../../src/server.js';
 import { openDatabase, schemaVersion } from '../../src/store/database.js';
+import { LOOKUP } from '../../src/domain/messages.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { PAYMENT_COLUMNS, paymentRow } from '../../src/store/payments.js';
-import { DEMO, cancelPayment, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
+import { AGENCY, DEMO, GOOD_CARD, call, cancelPayment, issueKey, payAgain, startServer, tokenFor } from '../helpers.js';
 
 const PREFIX = '{"code":0,"message":null,"response":';
 
@@ -302,3 +303,50 @@ t.test('views rendered by another version of the Payment are dropped at start-up
   token = await tokenFor(upgraded, DEMO);
   t.equal(await responseText(upgraded, token, `/payments/${impUid}`), rendered, 'the read renders it again');
 });
+
+t.test(
+  "a stored view is served only to its payment's tier (the look-up does not read the payment's row)",
+  async (t) => {
+    const server = await startServer(t);
+    const token = await tokenFor(server, AGENCY);
+    const asTier = (tier: string) => ({ token, headers: { Tier: tier } });
+    const issued = await call(server, 'POST', '/subscribe/customers/tier_key', GOOD_CARD, asTier('A01'));
+    t.equal(issued.body.code, 0, 'a key of tier A01');
+    const paid = await payAgain(
+      server,
+      token,
+      { customer_uid: 'tier_key', merchant_uid: 'tier_1', amount: 500 },
+      {
+        headers: { Tier: 'A01' },
+      },
+    );
+    t.equal(paid.body.code, 0, 'paid as tier A01');
+    const impUid = paid.body.response.imp_uid as string;
+    const lookUp = (opts: object) => call(server, 'GET', `/payments/${impUid}`, undefined, opts);
+    const first = await lookUp(asTier('A01'));
+    t.equal(first.status, 200, 'its tier reads it (and stores the view)');
+    const db = server.services.store.db;
+    t.equal(
+      db
+        .prepare('SELECT v.tier_code FROM payment_views v JOIN payments p ON p.id = v.payment_id WHERE imp_uid = ?')
+        .pluck()
+        .get(impUid),
+      'A01',
+      'the stored view carries its tier',
+    );
+    for (const [label, opts] of [
+      ['the agency itself', { token }],
+      ['another tier', asTier('B02')],
+    ] as const) {
+      const other = await lookUp(opts);
+      t.equal(other.status, 404, `${label}: HTTP 404 with the view stored`);
+      t.strictSame(other.body, { code: -1, message: LOOKUP.notFound, response: null }, `${label}: the envelope`);
+    }
+    const stored = await lookUp(asTier('A01'));
+    t.strictSame(stored.body, first.body, 'its tier again: the stored view, the same answer');
+    // Before the view is stored, the same rule (the payment's own row decides).
+    db.prepare('DELETE FROM payment_views').run();
+    t.equal((await lookUp({ token })).status, 404, 'the agency, no view stored: 404');
+    t.equal((await lookUp(asTier('A01'))).status, 200, 'its tier, no view stored: 200');
+  },
+);

@@ -4,9 +4,15 @@
 
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { openDatabase, schemaVersion, type Db } from '../../src/store/database.js';
+import { insertSql, openDatabase, schemaVersion, type Db } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { PaymentsRepository, statusIs, type PaymentStatus } from '../../src/store/payments.js';
+import {
+  PAYMENT_COLUMNS,
+  PaymentsRepository,
+  paymentRow,
+  statusIs,
+  type PaymentStatus,
+} from '../../src/store/payments.js';
 
 const V10 = MIGRATIONS.findIndex((m) => m.version === 10);
 const PAGE = { limit: 100, offset: 0 };
@@ -18,20 +24,23 @@ function merchant(db: Db): number {
 
 /** A paid, a failed, a ready and a (partially) cancelled payment, started at 100, 200, 300, 400. */
 function seed(db: Db, merchantId: number): void {
-  const payments = new PaymentsRepository(db);
+  // Written as the insert writes it, without the repository (whose statements need the latest schema).
+  const insert = db.prepare(insertSql('payments', PAYMENT_COLUMNS));
   const statuses: PaymentStatus[] = ['paid', 'failed', 'ready', 'cancelled'];
   statuses.forEach((status, i) => {
     const at = 100 * (i + 1);
-    payments.insert({
-      merchant_id: merchantId,
-      tier_code: '',
-      imp_uid: `imps_${status}`,
-      merchant_uid: `order_${status}`,
-      status,
-      amount: 1000,
-      started_at: at,
-      ...(status === 'cancelled' ? { cancel_amount: 10, cancelled_at: at + 5 } : {}),
-    });
+    insert.run(
+      paymentRow({
+        merchant_id: merchantId,
+        tier_code: '',
+        imp_uid: `imps_${status}`,
+        merchant_uid: `order_${status}`,
+        status,
+        amount: 1000,
+        started_at: at,
+        ...(status === 'cancelled' ? { cancel_amount: 10, cancelled_at: at + 5 } : {}),
+      }),
+    );
   });
 }
 
