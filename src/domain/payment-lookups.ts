@@ -3,7 +3,13 @@
 import type { Static } from '@sinclair/typebox';
 import type { BalanceAnnotation } from '../schemas/payments.js';
 import type { Store } from '../store/index.js';
-import type { PaymentRow, PaymentSort, PaymentStatus, ViewRef } from '../store/payments.js';
+import {
+  PAYMENT_STATUSES,
+  type PaymentRow,
+  type PaymentSort,
+  type PaymentStatus,
+  type ViewRef,
+} from '../store/payments.js';
 import type { Clock } from './clock.js';
 import { IamportError, badRequest } from './errors.js';
 import type { Tenant } from './merchants.js';
@@ -11,7 +17,6 @@ import { LOOKUP } from './messages.js';
 import { assertPageExists, paged, pagedJson, pageWindow, type PageRequest, type Paged } from './paging.js';
 import { paymentOf, type Payment } from './payment-view.js';
 
-export const PAYMENT_STATUSES = ['ready', 'paid', 'cancelled', 'failed'] as const;
 /** Billing-key payment lists have a fixed page size (reference §3.6). */
 export const CUSTOMER_PAGE_SIZE = 20;
 /** /payments/status without `from` looks back this far from `to`. */

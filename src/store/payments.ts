@@ -6,7 +6,8 @@ import { countAndPage, insertSql, statementCache, type Db, type Page, type Paged
 import { BUYER_DEFAULTS, rowBuilder, type Draft } from './rows.js';
 import type { Scope } from './scope.js';
 
-export type PaymentStatus = 'ready' | 'paid' | 'cancelled' | 'failed';
+export const PAYMENT_STATUSES = ['ready', 'paid', 'cancelled', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** What every new payment must be given. */
 interface PaymentKey extends Scope {
@@ -76,8 +77,6 @@ export function paymentRow(draft: PaymentDraft): NewPayment {
   return row;
 }
 
-const STATUSES: ReadonlySet<string> = new Set<PaymentStatus>(['ready', 'paid', 'cancelled', 'failed']);
-
 /**
  * The SQL condition `status = '<status>'` with the status written as a literal: a partial index (the per-status time
  * indexes) serves a query whose WHERE implies its own, and with a bound status SQLite could only tell that from the
@@ -85,7 +84,8 @@ const STATUSES: ReadonlySet<string> = new Set<PaymentStatus>(['ready', 'paid', '
  * the literal is never user text.
  */
 export function statusIs(status: PaymentStatus): string {
-  if (!STATUSES.has(status)) throw new Error(`not a payment status: ${String(status)}`);
+  if (!(PAYMENT_STATUSES as readonly string[]).includes(status))
+    throw new Error(`not a payment status: ${String(status)}`);
   return `status = '${status}'`;
 }
 
