@@ -88,6 +88,7 @@ export class Store {
   private forgetCopies(): void {
     this.merchants.forgetAll();
     this.tokens.forgetAll();
+    this.payments.forgetAll();
   }
 
   /** Moves WAL checkpoints to a worker thread (file databases only; a server's store). */

@@ -1,5 +1,6 @@
-// In-memory copies of rows every request reads (merchants, access tokens), kept in step with the database: temporary
-// triggers forget a copy on any UPDATE or DELETE of its row, whatever code runs it, and a rollback forgets them all.
+// In-memory copies of rows every request reads (merchants, access tokens, payment views), kept in step with the
+// database: temporary triggers forget a copy on any UPDATE or DELETE of its row, whatever code runs it, inserts go
+// through their repository, and a rollback forgets them all.
 
 import type { Db } from './database.js';
 
@@ -47,4 +48,52 @@ export function onRowChange(
     CREATE TEMP TRIGGER IF NOT EXISTS ${table}_cache_on_update AFTER UPDATE ON main.${table} BEGIN ${call} END;
     CREATE TEMP TRIGGER IF NOT EXISTS ${table}_cache_on_delete AFTER DELETE ON main.${table} BEGIN ${call} END;
   `);
+}
+
+/** A payment's stored view with the tier of its payment, as a look-up reads it. */
+export interface StoredView {
+  id: number;
+  tier_code: string;
+  json: Buffer;
+}
+
+/**
+ * Copies of stored payment views by merchant and imp_uid (look-ups repeat: a test reads back what it just paid),
+ * bounded in bytes (when full it starts over) and forgotten by payment id when the view's row goes.
+ */
+export class RecentViews {
+  private readonly byImpUid = new Map<string, StoredView>();
+  private readonly impUidOf = new Map<number, string>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(merchantId: number, impUid: string): StoredView | undefined {
+    return this.byImpUid.get(`${merchantId} ${impUid}`);
+  }
+
+  set(merchantId: number, impUid: string, view: StoredView): void {
+    const key = `${merchantId} ${impUid}`;
+    const previous = this.byImpUid.get(key);
+    if (previous) this.forget(previous.id);
+    this.forget(view.id);
+    if (this.bytes + view.json.length > this.maxBytes) this.clear();
+    this.byImpUid.set(key, view);
+    this.impUidOf.set(view.id, key);
+    this.bytes += view.json.length;
+  }
+
+  forget(paymentId: number): void {
+    const key = this.impUidOf.get(paymentId);
+    if (key === undefined) return;
+    this.bytes -= this.byImpUid.get(key)!.json.length;
+    this.byImpUid.delete(key);
+    this.impUidOf.delete(paymentId);
+  }
+
+  clear(): void {
+    this.byImpUid.clear();
+    this.impUidOf.clear();
+    this.bytes = 0;
+  }
 }

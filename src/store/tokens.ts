@@ -15,7 +15,7 @@ export interface TokenRow {
 export type TokenLife = Pick<TokenRow, 'merchant_id' | 'expired_at' | 'issued_at'>;
 
 export class TokensRepository {
-  private readonly liveStmt;
+  private readonly ofMerchantStmt;
   private readonly byHashStmt;
   private readonly insertStmt;
   private readonly extendStmt;
@@ -24,13 +24,15 @@ export class TokensRepository {
   private readonly expireAllStmt;
   /** Every authenticated request looks its token up: the owner and life span of tokens by hash. */
   private readonly byHash = new RowCache<string, TokenLife>();
+  /** Every getToken looks for the merchant's live token: each merchant's tokens (few: issuing purges the rest). */
+  private readonly byMerchant = new RowCache<number, TokenRow[]>();
 
   constructor(db: Db) {
-    onRowChange(db, 'tokens', ['token_hash'], (hash: string) => this.byHash.delete(hash));
-    this.liveStmt = db.prepare<[{ merchant_id: number; now: number }], TokenRow>(
-      `SELECT * FROM tokens WHERE merchant_id = @merchant_id AND expired_at > @now AND issued_at <= @now
-       ORDER BY expired_at DESC LIMIT 1`,
-    );
+    onRowChange(db, 'tokens', ['token_hash', 'merchant_id'], (hash: string, merchantId: number) => {
+      this.byHash.delete(hash);
+      this.byMerchant.delete(merchantId);
+    });
+    this.ofMerchantStmt = db.prepare<[number], TokenRow>('SELECT * FROM tokens WHERE merchant_id = ?');
     this.byHashStmt = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?');
     this.insertStmt = db.prepare<Omit<TokenRow, 'id'>>(
       `INSERT INTO tokens (merchant_id, token_hash, nonce, issued_at, expired_at)
@@ -48,9 +50,23 @@ export class TokensRepository {
     );
   }
 
-  /** The merchant's newest token that is valid at `now` (issued at or before it, expiring after it). */
+  /**
+   * The merchant's token that is valid at `now` (issued at or before it, expiring after it) and expires last, from
+   * the copy of the merchant's tokens.
+   */
   findLive(merchantId: number, now: number): TokenRow | undefined {
-    return this.liveStmt.get({ merchant_id: merchantId, now });
+    let tokens = this.byMerchant.get(merchantId);
+    if (!tokens) {
+      tokens = this.ofMerchantStmt.all(merchantId);
+      this.byMerchant.set(merchantId, tokens);
+    }
+    let live: TokenRow | undefined;
+    for (const token of tokens) {
+      if (token.expired_at > now && token.issued_at <= now && (!live || token.expired_at > live.expired_at)) {
+        live = token;
+      }
+    }
+    return live;
   }
 
   /**
@@ -71,6 +87,7 @@ export class TokensRepository {
   /** Drops every copy (after a rollback: a copy may hold a change that is now undone). */
   forgetAll(): void {
     this.byHash.clear();
+    this.byMerchant.clear();
   }
 
   findByHash(tokenHash: string): TokenRow | undefined {
@@ -79,6 +96,7 @@ export class TokensRepository {
 
   insert(row: Omit<TokenRow, 'id'>): void {
     this.insertStmt.run(row);
+    this.byMerchant.delete(row.merchant_id);
   }
 
   setExpiry(id: number, expiredAt: number): void {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import type { RunningServer as MockServer } from '../../src/server.js';
 import { openDatabase, schemaVersion } from '../../src/store/database.js';
+import { tenantOf } from '../../src/domain/merchants.js';
 import { LOOKUP } from '../../src/domain/messages.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { PAYMENT_COLUMNS, paymentRow } from '../../src/store/payments.js';
@@ -184,6 +185,41 @@ t.test('any write to a payment or its cancels drops its stored view, whatever co
   await responseText(server, token, `/payments/${impUid}`);
   db.prepare('DELETE FROM cancellations WHERE payment_id = ?').run(id);
   t.equal(stored().n, 0, 'a DELETE of a cancel drops it');
+});
+
+t.test('a view read lately (kept in memory) follows every change and every rollback', async (t) => {
+  const server = await startServer(t);
+  const token = await tokenFor(server);
+  await issueKey(server, token, 'mem_key');
+  const p = await payAgain(server, token, { customer_uid: 'mem_key', merchant_uid: 'mem_1', amount: 1000 });
+  const impUid = p.body.response.imp_uid as string;
+  const { store } = server.services;
+  const name = async () => JSON.parse(await responseText(server, token, `/payments/${impUid}`)).buyer_name;
+  const rename = (to: string) =>
+    store.db.prepare('UPDATE payments SET buyer_name = ? WHERE imp_uid = ?').run(to, impUid);
+  rename('처음');
+  for (let i = 0; i < 3; i++) t.equal(await name(), '처음', `read ${i + 1}: rendered, then stored, then remembered`);
+  rename('둘째');
+  t.equal(await name(), '둘째', 'an UPDATE by any code shows in the next read');
+  t.equal(await name(), '둘째');
+  const owner = store.db.prepare('SELECT merchant_id FROM payments WHERE imp_uid = ?').pluck().get(impUid) as number;
+  const tenant = tenantOf(store.merchants.findById(owner)!);
+  t.throws(() =>
+    store.transaction(() => {
+      rename('셋째');
+      for (let i = 0; i < 2; i++) {
+        const json = server.services.lookups.getJson(tenant, impUid);
+        t.equal(JSON.parse(json.toString()).buyer_name, '셋째', 'seen inside the transaction');
+      }
+      throw new Error('undo');
+    }),
+    { message: 'undo' },
+  );
+  t.equal(await name(), '둘째', 'the rolled-back change is not shown');
+  const missing = await fetch(`${server.url}/payments/${impUid}`, {
+    headers: { authorization: `Bearer ${await tokenFor(server, AGENCY)}` },
+  });
+  t.equal(missing.status, 404, 'another merchant never sees it, though it is kept in memory');
 });
 
 const LATEST = MIGRATIONS.at(-1)!.version;

@@ -86,3 +86,29 @@ t.test('a group SQLite rolled back leaves no copy of what it wrote', async (t) =
   commit();
   t.equal(store.merchants.findById(merchant.id)?.clock_offset, 0, 'the lost group is not in the copies');
 });
+
+t.test("a merchant's live token follows inserts, updates, deletes and rollbacks", async (t) => {
+  const { store, merchant } = setup(t);
+  const live = (now = 50) => store.tokens.findLive(merchant.id, now)?.token_hash;
+  t.equal(live(), 'hash1', 'read once: the copy of the merchant tokens is made');
+  store.tokens.insert({ merchant_id: merchant.id, token_hash: 'hash2', nonce: 'n2', issued_at: 2, expired_at: 200 });
+  t.equal(live(), 'hash2', 'an insert: the token that expires last');
+  t.equal(live(150), 'hash2');
+  t.equal(live(1), 'hash1', 'hash2 is not issued yet at 1');
+  t.equal(live(250), undefined, 'none is live after both expire');
+  store.db.prepare("UPDATE tokens SET expired_at = 10 WHERE token_hash = 'hash2'").run();
+  t.equal(live(), 'hash1', 'an UPDATE by any code');
+  store.db.prepare("DELETE FROM tokens WHERE token_hash = 'hash1'").run();
+  t.equal(live(), undefined, 'a DELETE by any code');
+  t.throws(() =>
+    store.transaction(() => {
+      store.tokens.insert({ merchant_id: merchant.id, token_hash: 'hash3', nonce: 'n3', issued_at: 1, expired_at: 90 });
+      t.equal(live(), 'hash3', 'seen inside the transaction');
+      throw new Error('undo');
+    }),
+  );
+  t.equal(live(), undefined, 'the rolled-back insert is not in the copy');
+  t.equal(store.tokens.expireAll(merchant.id, 5), 1, 'expireAll expires hash2 (live at 5)');
+  t.equal(live(3), 'hash2', 'still live before 5');
+  t.equal(live(5), undefined, 'expired at 5');
+});
