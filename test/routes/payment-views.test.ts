@@ -204,15 +204,16 @@ t.test('a view read lately (kept in memory) follows every change and every rollb
   t.equal(await name(), '둘째');
   const owner = store.db.prepare('SELECT merchant_id FROM payments WHERE imp_uid = ?').pluck().get(impUid) as number;
   const tenant = tenantOf(store.merchants.findById(owner)!);
-  t.throws(() =>
-    store.transaction(() => {
-      rename('셋째');
-      for (let i = 0; i < 2; i++) {
-        const json = server.services.lookups.getJson(tenant, impUid);
-        t.equal(JSON.parse(json.toString()).buyer_name, '셋째', 'seen inside the transaction');
-      }
-      throw new Error('undo');
-    }),
+  t.throws(
+    () =>
+      store.transaction(() => {
+        rename('셋째');
+        for (let i = 0; i < 2; i++) {
+          const json = server.services.lookups.getJson(tenant, impUid);
+          t.equal(JSON.parse(json.toString()).buyer_name, '셋째', 'seen inside the transaction');
+        }
+        throw new Error('undo');
+      }),
     { message: 'undo' },
   );
   t.equal(await name(), '둘째', 'the rolled-back change is not shown');
