@@ -34,11 +34,11 @@ async function faultsPlugin(app: FastifyInstance, { faults, merchantByKey }: Fau
     faults.knowRoute([route.method].flat(), route.url);
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     // The dashboard's own requests are never hit: faults exist to test the application.
-    if (request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return;
+    if (request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return done();
     const tenant = request.tenant ?? tokenRequestTenant(request.routeOptions.url, request.body, merchantByKey);
-    if (!tenant || !faults.has(tenantKey(tenant))) return;
+    if (!tenant || !faults.has(tenantKey(tenant))) return done();
     const fields = {
       ...(request.params as object),
       ...(request.query as object),
@@ -49,32 +49,34 @@ async function faultsPlugin(app: FastifyInstance, { faults, merchantByKey }: Fau
       path: (request.url.split('?')[0] ?? '').replace(/(.)\/$/, '$1'),
       fields: fields as Record<string, unknown>,
     });
-    if (!rule) return;
+    if (!rule) return done();
+    // An answer sent or a hijacked reply here ends the request: done() is not called.
     switch (rule.action) {
       case 'delay':
-        await new Promise((resolve) => setTimeout(resolve, faults.delayOf(rule)));
+        setTimeout(done, faults.delayOf(rule));
         return;
       case 'error':
-        return reply.status(rule.status ?? 500).send(failure(rule.code ?? -1, rule.message ?? CONTROL.injectedFault));
+        reply.status(rule.status ?? 500).send(failure(rule.code ?? -1, rule.message ?? CONTROL.injectedFault));
+        return;
       case 'reset':
         reply.hijack();
         request.raw.socket.resetAndDestroy();
-        return reply;
+        return;
       case 'timeout': {
         reply.hijack();
         const socket = request.raw.socket;
         setTimeout(() => socket.destroy(), SILENCE_MS).unref();
-        return reply;
+        return;
       }
       case 'commit_then_drop':
         request.dropAnswer = true;
-        return;
+        return done();
     }
   });
 
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (request.dropAnswer) request.raw.socket.resetAndDestroy();
-    return payload;
+    done(null, payload);
   });
 }
 

@@ -9,9 +9,9 @@ import { CONTROL_PREFIX } from '../../constants.js';
 import { fromDashboard } from './dashboard.js';
 
 async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journal }): Promise<void> {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const tenant = request.tenant;
-    if (!tenant || request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return payload;
+    if (!tenant || request.url.startsWith(CONTROL_PREFIX) || fromDashboard(request)) return done(null, payload);
     // Answers are JSON text, or the UTF-8 bytes of stored views (whose envelope starts with ASCII).
     const text = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : null;
     const start = typeof text === 'string' ? text : text?.toString('latin1', 0, 24);
@@ -29,7 +29,7 @@ async function journalPlugin(app: FastifyInstance, { journal }: { journal: Journ
       request: request.body ?? null,
       responseText: text,
     });
-    return payload;
+    done(null, payload);
   });
 }
 
